@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import { MedcnnError } from '../errors.js';
+import { SIZES } from '../data/dataset-info.js';
+import { getDatasetInfo, listDatasets } from '../data/registry.js';
+import { datasetPath, resolveDataRoot } from '../data/root.js';
+import { parseLang } from '../i18n/messages.js';
+import { parseArgs } from './args.js';
+import { commonFlags, type Command } from './command.js';
+
+const flags = { root: commonFlags.root, lang: commonFlags.lang } as const;
+
+export const infoCommand: Command = {
+  name: 'info',
+  synopsis: '[FLAG]',
+  summary: 'list the MedMNIST 2D datasets, or show one',
+  flags,
+  async run(argv) {
+    const { flags: f, positionals } = parseArgs('info', argv, flags);
+    const lang = parseLang(f.lang as string);
+    const root = resolveDataRoot(f.root as string | undefined);
+    if (positionals.length > 1) throw new MedcnnError('usage: medcnn info [FLAG]');
+    if (positionals.length === 0) {
+      console.log(`${'flag'.padEnd(16)}${'task'.padEnd(27)}${'modality'.padEnd(16)}ch  classes  ${'train/val/test'.padEnd(22)}here (${root})`);
+      for (const d of listDatasets()) {
+        const here = SIZES.filter((s) => fs.existsSync(datasetPath(d, s, root))).join(',') || '-';
+        console.log(`${d.flag.padEnd(16)}${d.task.padEnd(27)}${d.modality.padEnd(16)}${String(d.channels).padEnd(4)}${String(d.labels.length).padEnd(9)}${`${d.samples.train}/${d.samples.val}/${d.samples.test}`.padEnd(22)}${here}`);
+      }
+      return;
+    }
+    const d = getDatasetInfo(positionals[0]);
+    console.log(`${d.pythonClass} (${d.flag})`);
+    console.log(`  ${d.description}`);
+    console.log(`  task: ${d.task} · modality: ${d.modality} · channels: ${d.channels} · license: ${d.license}`);
+    console.log(`  samples: train ${d.samples.train} · val ${d.samples.val} · test ${d.samples.test}`);
+    console.log(`  labels:`);
+    d.labels.forEach((l, i) => console.log(`    ${i}: ${l[lang]}${lang === 'ja' ? ` (${l.en})` : ''}`));
+    console.log(`  files (root ${root}):`);
+    for (const s of SIZES) {
+      const file = d.files[s];
+      console.log(`    ${String(s).padStart(3)}: ${file.fileName.padEnd(26)} md5 ${file.md5} ${fs.existsSync(datasetPath(d, s, root)) ? '[here]' : '[missing]'}`);
+      console.log(`         ${file.url}`);
+    }
+  },
+};

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { MedcnnError } from '../errors.js';
+import { usage } from './args.js';
+import type { Command } from './command.js';
+import { downloadCommand } from './download.js';
+import { evaluateCommand } from './evaluate.js';
+import { infoCommand } from './info.js';
+import { modelsCommand } from './models.js';
+import { predictCommand } from './predict.js';
+import { trainCommand } from './train.js';
+
+const commands: Command[] = [trainCommand, evaluateCommand, predictCommand, infoCommand, downloadCommand, modelsCommand];
+
+function help(): string {
+  return ['medcnn: train, evaluate and explain CNNs on MedMNIST medical images', '', 'usage: medcnn COMMAND [options]   (medcnn COMMAND --help for its options)', '',
+    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`)].join('\n');
+}
+
+/** Runs the medcnn command line; user errors print a message without a stack trace and exit 1. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 1;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`medcnn: unknown command '${name}'.\n\n${help()}`);
+    return 1;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(usage(command.name, command.synopsis, command.flags));
+    return 0;
+  }
+  await command.run(rest);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof MedcnnError) console.error(`medcnn: ${e.message}`);
+    else console.error('medcnn: internal error:', e);
+    process.exitCode = e instanceof MedcnnError ? 1 : 2;
+  },
+);

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SplitData } from './load.js';
+
+/** How pixels are scaled before the network: x = (v/255 − mean) / std (the tutorial: mean 0.5, std 0.5). */
+export interface Normalization {
+  mean: number;
+  std: number;
+}
+export const TUTORIAL_NORMALIZATION: Normalization = { mean: 0.5, std: 0.5 };
+
+/** The images at `indices` as a float32 NHWC tensor, normalised. */
+export function imagesToTensor(data: SplitData, indices: ArrayLike<number>, norm: Normalization): tf.Tensor4D {
+  const px = data.height * data.width * data.channels;
+  const out = new Float32Array(indices.length * px);
+  const scale = 1 / (255 * norm.std);
+  const shift = norm.mean / norm.std;
+  for (let b = 0; b < indices.length; b++) {
+    const src = indices[b] * px;
+    const dst = b * px;
+    for (let i = 0; i < px; i++) out[dst + i] = data.images[src + i] * scale - shift;
+  }
+  return tf.tensor4d(out, [indices.length, data.height, data.width, data.channels]);
+}
+
+/** The labels at `indices`: int32 class ids (N) or, for multi-label, float32 0/1 (N, L). */
+export function labelsToTensor(data: SplitData, indices: ArrayLike<number>, multiLabel: boolean): tf.Tensor {
+  const w = data.labelWidth;
+  if (multiLabel) {
+    const out = new Float32Array(indices.length * w);
+    for (let b = 0; b < indices.length; b++) for (let k = 0; k < w; k++) out[b * w + k] = data.labels[indices[b] * w + k];
+    return tf.tensor2d(out, [indices.length, w]);
+  }
+  const out = new Int32Array(indices.length);
+  for (let b = 0; b < indices.length; b++) out[b] = data.labels[indices[b] * w];
+  return tf.tensor1d(out, 'int32');
+}
+
+/** 0..n-1, for walking a split in order. */
+export function range(start: number, end: number): Int32Array {
+  const out = new Int32Array(Math.max(0, end - start));
+  for (let i = 0; i < out.length; i++) out[i] = start + i;
+  return out;
+}

@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { MedcnnError } from '../errors.js';
+import { ProgressBar } from '../util/progress.js';
+import type { DatasetInfo, ImageSize } from './dataset-info.js';
+import { datasetPath } from './root.js';
+
+export interface DownloadOptions {
+  /** Show a progress bar on stderr (default true). */
+  progress?: boolean;
+  /** Give up when no byte arrives for this long (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * Downloads url to dest, checking the MD5. The bytes go to a temporary file that is renamed only when
+ * complete and correct; on any failure (or Ctrl-C) nothing is left behind.
+ */
+export async function downloadFile(url: string, dest: string, md5: string, opts: DownloadOptions = {}): Promise<void> {
+  const dir = path.dirname(dest);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new MedcnnError(`Cannot create the data folder ${dir}: ${(e as Error).message}. Choose another with --root or MEDMNIST_ROOT.`);
+  }
+  const tmp = path.join(dir, `.${path.basename(dest)}.download-${process.pid}`);
+  const cleanup = (): void => fs.rmSync(tmp, { force: true });
+  const onSignal = (): void => {
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  const byHand = `Download it yourself from ${url} and save it as ${dest}.`;
+  try {
+    const hash = crypto.createHash('md5');
+    await fetchTo(url, tmp, hash, opts, 0);
+    const got = hash.digest('hex');
+    if (got !== md5) {
+      throw new MedcnnError(`Downloaded ${path.basename(dest)} has MD5 ${got}, expected ${md5}: the file is damaged or changed. Nothing was saved. ${byHand}`);
+    }
+    fs.renameSync(tmp, dest);
+  } catch (e) {
+    cleanup();
+    if (e instanceof MedcnnError) throw e;
+    throw new MedcnnError(`Download of ${url} failed: ${(e as Error).message}. Nothing was saved. ${byHand}`);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+}
+
+function fetchTo(url: string, file: string, hash: crypto.Hash, opts: DownloadOptions, redirects: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const client = url.startsWith('https:') ? https : url.startsWith('http:') ? http : null;
+    if (!client) return reject(new MedcnnError(`Unsupported URL '${url}': only http and https are supported.`));
+    const req = client.get(url, { headers: { 'user-agent': 'medcnn' } }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400 && res.headers.location) {
+        res.resume();
+        if (redirects >= 10) return reject(new Error('too many redirects'));
+        return resolve(fetchTo(new URL(res.headers.location, url).toString(), file, hash, opts, redirects + 1));
+      }
+      if (status !== 200) {
+        res.resume();
+        return reject(new Error(`the server answered HTTP ${status}`));
+      }
+      const total = Number(res.headers['content-length'] ?? 0);
+      const bar = opts.progress === false ? null : new ProgressBar(total, `download ${path.basename(url.split('?')[0])}`);
+      const out = fs.createWriteStream(file);
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        hash.update(chunk);
+        bar?.update(received, `${(received / 1e6).toFixed(1)} MB`);
+      });
+      res.on('aborted', () => out.destroy(new Error('the connection was closed before the file was complete')));
+      res.on('error', (e) => out.destroy(e));
+      res.on('end', () => {
+        if (total > 0 && received !== total) out.destroy(new Error(`the connection ended after ${received} of ${total} bytes`));
+      });
+      out.on('error', reject);
+      out.on('finish', () => {
+        bar?.finish(`${(received / 1e6).toFixed(1)} MB`);
+        if (total > 0 && received !== total) reject(new Error(`the connection ended after ${received} of ${total} bytes`));
+        else resolve();
+      });
+      res.pipe(out);
+    });
+    req.setTimeout(opts.idleTimeoutMs ?? 60000, () => req.destroy(new Error('no data for too long (timeout)')));
+    req.on('error', reject);
+  });
+}
+
+/** Downloads a dataset's npz into the data root unless it is already there. Returns its path. */
+export async function ensureDataset(info: DatasetInfo, size: ImageSize, root: string, opts: DownloadOptions = {}): Promise<string> {
+  const dest = datasetPath(info, size, root);
+  if (fs.existsSync(dest)) return dest;
+  const file = info.files[size];
+  const base = process.env.MEDCNN_DOWNLOAD_BASE;
+  const url = base ? `${base.replace(/\/$/, '')}/${file.fileName}` : file.url;
+  await downloadFile(url, dest, file.md5, opts);
+  return dest;
+}

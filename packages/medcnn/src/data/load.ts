@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import type { DatasetInfo, ImageSize, Split } from './dataset-info.js';
+import { MedcnnError } from '../errors.js';
+import { parseNpy } from './npy.js';
+import { ZipFile } from './zip.js';
+import { datasetPath } from './root.js';
+
+/** One split of a dataset in memory: uint8 images (N,H,W,C) and uint8 labels (N,L). */
+export interface SplitData {
+  split: Split;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  images: Uint8Array;
+  /** Labels per sample: 1 column for binary/multi-class/ordinal, one per label for multi-label. */
+  labelWidth: number;
+  labels: Uint8Array;
+}
+
+/** Reads the given splits of a MedMNIST npz file, checking keys, dtypes and shapes. */
+export function readSplits(file: string, splits: Split[], info?: DatasetInfo): SplitData[] {
+  const zip = ZipFile.open(file);
+  try {
+    const members = [...zip.entries.keys()];
+    return splits.map((split) => {
+      const imgKey = `${split}_images.npy`;
+      const labKey = `${split}_labels.npy`;
+      for (const k of [imgKey, labKey]) {
+        if (!zip.entries.has(k)) {
+          throw new MedcnnError(
+            `${file} has no '${k.replace('.npy', '')}' array (it has: ${members.map((m) => m.replace('.npy', '')).join(', ') || 'nothing'}). It is not a MedMNIST file; download it again with 'medcnn download'.`,
+          );
+        }
+      }
+      const img = parseNpy(zip.read(imgKey), `${file} [${imgKey}]`);
+      const lab = parseNpy(zip.read(labKey), `${file} [${labKey}]`);
+      if (img.shape.length !== 3 && !(img.shape.length === 4 && img.shape[3] === 3)) {
+        throw new MedcnnError(`${file} [${imgKey}]: shape (${img.shape.join(', ')}) is not (N, H, W) or (N, H, W, 3)`);
+      }
+      const count = img.shape[0];
+      if (lab.shape.length < 1 || lab.shape[0] !== count) {
+        throw new MedcnnError(`${file}: ${count} ${split} images but ${lab.shape[0] ?? 0} labels`);
+      }
+      const channels = img.shape.length === 4 ? 3 : 1;
+      if (info && channels !== info.channels) {
+        throw new MedcnnError(`${file}: ${split} images have ${channels} channel(s), ${info.flag} has ${info.channels}`);
+      }
+      const labelWidth = lab.shape.length === 1 ? 1 : lab.shape.slice(1).reduce((a, b) => a * b, 1);
+      if (info) {
+        const classes = info.labels.length;
+        const isMultiLabel = info.task === 'multi-label, binary-class';
+        if (isMultiLabel ? labelWidth !== classes : labelWidth !== 1) {
+          throw new MedcnnError(`${file}: ${split} labels have ${labelWidth} column(s), ${info.flag} expects ${isMultiLabel ? classes : 1}`);
+        }
+        const max = lab.data.reduce((m, v) => Math.max(m, v), 0);
+        if (max >= (isMultiLabel ? 2 : classes)) {
+          throw new MedcnnError(`${file}: ${split} label value ${max} is out of range for ${info.flag}`);
+        }
+      }
+      return {
+        split,
+        count,
+        height: img.shape[1],
+        width: img.shape[2],
+        channels,
+        images: img.data,
+        labelWidth,
+        labels: lab.data,
+      };
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+/** Loads splits of a dataset from the data root, with a clear error when the file is missing. */
+export function loadDataset(info: DatasetInfo, size: ImageSize, root: string, splits: Split[]): SplitData[] {
+  const file = datasetPath(info, size, root);
+  if (!fs.existsSync(file)) {
+    throw new MedcnnError(
+      `${info.flag} (${size}×${size}) is not in the data root: ${file} is missing. ` +
+        `Run 'medcnn download ${info.flag}${size === 28 ? '' : ` --size ${size}`}' (or pass --download), ` +
+        `or put the file there by hand from ${info.files[size].url}, or point --root / MEDMNIST_ROOT at the folder that has it.`,
+    );
+  }
+  return readSplits(file, splits, info);
+}

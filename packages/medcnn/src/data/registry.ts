@@ -1,0 +1,21 @@
+import { MedcnnError } from '../errors.js';
+import type { DatasetInfo } from './dataset-info.js';
+import * as all from './datasets/index.js';
+
+const registry = new Map<string, DatasetInfo>(Object.values(all).map((d) => [d.flag, d]));
+
+/** All known MedMNIST 2D datasets, in the medmnist package's order. */
+export function listDatasets(): DatasetInfo[] {
+  return [...registry.values()];
+}
+
+/** Looks a dataset up by its flag (case-insensitive), or throws a MedcnnError listing the known ones. */
+export function getDatasetInfo(flag: string): DatasetInfo {
+  const info = registry.get(flag.toLowerCase());
+  if (!info) {
+    throw new MedcnnError(
+      `Unknown dataset '${flag}'. Known datasets: ${[...registry.keys()].join(', ')} (see 'medcnn info').`,
+    );
+  }
+  return info;
+}

@@ -1,0 +1,82 @@
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { MedcnnError } from '../errors.js';
+import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+
+export type BackendName = 'libtorch' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['libtorch', 'wasm', 'cpu'];
+
+/** What the engine got, and why a better backend was not used. */
+export interface EngineInfo {
+  backend: BackendName;
+  threads: number;
+  /** Backends tried before this one, with the reason each was unavailable. */
+  skipped: { backend: BackendName; reason: string }[];
+  versions: Record<string, string>;
+}
+
+let current: EngineInfo | null = null;
+
+/** The backend medcnn is running on, once initEngine has run. */
+export function engineInfo(): EngineInfo | null {
+  return current;
+}
+
+async function tryLibtorch(threads: number): Promise<string | null> {
+  try {
+    const mod = (await import('tfjs-backend-libtorch' as string)) as {
+      registerLibtorchBackend(opts?: { threads?: number }): { ok: true } | { ok: false; reason: string };
+    };
+    const res = mod.registerLibtorchBackend({ threads });
+    if (!res.ok) return res.reason;
+    if (!(await tf.setBackend('libtorch'))) return 'the libtorch backend failed to initialise';
+    return null;
+  } catch (e) {
+    return `the tfjs-backend-libtorch package is not installed (${(e as Error).message.split('\n')[0]})`;
+  }
+}
+
+async function tryWasm(): Promise<string | null> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmTrainingKernels();
+    if (!(await tf.setBackend('wasm'))) return 'the wasm backend failed to initialise';
+    return null;
+  } catch (e) {
+    return `the wasm backend could not load (${(e as Error).message})`;
+  }
+}
+
+/**
+ * Picks the best backend available (libtorch, then wasm, then cpu), or the one asked for by name
+ * (--backend, else MEDCNN_BACKEND). Returns what it got and why better ones were skipped.
+ */
+export async function initEngine(opts: { backend?: string; threads?: number } = {}): Promise<EngineInfo> {
+  const wanted = opts.backend ?? process.env.MEDCNN_BACKEND ?? 'auto';
+  if (wanted !== 'auto' && !BACKENDS.includes(wanted as BackendName)) {
+    throw new MedcnnError(`Unknown backend '${wanted}'. Choose one of: auto, ${BACKENDS.join(', ')}.`);
+  }
+  const threads = opts.threads ?? os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new MedcnnError(`--threads must be a whole number ≥ 1, got ${threads}.`);
+  }
+  const order = wanted === 'auto' ? BACKENDS : [wanted as BackendName];
+  const skipped: EngineInfo['skipped'] = [];
+  for (const name of order) {
+    const reason =
+      name === 'libtorch' ? await tryLibtorch(threads)
+      : name === 'wasm' ? await tryWasm()
+      : (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialise';
+    if (reason === null) {
+      tf.enableProdMode();
+      const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.versions.node };
+      current = { backend: name, threads: name === 'cpu' || name === 'wasm' ? 1 : threads, skipped, versions };
+      return current;
+    }
+    skipped.push({ backend: name, reason });
+  }
+  throw new MedcnnError(
+    `Backend '${wanted}' is not available: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}. Try --backend auto.`,
+  );
+}

@@ -1,0 +1,32 @@
+/** A small fast seeded PRNG (mulberry32): the same seed gives the same stream on every machine. */
+export function makeRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Seeds everything that draws random numbers without a seed of its own. TF.js's initialisers and
+ * dropout fall back to Math.random for their seeds, so Math.random itself is made seeded.
+ */
+export function seedEverything(seed: number): void {
+  Math.random = makeRng(seed ^ 0x5eed);
+}
+
+/** Fisher–Yates shuffle of 0..n-1 with the given generator. */
+export function shuffledIndices(n: number, rng: () => number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx;
+}

@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { TUTORIAL_NORMALIZATION } from '../data/batch.js';
+import type { ImageSize } from '../data/dataset-info.js';
+import { ensureDataset } from '../data/download.js';
+import { loadDataset } from '../data/load.js';
+import { getDatasetInfo } from '../data/registry.js';
+import { datasetPath, resolveDataRoot } from '../data/root.js';
+import { initEngine } from '../engine/backend.js';
+import { seedEverything } from '../engine/seed.js';
+import { t, type Lang } from '../i18n/messages.js';
+import { createModel, getModelEntry } from '../models/index.js';
+import { saveModel } from '../models/io.js';
+import { learningCurvePng, samplesPng } from '../report/plots.js';
+import { writeReport } from '../report/html.js';
+import { trainModel, type AugmentFn, type EpochRecord } from '../train/trainer.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { ProgressBar } from '../util/progress.js';
+import { evaluateRun, type SplitMetrics } from './evaluate-run.js';
+import { defaultRunDir, prepareRunDir, writeRunConfig, type RunConfig } from './run-config.js';
+
+export interface TrainRunOptions {
+  dataset: string;
+  model: string;
+  size: ImageSize;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  root?: string;
+  out?: string;
+  backend?: string;
+  threads?: number;
+  lang: Lang;
+  download?: boolean;
+  augmentName?: string;
+  augment?: AugmentFn;
+  /** Where progress lines go (default: stdout). */
+  log?: (line: string) => void;
+  /** Show progress bars (default true). */
+  progress?: boolean;
+  /** Handle Ctrl-C by stopping after the batch and saving (default true). */
+  handleSigint?: boolean;
+}
+
+export interface TrainRunResult {
+  dir: string;
+  history: EpochRecord[];
+  bestEpoch: number;
+  stopped: boolean;
+  test: SplitMetrics | null;
+}
+
+/**
+ * The tutorial's whole run: load the data, build the model, train with best-on-validation-AUC selection,
+ * save both models, evaluate on test and write the plots and the report into the run folder.
+ */
+export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const lang = opts.lang;
+  const info = getDatasetInfo(opts.dataset);
+  const entry = getModelEntry(opts.model);
+  const root = resolveDataRoot(opts.root);
+  if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download) await ensureDataset(info, opts.size, root, { progress: opts.progress });
+  const [train, val] = loadDataset(info, opts.size, root, ['train', 'val']);
+  const dir = opts.out ?? defaultRunDir(info.flag, entry.name);
+  prepareRunDir(dir);
+
+  const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
+  log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
+  for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
+  log(t(lang, 'dataset', { flag: info.flag, size: opts.size, ...info.samples, train: train.count, val: val.count }));
+
+  seedEverything(opts.seed);
+  const inputShape: [number, number, number] = [train.height, train.width, train.channels];
+  const numClasses = info.labels.length;
+  const model = createModel(entry.name, { inputShape, numClasses });
+  const params = model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  log(t(lang, 'model', { name: entry.name, params: params.toLocaleString('en-US') }));
+
+  const config: RunConfig = {
+    medcnnVersion: '0.1.0',
+    dataset: info.flag, size: opts.size, task: info.task, labels: info.labels,
+    model: entry.name, inputShape, numClasses, normalization: TUTORIAL_NORMALIZATION,
+    epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, optimizer: 'adam(β1=0.9, β2=0.999, ε=1e-8)',
+    seed: opts.seed, augment: opts.augmentName ?? 'none', selection: 'best validation AUC',
+    backend: engine.backend, threads: engine.threads, versions: { ...engine.versions, medcnn: '0.1.0' },
+    lang, startedAt: new Date().toISOString(), command: process.argv.slice(1).join(' '),
+  };
+  writeRunConfig(dir, config);
+  const labelOf = (i: number): string => {
+    if (info.task === 'multi-label, binary-class') {
+      const on = info.labels.filter((_, k) => train.labels[i * train.labelWidth + k] === 1).map((l) => l[lang]);
+      return on.length ? on.join(', ') : (lang === 'ja' ? '所見なし' : 'no finding');
+    }
+    return info.labels[train.labels[i * train.labelWidth]][lang];
+  };
+  writeFileAtomic(path.join(dir, 'samples.png'), samplesPng(train, labelOf, lang));
+
+  let stopRequested = false;
+  const onSigint = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    log(t(lang, 'stopping'));
+  };
+  if (opts.handleSigint !== false) process.on('SIGINT', onSigint);
+  let bar: ProgressBar | null = null;
+  const history: EpochRecord[] = [];
+  const writeHistory = (): void => {
+    const head = 'epoch,train_loss,val_loss,val_acc,val_auc,seconds,samples_per_second';
+    const rows = history.map((h) => [h.epoch, h.trainLoss, h.valLoss, h.valAcc, h.valAuc, h.seconds.toFixed(2), h.samplesPerSecond.toFixed(1)].join(','));
+    writeFileAtomic(path.join(dir, 'history.csv'), [head, ...rows].join('\n') + '\n');
+    if (history.length > 0) writeFileAtomic(path.join(dir, 'learning-curve.png'), learningCurvePng(history, lang));
+  };
+  let result;
+  try {
+    result = await trainModel({
+      model, task: info.task, train, val, epochs: opts.epochs, batchSize: opts.batchSize,
+      learningRate: opts.learningRate, seed: opts.seed, normalization: TUTORIAL_NORMALIZATION, augment: opts.augment,
+      onBatch: (epoch, done, loss, sps) => {
+        if (opts.progress === false) return;
+        if (!bar) bar = new ProgressBar(train.count, `${t(lang, 'epoch')} ${epoch}/${opts.epochs}`);
+        bar.update(done, `loss ${loss.toFixed(4)} · ${sps.toFixed(0)}/s`);
+      },
+      onEpoch: async (rec, improved) => {
+        (bar as ProgressBar | null)?.finish(`loss ${rec.trainLoss.toFixed(4)} · ${rec.samplesPerSecond.toFixed(0)}/s`);
+        bar = null;
+        history.push(rec);
+        if (improved) await saveModel(model, path.join(dir, 'model'));
+        writeHistory();
+        log(t(lang, 'epochSummary', {
+          epoch: rec.epoch, epochs: opts.epochs, trainLoss: rec.trainLoss.toFixed(4), valLoss: rec.valLoss.toFixed(4),
+          valAcc: rec.valAcc.toFixed(4), valAuc: rec.valAuc.toFixed(4), sps: rec.samplesPerSecond.toFixed(0),
+          best: improved ? t(lang, 'bestMark') : '',
+        }));
+      },
+      shouldStop: () => stopRequested,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (bar) (bar as ProgressBar).finish();
+  await saveModel(model, path.join(dir, 'model-last'));
+  model.dispose();
+  writeHistory();
+  let test: SplitMetrics | null = null;
+  if (result.bestEpoch > 0) {
+    test = await evaluateRun(dir, 'test', { root: opts.root, lang });
+    const ci = test.clinical?.ci95;
+    log(ci
+      ? t(lang, 'testResult', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4),
+          accLo: ci.accuracy[0].toFixed(3), accHi: ci.accuracy[1].toFixed(3), aucLo: ci.auc[0].toFixed(3), aucHi: ci.auc[1].toFixed(3) })
+      : t(lang, 'testResultPlain', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4) }));
+    const c = test.clinical;
+    if (c) log(t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) }));
+  } else {
+    writeReport(dir, lang);
+  }
+  log(t(lang, 'runSaved', { dir }));
+  tf.disposeVariables();
+  return { dir, history: result.history, bestEpoch: result.bestEpoch, stopped: result.stopped, test };
+}

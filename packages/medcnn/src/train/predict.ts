@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Task } from '../data/dataset-info.js';
+import { imagesToTensor, labelsToTensor, range, type Normalization } from '../data/batch.js';
+import type { SplitData } from '../data/load.js';
+import type { Predictions } from '../metrics/evaluator.js';
+import { crossEntropy, isMultiLabel, probabilities } from './loss.js';
+
+/** Runs a model over a whole split (inference mode): probabilities and the mean loss. */
+export function predictSplit(
+  model: tfl.LayersModel,
+  data: SplitData,
+  task: Task,
+  norm: Normalization,
+  batchSize = 256,
+): { predictions: Predictions; loss: number } {
+  const numClasses = model.outputs[0].shape[1] as number;
+  const yScore = new Float32Array(data.count * numClasses);
+  let lossSum = 0;
+  for (let start = 0; start < data.count; start += batchSize) {
+    const idx = range(start, Math.min(data.count, start + batchSize));
+    const [probs, loss] = tf.tidy(() => {
+      const x = imagesToTensor(data, idx, norm);
+      const logits = model.apply(x, { training: false }) as tf.Tensor;
+      const y = labelsToTensor(data, idx, isMultiLabel(task));
+      return [probabilities(task, logits), crossEntropy(task, logits, y)];
+    });
+    yScore.set(probs.dataSync() as Float32Array, start * numClasses);
+    lossSum += (loss.dataSync()[0]) * idx.length;
+    tf.dispose([probs, loss]);
+  }
+  return {
+    predictions: { yTrue: data.labels, labelWidth: data.labelWidth, yScore, numClasses },
+    loss: lossSum / Math.max(1, data.count),
+  };
+}

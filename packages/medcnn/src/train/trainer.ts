@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Task } from '../data/dataset-info.js';
+import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
+import type { SplitData } from '../data/load.js';
+import { makeRng, shuffledIndices } from '../engine/seed.js';
+import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
+import { crossEntropy, isMultiLabel } from './loss.js';
+import { predictSplit } from './predict.js';
+
+/** One row of the learning curve. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valAcc: number;
+  valAuc: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** Turns a batch of images into an augmented batch (seeded by the trainer's generator). */
+export type AugmentFn = (x: tf.Tensor4D, rng: () => number) => tf.Tensor4D;
+
+export interface TrainOptions {
+  model: tfl.LayersModel;
+  task: Task;
+  train: SplitData;
+  val: SplitData;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  normalization: Normalization;
+  augment?: AugmentFn;
+  /** Called after every batch: samples done this epoch, running mean loss, samples/s. */
+  onBatch?: (epoch: number, done: number, loss: number, samplesPerSecond: number) => void;
+  /** Called after every epoch; `improved` says the model is the best on validation AUC so far. */
+  onEpoch?: (record: EpochRecord, improved: boolean) => Promise<void> | void;
+  /** Checked after every batch; when true, training stops at once (the current epoch is not counted). */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  stopped: boolean;
+}
+
+/**
+ * Trains with Adam and cross-entropy, evaluates on validation after each epoch and reports which epoch
+ * is best by validation AUC (as MedMNIST selects models). The same seed gives the same run.
+ */
+export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
+  const { model, task, train, val } = opts;
+  const rng = makeRng(opts.seed);
+  const optimizer = tf.train.adam(opts.learningRate, 0.9, 0.999, 1e-8);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const multiLabel = isMultiLabel(task);
+  const history: EpochRecord[] = [];
+  let bestAuc = -Infinity;
+  let bestEpoch = 0;
+  try {
+    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      const order = shuffledIndices(train.count, rng);
+      const start = performance.now();
+      let lossSum = 0;
+      let seen = 0;
+      for (let b = 0; b < train.count; b += opts.batchSize) {
+        const idx = order.subarray(b, Math.min(train.count, b + opts.batchSize));
+        const loss = tf.tidy(() => {
+          let x = imagesToTensor(train, idx, opts.normalization);
+          if (opts.augment) x = opts.augment(x, rng);
+          const y = labelsToTensor(train, idx, multiLabel);
+          return optimizer.minimize(() => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y), true, vars)!;
+        });
+        lossSum += loss.dataSync()[0] * idx.length;
+        loss.dispose();
+        seen += idx.length;
+        const secs = (performance.now() - start) / 1000;
+        opts.onBatch?.(epoch, seen, lossSum / seen, seen / secs);
+        if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true };
+      }
+      const seconds = (performance.now() - start) / 1000;
+      const { predictions, loss: valLoss } = predictSplit(model, val, task, opts.normalization);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / seen,
+        valLoss,
+        valAcc: medmnistAcc(task, predictions),
+        valAuc: medmnistAuc(task, predictions),
+        seconds,
+        samplesPerSecond: seen / seconds,
+      };
+      history.push(record);
+      const improved = record.valAuc > bestAuc || (bestEpoch === 0 && Number.isNaN(record.valAuc));
+      if (improved) {
+        bestAuc = record.valAuc;
+        bestEpoch = epoch;
+      }
+      await opts.onEpoch?.(record, improved);
+      if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true };
+    }
+    return { history, bestEpoch, stopped: false };
+  } finally {
+    optimizer.dispose();
+  }
+}
