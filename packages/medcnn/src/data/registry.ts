@@ -1,8 +1,8 @@
 import { MedcnnError } from '../errors.js';
 import type { DatasetInfo } from './dataset-info.js';
-import * as all from './datasets/index.js';
+import { ALL_DATASETS } from './datasets/index.js';
 
-const registry = new Map<string, DatasetInfo>(Object.values(all).map((d) => [d.flag, d]));
+const registry = new Map<string, DatasetInfo>(ALL_DATASETS.map((d) => [d.flag, d]));
 
 /** All known MedMNIST 2D datasets, in the medmnist package's order. */
 export function listDatasets(): DatasetInfo[] {

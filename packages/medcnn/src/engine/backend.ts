@@ -1,6 +1,8 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core registers no gradients by itself; tfjs-layers' Node bundle registers all of them.
+import '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
@@ -57,6 +59,7 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
   if (wanted !== 'auto' && !BACKENDS.includes(wanted as BackendName)) {
     throw new MedcnnError(`Unknown backend '${wanted}'. Choose one of: auto, ${BACKENDS.join(', ')}.`);
   }
+  tf.enableProdMode(); // no debug checks, and no console advice about tfjs-node
   const threads = opts.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) {
     throw new MedcnnError(`--threads must be a whole number ≥ 1, got ${threads}.`);
@@ -69,7 +72,6 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
       : name === 'wasm' ? await tryWasm()
       : (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialise';
     if (reason === null) {
-      tf.enableProdMode();
       const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.versions.node };
       current = { backend: name, threads: name === 'cpu' || name === 'wasm' ? 1 : threads, skipped, versions };
       return current;

@@ -63,14 +63,14 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const entry = getModelEntry(opts.model);
   const root = resolveDataRoot(opts.root);
   if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download) await ensureDataset(info, opts.size, root, { progress: opts.progress });
-  const [train, val] = loadDataset(info, opts.size, root, ['train', 'val']);
+  const [train, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
   const dir = opts.out ?? defaultRunDir(info.flag, entry.name);
   prepareRunDir(dir);
 
   const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
   log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
   for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
-  log(t(lang, 'dataset', { flag: info.flag, size: opts.size, ...info.samples, train: train.count, val: val.count }));
+  log(t(lang, 'dataset', { flag: info.flag, size: opts.size, train: train.count, val: val.count, test: test.count }));
 
   seedEverything(opts.seed);
   const inputShape: [number, number, number] = [train.height, train.width, train.channels];
@@ -144,9 +144,9 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   await saveModel(model, path.join(dir, 'model-last'));
   model.dispose();
   writeHistory();
-  let test: SplitMetrics | null = null;
+  let testMetrics: SplitMetrics | null = null;
   if (result.bestEpoch > 0) {
-    test = await evaluateRun(dir, 'test', { root: opts.root, lang });
+    const test = await evaluateRun(dir, 'test', { root: opts.root, lang });
     const ci = test.clinical?.ci95;
     log(ci
       ? t(lang, 'testResult', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4),
@@ -154,10 +154,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
       : t(lang, 'testResultPlain', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4) }));
     const c = test.clinical;
     if (c) log(t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) }));
+    testMetrics = test;
   } else {
     writeReport(dir, lang);
   }
   log(t(lang, 'runSaved', { dir }));
   tf.disposeVariables();
-  return { dir, history: result.history, bestEpoch: result.bestEpoch, stopped: result.stopped, test };
+  return { dir, history: result.history, bestEpoch: result.bestEpoch, stopped: result.stopped, test: testMetrics };
 }

@@ -24,11 +24,11 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
       const xp = padForConv(k, x, info);
       const taps: tf.TensorInfo[] = [];
       for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tapWindow(k, xp, info, i, j));
-      const cols = taps.length === 1 ? taps[0] : k.run('Concat', taps, { axis: 3 });
+      const cols = taps.length === 1 ? taps[0] : k.run(tf.Concat, taps, { axis: 3 });
       const rows = info.batchSize * info.outHeight * info.outWidth;
       const a = k.reshape(cols, [1, rows, kh * kw * cin]);
       const b = k.reshape(dy, [1, rows, cout]);
-      const prod = k.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+      const prod = k.run(tf.BatchMatMul, { a, b }, { transposeA: true, transposeB: false });
       const dw = k.reshape(prod, filterShape);
       k.freeAll([dw]);
       return dw;

@@ -25,11 +25,11 @@ export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           const win = k.reshape(tapWindow(k, xp, info, i, j), [rows, c, 1]);
-          const prod = k.run('Mul', { a: win, b: g });
-          perTap.push(k.run('Sum', { x: prod }, { axis: [0], keepDims: true }));
+          const prod = k.run(tf.Multiply, { a: win, b: g });
+          perTap.push(k.run(tf.Sum, { x: prod }, { axis: [0], keepDims: true }));
         }
       }
-      const all = perTap.length === 1 ? perTap[0] : k.run('Concat', perTap, { axis: 0 });
+      const all = perTap.length === 1 ? perTap[0] : k.run(tf.Concat, perTap, { axis: 0 });
       const dw = k.reshape(all, filterShape);
       k.freeAll([dw]);
       return dw;

@@ -31,25 +31,25 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
       let sum: tf.TensorInfo | null = null;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
-          const tap = k.run('Slice', { x: w }, { begin: [i * kw + j, 0, 0], size: [1, c, m] });
+          const tap = k.run(tf.Slice, { x: w }, { begin: [i * kw + j, 0, 0], size: [1, c, m] });
           const wij = k.reshape(tap, [1, 1, 1, c, m]);
-          const contrib = k.run('Sum', { x: k.run('Mul', { a: g, b: wij }) }, { axis: [4], keepDims: false });
+          const contrib = k.run(tf.Sum, { x: k.run(tf.Multiply, { a: g, b: wij }) }, { axis: [4], keepDims: false });
           let spread = contrib;
           if (sh > 1 || sw > 1) {
             const six = k.reshape(contrib, [b, oh, 1, ow, 1, c]);
-            const padded = k.run('PadV2', { x: six }, {
+            const padded = k.run(tf.PadV2, { x: six }, {
               paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0,
             });
             spread = k.reshape(padded, [b, oh * sh, ow * sw, c]);
           }
-          const placed = k.run('PadV2', { x: spread }, {
+          const placed = k.run(tf.PadV2, { x: spread }, {
             paddings: [[0, 0], [i * dh, canvasH - i * dh - oh * sh], [j * dw, canvasW - j * dw - ow * sw], [0, 0]],
             constantValue: 0,
           });
-          sum = sum === null ? placed : k.run('Add', { a: sum, b: placed });
+          sum = sum === null ? placed : k.run(tf.Add, { a: sum, b: placed });
         }
       }
-      const dx = k.run('Slice', { x: sum! }, { begin: [0, top, left, 0], size: [b, inH, inW, c] });
+      const dx = k.run(tf.Slice, { x: sum! }, { begin: [0, top, left, 0], size: [b, inH, inW, c] });
       k.freeAll([dx]);
       return dx;
     } catch (e) {

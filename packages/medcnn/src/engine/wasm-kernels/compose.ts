@@ -25,13 +25,15 @@ export class KernelComposer {
   }
 
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-    return this.run('Reshape', { x }, { shape });
+    return this.run(tf.Reshape, { x }, { shape });
   }
 
-  /** Frees every intermediate except those listed in `keep`. */
+  /**
+   * Frees every intermediate except the outputs in `keep`. Reshape shares its input's data and adds a
+   * reference, so each output is released once by identity, never by data id.
+   */
   freeAll(keep: tf.TensorInfo[] = []): void {
-    const kept = new Set(keep.map((k) => k.dataId));
-    for (const t of this.made) if (!kept.has(t.dataId)) this.backend.disposeData(t.dataId);
+    for (const t of this.made) if (!keep.includes(t)) this.backend.disposeData(t.dataId);
     this.made.length = 0;
   }
 }
@@ -47,7 +49,7 @@ export function tapWindow(
   const top = i * info.dilationHeight;
   const left = j * info.dilationWidth;
   const [b, , , c] = x.shape;
-  return k.run('StridedSlice', { x }, {
+  return k.run(tf.StridedSlice, { x }, {
     begin: [0, top, left, 0],
     end: [b, top + (info.outHeight - 1) * info.strideHeight + 1, left + (info.outWidth - 1) * info.strideWidth + 1, c],
     strides: [1, info.strideHeight, info.strideWidth, 1],
@@ -59,7 +61,7 @@ export function tapWindow(
 export function padForConv(k: KernelComposer, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const p = info.padInfo;
   if (p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0) return x;
-  return k.run('PadV2', { x }, {
+  return k.run(tf.PadV2, { x }, {
     paddings: [[0, 0], [p.top, Math.max(0, p.bottom)], [p.left, Math.max(0, p.right)], [0, 0]],
     constantValue: 0,
   });

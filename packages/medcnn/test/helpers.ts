@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { encodeNpy } from '../src/data/npy.js';
+import { readSplits, type SplitData } from '../src/data/load.js';
+
+/** The official PneumoniaMNIST file the tests read (MEDMNIST_ROOT, else ../shared/medmnist). */
+export const SHARED_ROOT = process.env.MEDMNIST_ROOT ?? path.resolve(import.meta.dirname, '../../../../../shared/medmnist');
+export const PNEUMONIA_FILE = path.join(SHARED_ROOT, 'pneumoniamnist.npz');
+
+/** A fresh temporary folder, removed when the process exits. */
+export function tempDir(prefix = 'medcnn-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Writes a zip archive (stored or deflated members), as numpy's savez / savez_compressed do. */
+export function writeZip(file: string, members: Record<string, Uint8Array>, compress: boolean): void {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(members)) {
+    const body = compress ? zlib.deflateRawSync(data) : Buffer.from(data);
+    const nameBuf = Buffer.from(name, 'utf8');
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(compress ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    locals.push(local, nameBuf, body);
+    const cd = Buffer.alloc(46);
+    cd.writeUInt32LE(0x02014b50, 0);
+    cd.writeUInt16LE(20, 4);
+    cd.writeUInt16LE(20, 6);
+    cd.writeUInt16LE(compress ? 8 : 0, 10);
+    cd.writeUInt32LE(crc, 16);
+    cd.writeUInt32LE(body.length, 20);
+    cd.writeUInt32LE(data.length, 24);
+    cd.writeUInt16LE(nameBuf.length, 28);
+    cd.writeUInt32LE(offset, 42);
+    central.push(cd, nameBuf);
+    offset += 30 + nameBuf.length + body.length;
+  }
+  const cdBuf = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(members).length, 8);
+  end.writeUInt16LE(Object.keys(members).length, 10);
+  end.writeUInt32LE(cdBuf.length, 12);
+  end.writeUInt32LE(offset, 16);
+  fs.writeFileSync(file, Buffer.concat([...locals, cdBuf, end]));
+}
+
+/** Writes splits as a MedMNIST-style npz. */
+export function writeMedmnistNpz(file: string, splits: SplitData[], compress = true): void {
+  const members: Record<string, Uint8Array> = {};
+  for (const s of splits) {
+    const imgShape = s.channels === 1 ? [s.count, s.height, s.width] : [s.count, s.height, s.width, 3];
+    members[`${s.split}_images.npy`] = encodeNpy(imgShape, s.images);
+    members[`${s.split}_labels.npy`] = encodeNpy([s.count, s.labelWidth], s.labels);
+  }
+  writeZip(file, members, compress);
+}
+
+/** The first n samples of a split. */
+export function head(s: SplitData, n: number): SplitData {
+  const px = s.height * s.width * s.channels;
+  return { ...s, count: n, images: s.images.slice(0, n * px), labels: s.labels.slice(0, n * s.labelWidth) };
+}
+
+let cached: SplitData[] | null = null;
+/** The real PneumoniaMNIST splits, read once per test file. */
+export function pneumonia(): SplitData[] {
+  cached ??= readSplits(PNEUMONIA_FILE, ['train', 'val', 'test']);
+  return cached;
+}
+
+/**
+ * A small real-data root: the first samples of each PneumoniaMNIST split saved as pneumoniamnist.npz,
+ * so end-to-end tests train in seconds on real X-rays.
+ */
+export function smallPneumoniaRoot(train = 600, val = 150, test = 150): string {
+  const dir = tempDir('medcnn-root-');
+  const [tr, va, te] = pneumonia();
+  writeMedmnistNpz(path.join(dir, 'pneumoniamnist.npz'), [head(tr, train), head(va, val), head(te, test)]);
+  return dir;
+}
