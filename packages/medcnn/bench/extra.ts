@@ -1,2 +1,6 @@
-/** Benchmarks that other parts of medcnn add (augmentation overhead, …), run once per backend. */
-export async function runExtraBenches(_backend: string, _log: (line: string) => void): Promise<void> {}
+import { benchAugment } from '../src/augment/bench.js';
+
+/** Benchmarks that other parts of medcnn add, run once per backend: the cost of on-the-fly augmentation. */
+export async function runExtraBenches(_backend: string, log: (line: string) => void): Promise<void> {
+  await benchAugment({ log });
+}

@@ -16,3 +16,5 @@ export { clinicalMetrics } from './metrics/clinical.js';
 export { trainRun } from './run/train-run.js';
 export { evaluateRun } from './run/evaluate-run.js';
 export { predictImages } from './run/predict-images.js';
+export * from './augment/index.js';
+export { countParams, countMultiplyAdds } from './models/index.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -120,6 +120,23 @@ test('bad input is a clear error with no partial output', () => {
   assertUserError(medcnn(['train', '--root', root, '--out', path.join(aFile, 'run')]), /Cannot write the run folder/);
   assertUserError(medcnn(['evaluate', work]), /not a medcnn run folder/);
   assertUserError(medcnn(['frobnicate']), /unknown command 'frobnicate'/);
+});
+
+test('Ctrl-C stops after the batch and saves what is done', async () => {
+  const out = path.join(work, 'interrupted');
+  const child = spawn(process.execPath, [CLI, 'train', '--epochs', '50', '--root', root, '--out', out, '--no-progress'],
+    { env: { ...process.env, MEDCNN_BACKEND: 'wasm' } });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (/epoch 1\/50:/.test(stdout) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stdout);
+  assert.match(stdout, /Stopping after this batch/);
+  assert.match(stdout, /test \(best epoch 1\)/);
+  for (const f of ['model/model.json', 'model-last/weights.bin', 'history.csv', 'report.html']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  assert.ok(fs.readFileSync(path.join(out, 'history.csv'), 'utf8').trim().split('\n').length < 51);
 });
 
 test('medcnn info lists the datasets and shows one', () => {

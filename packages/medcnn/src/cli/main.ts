@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 import { MedcnnError } from '../errors.js';
 import { usage } from './args.js';
+import { anatomyCommand } from './anatomy.js';
+import { augmentPreviewCommand } from './augment-preview.js';
 import type { Command } from './command.js';
+import { compareCommand } from './compare.js';
 import { downloadCommand } from './download.js';
 import { evaluateCommand } from './evaluate.js';
+import { explainCommand } from './explain.js';
 import { infoCommand } from './info.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
-const commands: Command[] = [trainCommand, evaluateCommand, predictCommand, infoCommand, downloadCommand, modelsCommand];
+const commands: Command[] = [trainCommand, evaluateCommand, predictCommand, infoCommand, downloadCommand, modelsCommand, augmentPreviewCommand, explainCommand, anatomyCommand, compareCommand];
 
 function help(): string {
   return ['medcnn: train, evaluate and explain CNNs on MedMNIST medical images', '', 'usage: medcnn COMMAND [options]   (medcnn COMMAND --help for its options)', '',
-    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`)].join('\n');
+    ...commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`)].join('\n');
 }
 
 /** Runs the medcnn command line; user errors print a message without a stack trace and exit 1. */

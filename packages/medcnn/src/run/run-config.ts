@@ -4,6 +4,9 @@ import type { ImageSize, Task } from '../data/dataset-info.js';
 import type { Normalization } from '../data/batch.js';
 import { MedcnnError } from '../errors.js';
 import type { Lang } from '../i18n/messages.js';
+import type { TransferRecord } from '../transfer/setup.js';
+// Transfer models resize inside the model; every loader of run folders needs tfjs' Resizing layer fixed.
+import '../transfer/resizing-fix.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 /** Everything needed to reproduce and to reuse a run; saved as config.json in the run folder. */
@@ -30,6 +33,10 @@ export interface RunConfig {
   lang: Lang;
   startedAt: string;
   command: string;
+  /** Transfer runs: the backbone, its preprocessing, how images are adapted to it and what was frozen. */
+  transfer?: TransferRecord;
+  /** The part of the training set used (medcnn compare --train-fraction), when not all of it. */
+  trainFraction?: number;
 }
 
 /** Makes the run folder, or says plainly why it cannot be written (before any work is done). */

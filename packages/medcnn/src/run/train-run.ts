@@ -8,9 +8,12 @@ import { loadDataset } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
-import { seedEverything } from '../engine/seed.js';
+import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { t, type Lang } from '../i18n/messages.js';
 import { createModel, getModelEntry } from '../models/index.js';
+import { MedcnnError } from '../errors.js';
+import type { SplitData } from '../data/load.js';
+import { setupTransfer, transferModelName, type TransferOptions, type TransferSetup } from '../transfer/setup.js';
 import { saveModel } from '../models/io.js';
 import { learningCurvePng, samplesPng } from '../report/plots.js';
 import { writeReport } from '../report/html.js';
@@ -36,6 +39,10 @@ export interface TrainRunOptions {
   download?: boolean;
   augmentName?: string;
   augment?: AugmentFn;
+  /** Train a new head on a pretrained backbone instead of the registry model `model`. */
+  transfer?: TransferOptions;
+  /** Train on this part (0–1] of the training set, a seeded random subset (for learning-curve comparisons). */
+  trainFraction?: number;
   /** Where progress lines go (default: stdout). */
   log?: (line: string) => void;
   /** Show progress bars (default true). */
@@ -60,11 +67,12 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const lang = opts.lang;
   const info = getDatasetInfo(opts.dataset);
-  const entry = getModelEntry(opts.model);
+  const entry = opts.transfer ? null : getModelEntry(opts.model);
   const root = resolveDataRoot(opts.root);
   if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download) await ensureDataset(info, opts.size, root, { progress: opts.progress });
-  const [train, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
-  const dir = opts.out ?? defaultRunDir(info.flag, entry.name);
+  const [fullTrain, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
+  const train = opts.trainFraction !== undefined && opts.trainFraction < 1 ? trainingSubset(fullTrain, opts.trainFraction, opts.seed) : fullTrain;
+  const dir = opts.out ?? defaultRunDir(info.flag, entry ? entry.name : `transfer-${opts.transfer!.pretrained.replace(/^.*[\\/]/, '').replace(/[^\w.-]/g, '_')}`);
   prepareRunDir(dir);
 
   const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
@@ -75,18 +83,24 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   seedEverything(opts.seed);
   const inputShape: [number, number, number] = [train.height, train.width, train.channels];
   const numClasses = info.labels.length;
-  const model = createModel(entry.name, { inputShape, numClasses });
+  let transfer: TransferSetup | null = null;
+  if (opts.transfer) transfer = await setupTransfer(opts.transfer, inputShape, numClasses, [train, val], opts.learningRate, log, lang, { cache: !opts.augment });
+  const model = transfer ? transfer.model : createModel(entry!.name, { inputShape, numClasses });
+  const modelName = transfer ? transferModelName(transfer.record.backbone) : entry!.name;
+  const normalization = transfer ? transfer.normalization : TUTORIAL_NORMALIZATION;
   const params = model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
-  log(t(lang, 'model', { name: entry.name, params: params.toLocaleString('en-US') }));
+  log(t(lang, 'model', { name: modelName, params: params.toLocaleString('en-US') }));
 
   const config: RunConfig = {
     medcnnVersion: '0.1.0',
     dataset: info.flag, size: opts.size, task: info.task, labels: info.labels,
-    model: entry.name, inputShape, numClasses, normalization: TUTORIAL_NORMALIZATION,
+    model: modelName, inputShape, numClasses, normalization,
     epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, optimizer: 'adam(β1=0.9, β2=0.999, ε=1e-8)',
     seed: opts.seed, augment: opts.augmentName ?? 'none', selection: 'best validation AUC',
     backend: engine.backend, threads: engine.threads, versions: { ...engine.versions, medcnn: '0.1.0' },
     lang, startedAt: new Date().toISOString(), command: process.argv.slice(1).join(' '),
+    ...(transfer ? { transfer: transfer.record } : {}),
+    ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
   };
   writeRunConfig(dir, config);
   const labelOf = (i: number): string => {
@@ -116,8 +130,9 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   let result;
   try {
     result = await trainModel({
-      model, task: info.task, train, val, epochs: opts.epochs, batchSize: opts.batchSize,
-      learningRate: opts.learningRate, seed: opts.seed, normalization: TUTORIAL_NORMALIZATION, augment: opts.augment,
+      model: transfer ? transfer.trainModel : model, task: info.task, train, val, epochs: opts.epochs, batchSize: opts.batchSize,
+      learningRate: opts.learningRate, seed: opts.seed, normalization, augment: opts.augment,
+      inputOf: transfer?.inputOf, slowWeights: transfer?.slowWeights,
       onBatch: (epoch, done, loss, sps) => {
         if (opts.progress === false) return;
         if (!bar) bar = new ProgressBar(train.count, `${t(lang, 'epoch')} ${epoch}/${opts.epochs}`);
@@ -139,6 +154,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    transfer?.dispose();
   }
   if (bar) (bar as ProgressBar).finish();
   await saveModel(model, path.join(dir, 'model-last'));
@@ -161,4 +177,19 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   log(t(lang, 'runSaved', { dir }));
   tf.disposeVariables();
   return { dir, history: result.history, bestEpoch: result.bestEpoch, stopped: result.stopped, test: testMetrics };
+}
+
+/** A seeded random part of a training split (the same seed gives the same images to every model compared). */
+function trainingSubset(data: SplitData, fraction: number, seed: number): SplitData {
+  if (!(fraction > 0 && fraction <= 1)) throw new MedcnnError(`A training fraction must be in (0, 1], got ${fraction}.`);
+  const n = Math.max(1, Math.round(data.count * fraction));
+  const picked = [...shuffledIndices(data.count, makeRng(seed ^ 0x7ab1e)).subarray(0, n)].sort((a, b) => a - b);
+  const px = data.height * data.width * data.channels;
+  const images = new Uint8Array(n * px);
+  const labels = new Uint8Array(n * data.labelWidth);
+  picked.forEach((src, i) => {
+    images.set(data.images.subarray(src * px, (src + 1) * px), i * px);
+    labels.set(data.labels.subarray(src * data.labelWidth, (src + 1) * data.labelWidth), i * data.labelWidth);
+  });
+  return { ...data, count: n, images, labels };
 }

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initEngine } from '../engine/backend.js';
+import { makeRng, seedEverything } from '../engine/seed.js';
+import { createModel } from '../models/index.js';
+import { crossEntropy } from '../train/loss.js';
+import { makeAugmentFn, planAugmentation } from './policy.js';
+
+export interface AugmentBenchResult {
+  backend: string;
+  augmentMs: number;
+  trainStepMs: number;
+  /** Augmentation time as a fraction of a training step. */
+  ratio: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * Times the chest-xray preset on a batch of 64 28×28×1 images against one SimpleCNN training step on the
+ * same batch (on the given backend, else the current one), prints both and their ratio; the goal is under 10%.
+ */
+export async function benchAugment(opts: { backend?: string; repeats?: number; log?: (line: string) => void } = {}): Promise<AugmentBenchResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  // With no backend named, measure on the one already running (npm run bench initialises each in turn).
+  const backend = opts.backend ? (await initEngine({ backend: opts.backend })).backend : tf.getBackend();
+  const repeats = opts.repeats ?? 20;
+  seedEverything(1);
+  const rng = makeRng(1);
+  const x = tf.tidy(() => tf.clipByValue(tf.randomNormal([64, 28, 28, 1], 0, 0.5, 'float32', 1), -1, 1)) as tf.Tensor4D;
+  const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 2), 'int32');
+  const augment = makeAugmentFn(planAugmentation('auto', 'chest-xray')!);
+  const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
+  const optimizer = tf.train.adam(1e-3);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const time = (fn: () => tf.Tensor): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < repeats + 2; i++) {
+      const t0 = performance.now();
+      const r = fn();
+      r.dataSync(); // wait for the backend to finish
+      r.dispose();
+      if (i >= 2) out.push(performance.now() - t0); // the first two warm up kernels
+    }
+    return out;
+  };
+  const augmentMs = median(time(() => augment(x, rng)));
+  const trainStepMs = median(time(() => tf.tidy(() => optimizer.minimize(
+    () => crossEntropy('binary-class', model.apply(x, { training: true }) as tf.Tensor, y), true, vars)!)));
+  optimizer.dispose();
+  model.dispose();
+  x.dispose();
+  y.dispose();
+  const ratio = augmentMs / trainStepMs;
+  log(`augment (chest-xray preset, 64×28×28×1) on ${backend}: ${augmentMs.toFixed(2)} ms/batch · SimpleCNN train step: ${trainStepMs.toFixed(2)} ms/batch · ratio ${(ratio * 100).toFixed(1)}% (goal < 10%)`);
+  return { backend, augmentMs, trainStepMs, ratio };
+}

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TransformDef } from '../types.js';
+import { symmetric } from './geometry.js';
+import { perImageValues } from './intensity.js';
+
+/**
+ * Gamma curve u ↦ u^γ on the full-scale value u = (x − black)/(white − black), with log γ uniform in
+ * ±log(1 + value): 0.2 gives γ from 0.83 to 1.2. Black and white stay where they are.
+ */
+export const gamma: TransformDef = {
+  name: 'gamma', param: 'max relative change of γ', defaultValue: 0.2, limit: 2,
+  summary: 'gamma curve with γ in [1/(1+F), 1+F]; black and white stay fixed',
+  create: (value) => ({
+    kind: 'intensity', name: 'gamma', value,
+    apply: (x, info, rng) => tf.tidy(() => {
+      const g = perImageValues(info, () => Math.exp(symmetric(rng, Math.log1p(value))));
+      const span = info.white - info.black;
+      const u = tf.clipByValue(tf.div(tf.sub(x, info.black), span), 0, 1);
+      return tf.add(tf.mul(tf.pow(u, g), span), info.black) as tf.Tensor4D;
+    }),
+  }),
+};

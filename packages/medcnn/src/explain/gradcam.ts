@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Task } from '../data/dataset-info.js';
+import { MedcnnError } from '../errors.js';
+import { probabilities } from '../train/loss.js';
+import { graphLayers, isConvLayer, runGraph } from './graph.js';
+
+/** Grad-CAM of a batch: one class-activation map per image on the target layer's grid, with the probabilities. */
+export interface GradCamResult {
+  layer: string;
+  /** Height and width of the target layer's feature map (the map's resolution before upsampling). */
+  height: number;
+  width: number;
+  /** One map per image, row-major height×width, ≥ 0, not normalised. */
+  maps: Float32Array[];
+  /** The class each map explains. */
+  classIndices: number[];
+  probabilities: number[][];
+}
+
+/** The layer Grad-CAM looks at: the one named, or the model's last convolution. */
+export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.Layer {
+  const layers = graphLayers(model);
+  if (name !== undefined) {
+    const layer = layers.find((l) => l.name === name);
+    if (!layer) {
+      const convs = layers.filter(isConvLayer).map((l) => l.name);
+      throw new MedcnnError(`The model has no layer '${name}'. Its convolution layers are: ${convs.join(', ')}.`);
+    }
+    return layer;
+  }
+  const convs = layers.filter(isConvLayer);
+  if (convs.length === 0) throw new MedcnnError(`${model.name} has no convolution layer, so Grad-CAM has nothing to look at.`);
+  return convs[convs.length - 1];
+}
+
+/**
+ * Grad-CAM (Selvaraju et al. 2017): weights each channel k of the target layer's activation A by the mean
+ * gradient of the class logit over the map, ∂y_c/∂A_k, and keeps the positive part of Σ_k α_k A_k.
+ * Runs in inference mode (BatchNorm uses its moving statistics, dropout is off). By default each image
+ * is explained for its most probable class; `classIndex` picks one class for all.
+ */
+export function gradCam(model: tfl.LayersModel, x: tf.Tensor4D, task: Task, opts: { layer?: string; classIndex?: number } = {}): GradCamResult {
+  const target = gradCamLayer(model, opts.layer);
+  const numClasses = model.outputs[0].shape[1] as number;
+  if (opts.classIndex !== undefined && !(Number.isInteger(opts.classIndex) && opts.classIndex >= 0 && opts.classIndex < numClasses)) {
+    throw new MedcnnError(`--class must be a class index from 0 to ${numClasses - 1}, got ${opts.classIndex}.`);
+  }
+  return tf.tidy(() => {
+    let activation: tf.Tensor | null = null;
+    const [logits] = runGraph<tf.Tensor>(model, [x], { onLayer: (l, out) => { if (l === target) activation = out; } });
+    if (!activation || (activation as tf.Tensor).rank !== 4) {
+      throw new MedcnnError(`Layer '${target.name}' does not output a feature map (height × width × channels); choose a convolution layer with --layer.`);
+    }
+    const a = activation as tf.Tensor4D;
+    const probs = probabilities(task, logits).arraySync() as number[][];
+    const classIndices = probs.map((p) => opts.classIndex ?? p.indexOf(Math.max(...p)));
+    const select = tf.oneHot(tf.tensor1d(classIndices, 'int32'), numClasses);
+    // The class logit as a function of the target activation alone: the graph is rerun from that layer on.
+    const classScore = (act: tf.Tensor): tf.Scalar => {
+      const [out] = runGraph<tf.Tensor>(model, [x], { replace: new Map([[target.name, act]]) });
+      return tf.sum(tf.mul(out, select));
+    };
+    const grads = tf.grad(classScore)(a) as tf.Tensor4D;
+    const alpha = tf.mean(grads, [1, 2], true);
+    const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3)) as tf.Tensor3D;
+    const [n, h, w] = cam.shape;
+    const flat = cam.dataSync() as Float32Array;
+    const maps = Array.from({ length: n }, (_, i) => flat.slice(i * h * w, (i + 1) * h * w));
+    return { layer: target.name, height: h, width: w, maps, classIndices, probabilities: probs };
+  });
+}
+
+/** Bilinear upsampling of a map to an image's size (pixel centres aligned), for overlaying. */
+export function upsampleMap(map: Float32Array, h: number, w: number, outH: number, outW: number): Float32Array {
+  const out = new Float32Array(outH * outW);
+  for (let y = 0; y < outH; y++) {
+    const fy = Math.min(h - 1, Math.max(0, ((y + 0.5) * h) / outH - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(h - 1, y0 + 1);
+    const dy = fy - y0;
+    for (let x = 0; x < outW; x++) {
+      const fx = Math.min(w - 1, Math.max(0, ((x + 0.5) * w) / outW - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(w - 1, x0 + 1);
+      const dx = fx - x0;
+      const top = map[y0 * w + x0] * (1 - dx) + map[y0 * w + x1] * dx;
+      const bottom = map[y1 * w + x0] * (1 - dx) + map[y1 * w + x1] * dx;
+      out[y * outW + x] = top * (1 - dy) + bottom * dy;
+    }
+  }
+  return out;
+}
+
+/** Spearman rank correlation of two maps (0 when either is constant): how alike two explanations are. */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = ra.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) { ma += ra[i]; mb += rb[i]; }
+  ma /= n; mb /= n;
+  let cov = 0, va = 0, vb = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (ra[i] - ma) * (rb[i] - mb);
+    va += (ra[i] - ma) ** 2;
+    vb += (rb[i] - mb) ** 2;
+  }
+  return va === 0 || vb === 0 ? 0 : cov / Math.sqrt(va * vb);
+}
+
+/** Ranks with ties given their mean rank. */
+function ranks(v: ArrayLike<number>): Float64Array {
+  const idx = Array.from({ length: v.length }, (_, i) => i).sort((i, j) => v[i] - v[j]);
+  const r = new Float64Array(v.length);
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
+    for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2;
+    i = j + 1;
+  }
+  return r;
+}

@@ -1,0 +1,76 @@
+/** Training throughput of SimpleCNN / ResNet-18 on a tfjs backend, measured like torch_reference.py. */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+import { registerLibtorchBackend, setNumThreads } from '../src/index.js';
+import { batchTensors, syntheticBatch } from '../testing/data.js';
+import { resnet18, simpleCnn } from '../testing/models.js';
+
+export interface TrainBenchOptions {
+  backend?: string;
+  model?: 'simplecnn' | 'resnet18';
+  samples?: number;
+  batch?: number;
+  epochs?: number;
+  threads?: number;
+}
+
+export interface TrainBenchResult {
+  backend: string;
+  model: string;
+  threads: number;
+  batch: number;
+  train_samples: number;
+  epoch_seconds_median: number;
+  samples_per_second: number;
+  inference_samples_per_second: number;
+}
+
+/** Trains on synthetic 28x28x1 images (PneumoniaMNIST's 4,708 by default) and times each epoch of model.fit. */
+export async function benchTraining(opts: TrainBenchOptions = {}): Promise<TrainBenchResult> {
+  const backend = opts.backend ?? 'libtorch';
+  const model = opts.model ?? 'simplecnn';
+  const samples = opts.samples ?? 4708, batch = opts.batch ?? 64, epochs = opts.epochs ?? 3, threads = opts.threads ?? 2;
+  if (backend === 'libtorch') {
+    const r = registerLibtorchBackend({ threads });
+    if (!r.ok) throw new Error(r.reason);
+    setNumThreads(threads);
+  }
+  await tf.setBackend(backend);
+  const net = model === 'resnet18' ? resnet18() : simpleCnn();
+  net.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const [x, y] = batchTensors(syntheticBatch(samples));
+  const times: number[] = [];
+  let start = 0;
+  await net.fit(x, y, {
+    batchSize: batch, epochs, shuffle: true, verbose: 0,
+    callbacks: { onEpochBegin: async () => { start = performance.now(); }, onEpochEnd: async () => { times.push((performance.now() - start) / 1000); } },
+  });
+  const t0 = performance.now();
+  tf.dispose(net.predict(x, { batchSize: 256 }) as tf.Tensor);
+  const inferSeconds = (performance.now() - t0) / 1000;
+  tf.dispose([x, y]);
+  net.dispose();
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2; // as Python's statistics.median
+  return { backend, model, threads, batch, train_samples: samples, epoch_seconds_median: median,
+    samples_per_second: samples / median, inference_samples_per_second: samples / inferSeconds };
+}
+
+/** Runs /work/shared/bench/torch_reference.py (Debian python3-torch) and returns its JSON line, or null. */
+export function torchReference(opts: { script: string; npz: string; model?: string; epochs?: number; threads?: number; limit?: number }): Record<string, unknown> | null {
+  if (!existsSync(opts.script) || !existsSync(opts.npz)) return null;
+  const args = [opts.script, '--npz', opts.npz, '--model', opts.model ?? 'simplecnn', '--epochs', String(opts.epochs ?? 3),
+    '--threads', String(opts.threads ?? 2)];
+  if (opts.limit) args.push('--limit', String(opts.limit));
+  const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
+  const last = r.stdout?.trim().split('\n').pop();
+  try {
+    return last ? JSON.parse(last) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,40 @@
+{
+  "targets": [
+    {
+      "target_name": "tfjs_libtorch",
+      "sources": [
+        "native/addon.cc",
+        "native/kernels/activation.cc",
+        "native/kernels/batch_norm.cc",
+        "native/kernels/batch_norm_grad.cc",
+        "native/kernels/binary.cc",
+        "native/kernels/conv2d.cc",
+        "native/kernels/conv2d_backprop_filter.cc",
+        "native/kernels/conv2d_backprop_input.cc",
+        "native/kernels/matmul.cc",
+        "native/kernels/pool.cc",
+        "native/kernels/reduce.cc",
+        "native/kernels/resize_bilinear.cc",
+        "native/kernels/shape.cc",
+        "native/kernels/softmax.cc",
+        "native/kernels/unary.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!(node scripts/libtorch-path.cjs include)",
+        "<!(node scripts/libtorch-path.cjs include)/torch/csrc/api/include"
+      ],
+      "libraries": [
+        "-L<!(node scripts/libtorch-path.cjs lib)",
+        "-Wl,-rpath,<!(node scripts/libtorch-path.cjs lib)",
+        "-Wl,--no-as-needed",
+        "-ltorch_cpu",
+        "-lc10"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
+    }
+  ]
+}

@@ -1,0 +1,229 @@
+// N-API entry points: the tensor table (write/read/dispose), threads, version
+// and `run`, which dispatches one registered op. Every C++ exception is
+// caught here and becomes a JS Error naming the op and its input shapes.
+#include <napi.h>
+
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/version.h>
+
+#include <malloc.h>
+
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+
+#include "op.h"
+
+namespace tl {
+
+std::vector<OpDef>& registry() {
+  static std::vector<OpDef> ops;
+  return ops;
+}
+
+// dtype codes shared with src/native.ts
+enum Code { kF32 = 0, kI32 = 1, kBool = 2 };
+
+static at::ScalarType scalarType(int code) {
+  switch (code) {
+    case kF32: return at::kFloat;
+    case kI32: return at::kInt;
+    case kBool: return at::kBool;
+  }
+  throw std::runtime_error("unknown dtype code " + std::to_string(code));
+}
+
+static int codeOf(at::ScalarType s) {
+  if (s == at::kFloat) return kF32;
+  if (s == at::kInt) return kI32;
+  if (s == at::kBool) return kBool;
+  return -1;
+}
+
+static std::unordered_map<int64_t, Entry> table;
+static int64_t nextId = 1;
+
+static Entry& lookup(int64_t id) {
+  auto it = table.find(id);
+  if (it == table.end()) throw std::runtime_error("unknown tensor id " + std::to_string(id));
+  return it->second;
+}
+
+static std::string shapeOf(const at::Tensor& t) {
+  std::ostringstream s;
+  s << "[";
+  for (int64_t d = 0; d < t.dim(); ++d) s << (d ? "," : "") << t.size(d);
+  s << "]";
+  return s.str();
+}
+
+static std::string errorText(const std::exception& e) {
+  if (auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+  return e.what();
+}
+
+static std::vector<int64_t> intList(const Napi::Value& v) {
+  auto arr = v.As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); ++k) out[k] = arr.Get(k).As<Napi::Number>().Int64Value();
+  return out;
+}
+
+// write(data: TypedArray, shape: number[], dtype: code) -> id
+static Napi::Value Write(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    c10::InferenceMode guard;
+    auto arr = info[0].As<Napi::TypedArray>();
+    auto shape = intList(info[1]);
+    auto type = scalarType(info[2].As<Napi::Number>().Int32Value());
+    at::Tensor t = at::empty(shape, at::TensorOptions().dtype(type));
+    size_t bytes = t.numel() * t.element_size();
+    if (bytes != arr.ByteLength())
+      throw std::runtime_error("data has " + std::to_string(arr.ByteLength()) + " bytes, shape needs " +
+                               std::to_string(bytes));
+    if (bytes) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), bytes);
+    int64_t id = nextId++;
+    table[id] = Entry{t, {}};
+    return Napi::Number::New(env, static_cast<double>(id));
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, "libtorch write failed: " + errorText(e));
+  }
+}
+
+// read(id) -> Float32Array | Int32Array | Uint8Array (a copy)
+static Napi::Value Read(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    const at::Tensor t = lookup(info[0].As<Napi::Number>().Int64Value()).t.contiguous();
+    size_t n = t.numel();
+    auto buf = Napi::ArrayBuffer::New(env, n * t.element_size());
+    if (n) std::memcpy(buf.Data(), t.data_ptr(), n * t.element_size());
+    switch (codeOf(t.scalar_type())) {
+      case kF32: return Napi::Float32Array::New(env, n, buf, 0);
+      case kI32: return Napi::Int32Array::New(env, n, buf, 0);
+      case kBool: return Napi::Uint8Array::New(env, n, buf, 0);
+    }
+    throw std::runtime_error("tensor has unsupported dtype");
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, "libtorch read failed: " + errorText(e));
+  }
+}
+
+static Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  table.erase(info[0].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
+}
+
+// Bytes held, counting each storage once (views share storage).
+static Napi::Value MemoryBytes(const Napi::CallbackInfo& info) {
+  std::unordered_map<const void*, size_t> seen;
+  for (auto& [id, e] : table) {
+    if (!e.t.defined()) continue;
+    seen[e.t.storage().unsafeGetStorageImpl()] = e.t.storage().nbytes();
+    if (e.aux.defined()) seen[e.aux.storage().unsafeGetStorageImpl()] = e.aux.storage().nbytes();
+  }
+  double total = 0;
+  for (auto& [k, v] : seen) total += v;
+  return Napi::Number::New(info.Env(), total);
+}
+
+static Napi::Value NumTensors(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(table.size()));
+}
+
+static Napi::Value OpNames(const Napi::CallbackInfo& info) {
+  auto arr = Napi::Array::New(info.Env(), registry().size());
+  for (uint32_t k = 0; k < registry().size(); ++k) arr.Set(k, registry()[k].name);
+  return arr;
+}
+
+static Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+static Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+static Napi::Value Version(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), TORCH_VERSION);
+}
+
+// run(op: index, ids: number[], attrs: number[], castTo: code | -1)
+//   -> [id, dtype, rank, ...dims] for each output, flattened
+static Napi::Value Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t op = info[0].As<Napi::Number>().Uint32Value();
+  if (op >= registry().size()) throw Napi::Error::New(env, "libtorch: unknown op index");
+  const OpDef& def = registry()[op];
+  Args args;
+  try {
+    auto ids = info[1].As<Napi::Array>();
+    for (uint32_t k = 0; k < ids.Length(); ++k) args.in.push_back(&lookup(ids.Get(k).As<Napi::Number>().Int64Value()));
+    auto attrs = info[2].As<Napi::Array>();
+    args.a.resize(attrs.Length());
+    for (uint32_t k = 0; k < attrs.Length(); ++k) args.a[k] = attrs.Get(k).As<Napi::Number>().DoubleValue();
+    int castTo = info[3].As<Napi::Number>().Int32Value();
+
+    c10::InferenceMode guard;
+    Result r = def.fn(args);
+    auto flat = Napi::Array::New(env);
+    uint32_t pos = 0;
+    for (size_t k = 0; k < r.out.size(); ++k) {
+      at::Tensor t = r.out[k];
+      if (castTo >= 0) {
+        t = t.to(scalarType(castTo));
+      } else if (codeOf(t.scalar_type()) < 0) {
+        // tfjs knows only float32/int32/bool: narrow what ATen widened.
+        t = t.to(at::isFloatingType(t.scalar_type()) ? at::kFloat : at::kInt);
+      }
+      if (!t.is_contiguous()) t = t.contiguous();
+      int64_t id = nextId++;
+      table[id] = Entry{t, k == 0 ? r.aux : at::Tensor()};
+      flat.Set(pos++, static_cast<double>(id));
+      flat.Set(pos++, codeOf(t.scalar_type()));
+      flat.Set(pos++, static_cast<double>(t.dim()));
+      for (int64_t d = 0; d < t.dim(); ++d) flat.Set(pos++, static_cast<double>(t.size(d)));
+    }
+    return flat;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string shapes;
+    for (auto* in : args.in) shapes += (shapes.empty() ? "" : ", ") + shapeOf(in->t);
+    throw Napi::Error::New(env, std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes +
+                                    ": " + errorText(e));
+  }
+}
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Activations are freed and reallocated at every kernel. With glibc's default thresholds
+  // large blocks go back to the OS and every reuse page-faults; keep them in the heap instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  exports.Set("write", Napi::Function::New(env, Write));
+  exports.Set("read", Napi::Function::New(env, Read));
+  exports.Set("dispose", Napi::Function::New(env, Dispose));
+  exports.Set("memoryBytes", Napi::Function::New(env, MemoryBytes));
+  exports.Set("numTensors", Napi::Function::New(env, NumTensors));
+  exports.Set("opNames", Napi::Function::New(env, OpNames));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
+  exports.Set("version", Napi::Function::New(env, Version));
+  exports.Set("run", Napi::Function::New(env, Run));
+  return exports;
+}
+
+}  // namespace tl
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return tl::Init(env, exports); }
+
+NODE_API_MODULE(tfjs_libtorch, InitAddon)

@@ -1,0 +1,25 @@
+// Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D.
+// inputs: x (NHWC), filter, [bias], [prelu weights]
+// attrs: ConvGeom(9), activation, leakyAlpha, hasBias, hasPrelu
+#include "conv_common.h"
+
+namespace tl {
+
+static Result conv2d(const Args& a) {
+  ConvGeom g(a);
+  int64_t act = a.i(9);
+  double alpha = a.f(10);
+  bool hasBias = a.b(11), hasPrelu = a.b(12);
+  const at::Tensor& x = a.x(0);
+  if (x.dim() != 4) throw std::runtime_error("input must be rank 4 (NHWC)");
+  at::Tensor bias = hasBias ? a.x(2) : at::Tensor();
+  if (bias.defined() && bias.dim() != 1) bias = bias.reshape({-1});
+  at::Tensor y = at::convolution(convInput(x, g), atenWeight(a.x(1), g.depthwise), bias, {g.sH, g.sW}, g.atenPad(),
+                                 {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g));
+  at::Tensor out = y.permute({0, 2, 3, 1});
+  if (act != 0) out = activate(out, act, alpha, hasPrelu ? a.x(hasBias ? 3 : 2) : at::Tensor());
+  return out.contiguous();
+}
+TL_OP("conv2d", conv2d);
+
+}  // namespace tl

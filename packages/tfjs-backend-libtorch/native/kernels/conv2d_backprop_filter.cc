@@ -1,0 +1,22 @@
+// Conv2DBackpropFilter and DepthwiseConv2dNativeBackpropFilter.
+// inputs: x (NHWC), dy (NHWC); attrs: ConvGeom(9), filter shape (4)
+#include "conv_common.h"
+
+namespace tl {
+
+static Result conv2dBackpropFilter(const Args& a) {
+  ConvGeom g(a);
+  std::vector<int64_t> fs = a.ivec(9, 4);
+  const at::Tensor& x = a.x(0);
+  std::vector<int64_t> wShape = g.depthwise ? std::vector<int64_t>{fs[2] * fs[3], 1, fs[0], fs[1]}
+                                            : std::vector<int64_t>{fs[3], fs[2], fs[0], fs[1]};
+  // The weight is needed only for its sizes.
+  at::Tensor shapeOnly = at::empty(wShape, x.options());
+  auto grads = at::convolution_backward(toNCHW(a.x(1)), convInput(x, g), shapeOnly, c10::nullopt, {g.sH, g.sW},
+                                        g.atenPad(), {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g),
+                                        {false, true, false});
+  return tfjsWeight(std::get<1>(grads), fs, g.depthwise);
+}
+TL_OP("conv2d_backprop_filter", conv2dBackpropFilter);
+
+}  // namespace tl

@@ -1,0 +1,21 @@
+// Conv2DBackpropInput and DepthwiseConv2dNativeBackpropInput.
+// inputs: dy (NHWC), filter; attrs: ConvGeom(9), N, H, W, C of the input
+#include "conv_common.h"
+
+namespace tl {
+
+static Result conv2dBackpropInput(const Args& a) {
+  ConvGeom g(a);
+  int64_t n = a.i(9), h = a.i(10), w = a.i(11), c = a.i(12);
+  // ATen needs an input only for its sizes: an uninitialised one will do.
+  int64_t hp = g.symmetric() ? h : h + g.pT + g.pB, wp = g.symmetric() ? w : w + g.pL + g.pR;
+  at::Tensor shapeOnly =
+      at::empty({n, c, hp, wp}, a.x(0).options().memory_format(at::MemoryFormat::ChannelsLast));
+  auto grads = at::convolution_backward(toNCHW(a.x(0)), shapeOnly, atenWeight(a.x(1), g.depthwise), c10::nullopt,
+                                        {g.sH, g.sW}, g.atenPad(), {g.dH, g.dW}, false, {0, 0},
+                                        g.depthwise ? c : 1, {true, false, false});
+  return toNHWC(unpad(std::get<0>(grads), g));
+}
+TL_OP("conv2d_backprop_input", conv2dBackpropInput);
+
+}  // namespace tl

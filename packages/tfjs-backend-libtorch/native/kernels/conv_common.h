@@ -1,0 +1,47 @@
+// Geometry shared by the convolution kernels (regular and depthwise).
+#pragma once
+#include "../op.h"
+
+namespace tl {
+
+// Attribute layout: sH sW pT pB pL pR dH dW depthwise
+struct ConvGeom {
+  int64_t sH, sW, pT, pB, pL, pR, dH, dW;
+  bool depthwise;
+  explicit ConvGeom(const Args& a, size_t at = 0)
+      : sH(a.i(at)), sW(a.i(at + 1)), pT(a.i(at + 2)), pB(a.i(at + 3)), pL(a.i(at + 4)), pR(a.i(at + 5)),
+        dH(a.i(at + 6)), dW(a.i(at + 7)), depthwise(a.b(at + 8)) {}
+  bool symmetric() const { return pT == pB && pL == pR; }
+  // Padding handed to ATen; asymmetric padding is applied to the input instead.
+  std::vector<int64_t> atenPad() const { return symmetric() ? std::vector<int64_t>{pT, pL} : std::vector<int64_t>{0, 0}; }
+};
+
+// NCHW view of an NHWC input, zero-padded explicitly when padding is asymmetric.
+inline at::Tensor convInput(const at::Tensor& x, const ConvGeom& g) {
+  at::Tensor v = toNCHW(x);
+  if (g.symmetric()) return v;
+  return at::constant_pad_nd(v, {g.pL, g.pR, g.pT, g.pB}).contiguous(at::MemoryFormat::ChannelsLast);
+}
+
+// Removes the explicit padding from a gradient w.r.t. convInput().
+inline at::Tensor unpad(const at::Tensor& gx, const ConvGeom& g) {
+  if (g.symmetric()) return gx;
+  return gx.narrow(2, g.pT, gx.size(2) - g.pT - g.pB).narrow(3, g.pL, gx.size(3) - g.pL - g.pR);
+}
+
+// tfjs filter [kh, kw, in, out] (depthwise: [kh, kw, C, M]) -> ATen [out, in/groups, kh, kw].
+inline at::Tensor atenWeight(const at::Tensor& w, bool depthwise) {
+  if (depthwise) return w.permute({2, 3, 0, 1}).reshape({w.size(2) * w.size(3), 1, w.size(0), w.size(1)});
+  return w.permute({3, 2, 0, 1});
+}
+
+// ATen weight gradient back to the tfjs filter layout.
+inline at::Tensor tfjsWeight(const at::Tensor& gw, const std::vector<int64_t>& filterShape, bool depthwise) {
+  if (depthwise)
+    return gw.reshape({filterShape[2], filterShape[3], filterShape[0], filterShape[1]}).permute({2, 3, 0, 1}).contiguous();
+  return gw.permute({2, 3, 1, 0}).contiguous();
+}
+
+inline int64_t groupsOf(const at::Tensor& x, const ConvGeom& g) { return g.depthwise ? x.size(3) : 1; }
+
+}  // namespace tl

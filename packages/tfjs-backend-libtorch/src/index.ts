@@ -1,0 +1,79 @@
+/** tfjs-backend-libtorch: a TensorFlow.js backend whose kernels run on ATen (libtorch). */
+import { getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { cpus } from 'node:os';
+
+import { LibtorchBackend } from './backend.js';
+import { fallbackKernel } from './fallback.js';
+import { registerLibtorchGradients } from './gradients/register_all_gradients.js';
+import { loadAddon } from './native.js';
+import { nativeKernels } from './register_all_kernels.js';
+
+export { fallbackCounts, resetFallbackCounts } from './fallback.js';
+export { LibtorchBackend } from './backend.js';
+
+/** The tfjs backend name. */
+export const BACKEND_NAME = 'libtorch';
+
+let registered = false;
+
+/**
+ * Registers the 'libtorch' tfjs backend if the native addon loads; never throws.
+ * Priority is 0: callers select it with tf.setBackend('libtorch').
+ */
+export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: true } | { ok: false; reason: string } {
+  try {
+    const loaded = loadAddon();
+    if (!('addon' in loaded)) return { ok: false, reason: loaded.reason };
+    const addon = loaded.addon;
+    // Threads: as asked, else the default on first registration (a later call keeps setNumThreads' choice).
+    if (opts.threads !== undefined) setNumThreads(opts.threads);
+    else if (!registered) setNumThreads(defaultThreads());
+    // Gradients are registered by tfjs-layers (or tfjs) on import; wrap them now, idempotently.
+    registerLibtorchGradients();
+    if (registered) return { ok: true };
+    registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), 0);
+    const native = new Set<string>();
+    for (const config of nativeKernels) {
+      registerKernel(config);
+      native.add(config.kernelName);
+    }
+    // Whatever the cpu backend can do and we cannot, it does for us (counted).
+    for (const config of getKernelsForBackend('cpu')) {
+      if (!native.has(config.kernelName)) registerKernel(fallbackKernel(config));
+    }
+    registered = true;
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: `libtorch backend registration failed: ${(e as Error).message}` };
+  }
+}
+
+function defaultThreads(): number {
+  const env = Number(process.env.MEDCNN_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : cpus().length;
+}
+
+/** Sets ATen's intra-op thread count (no-op when the addon is unavailable). */
+export function setNumThreads(n: number): void {
+  const loaded = loadAddon();
+  if ('addon' in loaded && Number.isInteger(n) && n > 0) loaded.addon.setNumThreads(n);
+}
+
+/** ATen's intra-op thread count; the machine's cores when the addon is unavailable. */
+export function getNumThreads(): number {
+  const loaded = loadAddon();
+  return 'addon' in loaded ? loaded.addon.getNumThreads() : cpus().length;
+}
+
+/** The libtorch version the addon was built against, or null when it is unavailable. */
+export function libtorchVersion(): string | null {
+  const loaded = loadAddon();
+  return 'addon' in loaded ? loaded.addon.version() : null;
+}
+
+/** Why the backend is unavailable, or null when the addon loads. */
+export function unavailableReason(): string | null {
+  const loaded = loadAddon();
+  return 'reason' in loaded ? loaded.reason : null;
+}

@@ -1,0 +1,49 @@
+/** Loading of the native addon (build/Release/tfjs_libtorch.node), which is optional. */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the C++ addon exports (native/addon.cc). */
+export interface NativeAddon {
+  write(data: ArrayBufferView, shape: number[], dtype: number): number;
+  read(id: number): Float32Array | Int32Array | Uint8Array;
+  dispose(id: number): void;
+  memoryBytes(): number;
+  numTensors(): number;
+  opNames(): string[];
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  version(): string;
+  /** Runs op `op` on tensors `ids`; returns [id, dtype, rank, ...dims] per output. */
+  run(op: number, ids: number[], attrs: number[], castTo: number): number[];
+}
+
+const require = createRequire(import.meta.url);
+const addonPath = fileURLToPath(new URL('../../build/Release/tfjs_libtorch.node', import.meta.url));
+
+let cached: { addon: NativeAddon } | { reason: string } | undefined;
+
+/** Loads the addon once; returns it or the reason it is unavailable. */
+export function loadAddon(): { addon: NativeAddon } | { reason: string } {
+  if (cached) return cached;
+  if (!existsSync(addonPath)) {
+    const { find } = require('../../scripts/libtorch-path.cjs') as { find(): { reason?: string } };
+    const found = find();
+    cached = {
+      reason: found.reason
+        ? `native addon not built: ${found.reason}`
+        : `native addon not built (${addonPath} missing); run \`npm rebuild tfjs-backend-libtorch\` and read its output`,
+    };
+    return cached;
+  }
+  // OpenMP reads this when libgomp loads with the addon. Its default (spin-waiting) workers
+  // stall every parallel op for a time slice when the cores are busy with anything else
+  // (20x slower training measured on a loaded 2-core machine); passive waiting costs little.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  try {
+    cached = { addon: require(addonPath) as NativeAddon };
+  } catch (e) {
+    cached = { reason: `native addon failed to load: ${(e as Error).message}` };
+  }
+  return cached;
+}

@@ -1,0 +1,135 @@
+/** Convolution, depthwise convolution, pooling, batch norm and matmul against the cpu backend, with gradients. */
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+
+import { compareBackends, skipReason } from '../testing/helpers.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface ConvCase { x: number[]; k: number; cin?: number; cout: number; stride: number; pad: Pad; dil?: number }
+
+const explicit: Pad = [[0, 0], [1, 2], [2, 1], [0, 0]];
+const convCases: ConvCase[] = [
+  { x: [1, 7, 9, 3], k: 3, cout: 4, stride: 1, pad: 'same' },
+  { x: [2, 8, 8, 2], k: 3, cout: 5, stride: 2, pad: 'same' },   // asymmetric 'same'
+  { x: [2, 9, 7, 3], k: 3, cout: 4, stride: 2, pad: 'valid' },
+  { x: [1, 6, 5, 2], k: 2, cout: 3, stride: 1, pad: 'same' },   // even kernel: asymmetric
+  { x: [2, 7, 7, 3], k: 3, cout: 2, stride: 1, pad: explicit },
+  { x: [1, 9, 9, 2], k: 3, cout: 3, stride: 1, pad: 'same', dil: 2 },
+  { x: [3, 5, 5, 1], k: 1, cout: 4, stride: 1, pad: 'valid' },
+  { x: [2, 4, 4, 16], k: 3, cout: 8, stride: 1, pad: 'same' },
+];
+
+describe('conv2d', { skip: skipReason }, () => {
+  for (const c of convCases) {
+    const name = `x[${c.x}] k${c.k} s${c.stride} ${JSON.stringify(c.pad)} d${c.dil ?? 1}`;
+    const w = [c.k, c.k, c.x[3], c.cout];
+    const conv = (x: tf.Tensor, f: tf.Tensor) =>
+      tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil ?? 1);
+    it(`forward and gradients ${name}`, async () => {
+      await compareBackends(`conv ${name}`, conv, [{ shape: c.x }, { shape: w }], 1e-4);
+      // tfjs has no gradient for dilated conv2d.
+      if ((c.dil ?? 1) === 1) await compareBackends(`conv grads ${name}`, (x, f, dy) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(conv(a, b), dy)))([x, f]), [{ shape: c.x }, { shape: w }, { shape: tf.tidy(() => conv(tf.zeros(c.x), tf.zeros(w)).shape) }], 1e-3);
+    });
+  }
+  it('fused conv2d with bias and activations, and its gradients', async () => {
+    for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const) {
+      const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D,
+        strides: 1, pad: 'same', bias: b, activation, leakyreluAlpha: 0.1 });
+      await compareBackends(`fused ${activation}`, f, [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }]);
+      if (activation !== 'leakyrelu') {
+        await compareBackends(`fused grads ${activation}`, (x, w, b) => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+          tf.sum(tf.square(f(p, q, r))))([x, w, b]), [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }], 1e-3);
+      }
+    }
+  });
+});
+
+describe('depthwise conv2d', { skip: skipReason }, () => {
+  const cases: ConvCase[] = [
+    { x: [1, 7, 7, 3], k: 3, cout: 1, stride: 1, pad: 'same' },
+    { x: [2, 8, 8, 4], k: 3, cout: 2, stride: 2, pad: 'same' },
+    { x: [2, 9, 7, 2], k: 3, cout: 1, stride: 2, pad: 'valid' },
+    { x: [1, 9, 9, 2], k: 3, cout: 1, stride: 1, pad: 'same', dil: 2 },
+    { x: [2, 7, 7, 3], k: 3, cout: 2, stride: 1, pad: explicit },
+  ];
+  for (const c of cases) {
+    const name = `x[${c.x}] m${c.cout} s${c.stride} ${JSON.stringify(c.pad)} d${c.dil ?? 1}`;
+    const w = [c.k, c.k, c.x[3], c.cout];
+    const conv = (x: tf.Tensor, f: tf.Tensor) =>
+      tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil ?? 1);
+    it(`forward and gradients ${name}`, async () => {
+      await compareBackends(`dw ${name}`, conv, [{ shape: c.x }, { shape: w }]);
+      if ((c.dil ?? 1) === 1) {
+        await compareBackends(`dw grads ${name}`, (x, f) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.square(conv(a, b))))([x, f]), [{ shape: c.x }, { shape: w }], 1e-3);
+      }
+    });
+  }
+});
+
+describe('pooling', { skip: skipReason }, () => {
+  const cases: { x: number[]; k: number; s: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 8, 8, 3], k: 2, s: 2, pad: 'valid' },
+    { x: [1, 7, 9, 2], k: 2, s: 2, pad: 'valid' },
+    { x: [1, 7, 9, 2], k: 2, s: 2, pad: 'same' },
+    { x: [2, 7, 7, 3], k: 3, s: 2, pad: 'same' },
+    { x: [1, 6, 6, 2], k: 3, s: 1, pad: 'same' },
+    { x: [1, 5, 5, 2], k: 1, s: 1, pad: 'valid' },
+  ];
+  for (const c of cases) {
+    const name = `x[${c.x}] k${c.k} s${c.s} ${c.pad}`;
+    it(`max and avg pool, forward and gradient ${name}`, async () => {
+      for (const pool of [tf.maxPool, tf.avgPool]) {
+        const f = (x: tf.Tensor) => pool(x as tf.Tensor4D, c.k, c.s, c.pad);
+        await compareBackends(`pool ${name}`, f, [{ shape: c.x }]);
+        await compareBackends(`pool grad ${name}`, (x, w) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(f(y), w)))(x),
+          [{ shape: c.x }, { shape: tf.tidy(() => f(tf.zeros(c.x)).shape) }], 1e-4);
+      }
+    });
+  }
+});
+
+describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
+  it('batchNorm forward and gradients (all inputs)', async () => {
+    const bn = (x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => tf.batchNorm(x, m, v, o, s, 1e-3);
+    const specs = [{ shape: [2, 3, 3, 4] }, { shape: [4] }, { shape: [4], range: [0.5, 2] as [number, number] }, { shape: [4] }, { shape: [4] }];
+    await compareBackends('batchNorm', bn, specs);
+    await compareBackends('batchNorm no scale/offset', (x, m, v) => tf.batchNorm(x, m, v), specs.slice(0, 3));
+    await compareBackends('batchNorm grads', (...xs) => tf.grads((x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+      tf.sum(tf.square(bn(x, m, v, o, s))))(xs), specs, 1e-3);
+  });
+  it('matMul with transposes, batches, broadcasting; fused matMul; gradients', async () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const sa = ta ? [4, 3] : [3, 4], sb = tb ? [5, 4] : [4, 5];
+      await compareBackends(`matMul ${ta} ${tb}`, (a, b) => tf.matMul(a, b, ta, tb), [{ shape: sa }, { shape: sb }]);
+      await compareBackends(`matMul grads ${ta} ${tb}`, (a, b) => tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.square(tf.matMul(p, q, ta, tb))))([a, b]), [{ shape: sa }, { shape: sb }], 1e-3);
+    }
+    await compareBackends('batched', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [2, 4, 5] }]);
+    await compareBackends('broadcast batch', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [1, 4, 5] }]);
+    for (const activation of ['linear', 'relu', 'sigmoid'] as const) {
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation });
+      await compareBackends(`fused matMul ${activation}`, f, [{ shape: [3, 4] }, { shape: [4, 5] }, { shape: [5] }]);
+      await compareBackends(`fused matMul grads ${activation}`, (a, b, c) => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+        tf.sum(tf.square(f(p, q, r))))([a, b, c]), [{ shape: [3, 4] }, { shape: [4, 5] }, { shape: [5] }], 1e-3);
+    }
+  });
+  it('resizeBilinear in all three conventions, and its gradient', async () => {
+    for (const [align, half] of [[false, false], [true, false], [false, true]]) {
+      for (const size of [[14, 10], [5, 3], [9, 9]] as [number, number][]) {
+        const f = (x: tf.Tensor) => tf.image.resizeBilinear(x as tf.Tensor4D, size, align, half);
+        await compareBackends(`resize ${size} ${align} ${half}`, f, [{ shape: [2, 7, 6, 3] }]);
+        // The cpu gradient swaps height and width of non-square inputs and ignores halfPixelCenters,
+        // so compare on square inputs without half-pixel centers only.
+        if (half) continue;
+        const g = (x: tf.Tensor) => tf.image.resizeBilinear(x as tf.Tensor4D, size, align, half);
+        await compareBackends(`resize grad ${size} ${align}`, (x, w) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(g(y), w)))(x),
+          [{ shape: [2, 7, 7, 3] }, { shape: [2, size[0], size[1], 3] }], 1e-4);
+      }
+    }
+  });
+  it('flipLeftRight', async () => {
+    await compareBackends('flip', (x) => tf.image.flipLeftRight(x as tf.Tensor4D), [{ shape: [2, 4, 5, 3] }]);
+  });
+});

@@ -1,0 +1,94 @@
+/** Training steps of whole models: zero fallbacks, losses matching the cpu backend, no leaks. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+import { fallbackCounts, resetFallbackCounts } from '../src/index.js';
+import { batchTensors, syntheticBatch } from '../testing/data.js';
+import { setSeed, skipReason } from '../testing/helpers.js';
+import { mobileNetV2Block, residualNet, simpleCnn } from '../testing/models.js';
+
+/** One fit step (with accuracy metric), one evaluate and one predict; returns the fallbacks they caused. */
+async function trainOnce(build: () => tfl.LayersModel, shape: [number, number, number], optimizer: string): Promise<Record<string, number>> {
+  await tf.setBackend('libtorch');
+  const model = build();
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const [x, y] = batchTensors(syntheticBatch(8, ...shape));
+  resetFallbackCounts();
+  await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
+  tf.dispose(model.evaluate(x, y, { batchSize: 4 }) as tf.Scalar[]);
+  tf.dispose(model.predict(x) as tf.Tensor);
+  const counts = fallbackCounts();
+  tf.dispose([x, y]);
+  model.dispose();
+  return counts;
+}
+
+describe('model training steps run entirely on libtorch', { skip: skipReason }, () => {
+  it('SimpleCNN with Adam and SGD', async () => {
+    assert.deepEqual(await trainOnce(() => simpleCnn(), [28, 28, 1], 'adam'), {});
+    assert.deepEqual(await trainOnce(() => simpleCnn(), [28, 28, 1], 'sgd'), {});
+  });
+  it('residual net (Add, ZeroPadding2D, AvgPool, global pool)', async () => {
+    assert.deepEqual(await trainOnce(() => residualNet(), [28, 28, 1], 'adam'), {});
+  });
+  it('MobileNetV2 block (DepthwiseConv2D, ReLU6)', async () => {
+    assert.deepEqual(await trainOnce(() => mobileNetV2Block(), [28, 28, 3], 'adam'), {});
+  });
+});
+
+/** Losses of `steps` trainOnBatch calls from the given initial weights on one backend. */
+async function losses(backend: string, weights: { shape: number[]; values: Float32Array }[], steps: number): Promise<number[]> {
+  await tf.setBackend(backend);
+  const model = simpleCnn([12, 12, 1]);
+  model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const out: number[] = [];
+  setSeed(7);
+  for (let s = 0; s < steps; s++) {
+    const [x, y] = batchTensors(syntheticBatch(4, 12, 12, 1));
+    out.push((await model.trainOnBatch(x, y)) as number);
+    tf.dispose([x, y]);
+  }
+  model.dispose();
+  return out;
+}
+
+describe('SimpleCNN training matches the cpu backend', { skip: skipReason }, () => {
+  it('first 20 Adam steps give the same losses (rel. tol 1e-3)', async () => {
+    await tf.setBackend('cpu');
+    // 12x12 inputs keep the cpu backend's 20 steps short; the layers are SimpleCNN's.
+    const init = simpleCnn([12, 12, 1]);
+    const weights = init.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
+    init.dispose();
+    const cpu = await losses('cpu', weights, 20);
+    const native = await losses('libtorch', weights, 20);
+    cpu.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
+      `step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
+  });
+});
+
+describe('no leaks', { skip: skipReason }, () => {
+  it('1,000 training steps keep numTensors and RSS bounded (RSS growth < 64 MiB after warm-up)', async () => {
+    await tf.setBackend('libtorch');
+    const model = simpleCnn([12, 12, 1]);
+    const optimizer = tf.train.adam(1e-3);
+    const [x, y] = batchTensors(syntheticBatch(4, 12, 12, 1));
+    const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), false);
+    for (let i = 0; i < 50; i++) step();
+    const tensors = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    const bytes = (tf.memory() as { numBytesInLibtorch?: number }).numBytesInLibtorch;
+    const rss = process.memoryUsage().rss;
+    for (let i = 0; i < 1000; i++) step();
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(tf.engine().backend.numDataIds(), dataIds);
+    assert.equal((tf.memory() as { numBytesInLibtorch?: number }).numBytesInLibtorch, bytes);
+    const grown = (process.memoryUsage().rss - rss) / 2 ** 20;
+    assert.ok(grown < 64, `RSS grew by ${grown.toFixed(1)} MiB over 1,000 steps`);
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
+  });
+});

@@ -1,0 +1,93 @@
+/** Shared test helpers: backend availability, running one function on libtorch and on cpu, comparing. */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-layers registers the gradient functions of the core ops.
+import '@tensorflow/tfjs-layers';
+
+import { registerLibtorchBackend } from '../src/index.js';
+
+const registered = registerLibtorchBackend({ threads: Number(process.env.TFJS_LIBTORCH_TEST_THREADS ?? 2) });
+
+/** false when native tests can run, else the reason they are skipped (printed once). */
+export const skipReason: string | false = registered.ok ? false : `libtorch backend unavailable: ${registered.reason}`;
+if (skipReason) console.log(`# skipping native tests: ${skipReason}`);
+
+export interface InputSpec {
+  shape: number[];
+  dtype?: 'float32' | 'int32' | 'bool';
+  /** values; random when absent (normal floats, ints in [-5, 5], random bools) */
+  values?: number[];
+  /** random floats in [lo, hi) instead of normal */
+  range?: [number, number];
+}
+
+/** Seeded pseudo-random numbers so failures reproduce. */
+let seed = 12345;
+/** Restarts the pseudo-random sequence. */
+export function setSeed(s: number): void {
+  seed = s;
+}
+export function rand(): number {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+}
+function randn(): number {
+  return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+}
+
+export function makeValues(spec: InputSpec): number[] {
+  if (spec.values) return spec.values;
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (spec.dtype === 'int32') out.push(Math.floor(rand() * 11) - 5);
+    else if (spec.dtype === 'bool') out.push(rand() < 0.5 ? 1 : 0);
+    else if (spec.range) out.push(spec.range[0] + rand() * (spec.range[1] - spec.range[0]));
+    else out.push(randn());
+  }
+  return out;
+}
+
+export interface Outcome {
+  shape: number[];
+  dtype: string;
+  values: number[];
+}
+
+/** Runs fn on fresh copies of the inputs on one backend; returns plain outputs. */
+export async function runOn(backend: string, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  specs: InputSpec[], values: number[][]): Promise<Outcome[]> {
+  await tf.setBackend(backend);
+  const xs = specs.map((s, i) => tf.tensor(values[i], s.shape, s.dtype ?? 'float32'));
+  try {
+    const out = tf.tidy(() => fn(...xs));
+    const outs = Array.isArray(out) ? out : [out];
+    const res = outs.map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync() as ArrayLike<number>) }));
+    tf.dispose(outs);
+    return res;
+  } finally {
+    tf.dispose(xs);
+  }
+}
+
+/** Asserts that fn gives the same shapes, dtypes and values (within tol) on libtorch and cpu. */
+export async function compareBackends(name: string, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  specs: InputSpec[], tol = 1e-4): Promise<void> {
+  const values = specs.map(makeValues);
+  const want = await runOn('cpu', fn, specs, values);
+  const got = await runOn('libtorch', fn, specs, values);
+  if (want.length !== got.length) throw new Error(`${name}: ${got.length} outputs, cpu gives ${want.length}`);
+  want.forEach((w, k) => {
+    const g = got[k];
+    if (w.shape.join() !== g.shape.join()) throw new Error(`${name}[${k}]: shape [${g.shape}] vs cpu [${w.shape}]`);
+    if (w.dtype !== g.dtype) throw new Error(`${name}[${k}]: dtype ${g.dtype} vs cpu ${w.dtype}`);
+    for (let i = 0; i < w.values.length; i++) {
+      const a = g.values[i], b = w.values[i];
+      if (Number.isNaN(a) && Number.isNaN(b)) continue;
+      if (a === b) continue;
+      if (!(Math.abs(a - b) <= tol * (1 + Math.abs(b)))) {
+        throw new Error(`${name}[${k}]: element ${i} is ${a}, cpu gives ${b} (shape [${w.shape}])`);
+      }
+    }
+  });
+}
