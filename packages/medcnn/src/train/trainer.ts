@@ -93,6 +93,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         seen += idx.length;
         const secs = (performance.now() - start) / 1000;
         opts.onBatch?.(epoch, seen, lossSum / seen, seen / secs);
+        // Let the event loop run between batches: Ctrl-C (SIGINT) is delivered only there.
+        await new Promise((resolve) => setImmediate(resolve));
         if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true };
       }
       const seconds = (performance.now() - start) / 1000;
