@@ -1,4 +1,5 @@
 import type { DatasetInfo } from '../dataset-info.js';
+import { ORGAN_LABELS } from './organ-labels.js';
 
 /** OrganAMNIST: facts as the medmnist package's INFO['organamnist'] (MedMNIST v3 / MedMNIST+). */
 export const organamnist: DatasetInfo = {
@@ -9,19 +10,7 @@ export const organamnist: DatasetInfo = {
   channels: 1,
   samples: { train: 34561, val: 6491, test: 17778 },
   license: 'CC BY 4.0',
-  labels: [
-    { en: "bladder", ja: "膀胱" },
-    { en: "femur-left", ja: "左大腿骨" },
-    { en: "femur-right", ja: "右大腿骨" },
-    { en: "heart", ja: "心臓" },
-    { en: "kidney-left", ja: "左腎" },
-    { en: "kidney-right", ja: "右腎" },
-    { en: "liver", ja: "肝臓" },
-    { en: "lung-left", ja: "左肺" },
-    { en: "lung-right", ja: "右肺" },
-    { en: "pancreas", ja: "膵臓" },
-    { en: "spleen", ja: "脾臓" },
-  ],
+  labels: ORGAN_LABELS,
   files: {
     28: { fileName: 'organamnist.npz', url: 'https://zenodo.org/records/10519652/files/organamnist.npz?download=1', md5: '68e3f8846a6bd62f0c9bf841c0d9eacc' },
     64: { fileName: 'organamnist_64.npz', url: 'https://zenodo.org/records/10519652/files/organamnist_64.npz?download=1', md5: '2dcccc29b88e6da5a01161ef20cda288' },

@@ -1,4 +1,5 @@
 import type { DatasetInfo } from '../dataset-info.js';
+import { ORGAN_LABELS } from './organ-labels.js';
 
 /** OrganCMNIST: facts as the medmnist package's INFO['organcmnist'] (MedMNIST v3 / MedMNIST+). */
 export const organcmnist: DatasetInfo = {
@@ -9,19 +10,7 @@ export const organcmnist: DatasetInfo = {
   channels: 1,
   samples: { train: 12975, val: 2392, test: 8216 },
   license: 'CC BY 4.0',
-  labels: [
-    { en: "bladder", ja: "膀胱" },
-    { en: "femur-left", ja: "左大腿骨" },
-    { en: "femur-right", ja: "右大腿骨" },
-    { en: "heart", ja: "心臓" },
-    { en: "kidney-left", ja: "左腎" },
-    { en: "kidney-right", ja: "右腎" },
-    { en: "liver", ja: "肝臓" },
-    { en: "lung-left", ja: "左肺" },
-    { en: "lung-right", ja: "右肺" },
-    { en: "pancreas", ja: "膵臓" },
-    { en: "spleen", ja: "脾臓" },
-  ],
+  labels: ORGAN_LABELS,
   files: {
     28: { fileName: 'organcmnist.npz', url: 'https://zenodo.org/records/10519652/files/organcmnist.npz?download=1', md5: 'b9ceb9546e10131b32923c5bbeaea2b1' },
     64: { fileName: 'organcmnist_64.npz', url: 'https://zenodo.org/records/10519652/files/organcmnist_64.npz?download=1', md5: '3ce34a8724ea6f548e6db4744d03b6a9' },

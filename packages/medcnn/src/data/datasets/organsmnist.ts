@@ -1,4 +1,5 @@
 import type { DatasetInfo } from '../dataset-info.js';
+import { ORGAN_LABELS } from './organ-labels.js';
 
 /** OrganSMNIST: facts as the medmnist package's INFO['organsmnist'] (MedMNIST v3 / MedMNIST+). */
 export const organsmnist: DatasetInfo = {
@@ -9,19 +10,7 @@ export const organsmnist: DatasetInfo = {
   channels: 1,
   samples: { train: 13932, val: 2452, test: 8827 },
   license: 'CC BY 4.0',
-  labels: [
-    { en: "bladder", ja: "膀胱" },
-    { en: "femur-left", ja: "左大腿骨" },
-    { en: "femur-right", ja: "右大腿骨" },
-    { en: "heart", ja: "心臓" },
-    { en: "kidney-left", ja: "左腎" },
-    { en: "kidney-right", ja: "右腎" },
-    { en: "liver", ja: "肝臓" },
-    { en: "lung-left", ja: "左肺" },
-    { en: "lung-right", ja: "右肺" },
-    { en: "pancreas", ja: "膵臓" },
-    { en: "spleen", ja: "脾臓" },
-  ],
+  labels: ORGAN_LABELS,
   files: {
     28: { fileName: 'organsmnist.npz', url: 'https://zenodo.org/records/10519652/files/organsmnist.npz?download=1', md5: '9ab87b696fb54e2a387ebe992d6ed5f1' },
     64: { fileName: 'organsmnist_64.npz', url: 'https://zenodo.org/records/10519652/files/organsmnist_64.npz?download=1', md5: '53a6d115339d874c25e309a994ff46d3' },
