@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '../transfer/resizing-fix.js';
 import { imagesToTensor } from '../data/batch.js';
 import { readImageFile } from '../data/image-file.js';
 import type { SplitData } from '../data/load.js';

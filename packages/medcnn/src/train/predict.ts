@@ -6,21 +6,28 @@ import type { SplitData } from '../data/load.js';
 import type { Predictions } from '../metrics/evaluator.js';
 import { crossEntropy, isMultiLabel, probabilities } from './loss.js';
 
-/** Runs a model over a whole split (inference mode): probabilities and the mean loss. */
+/** Builds a batch's network input from a split (cached backbone features, for example). */
+export type InputFn = (data: SplitData, indices: Int32Array) => tf.Tensor;
+
+/**
+ * Runs a model over a whole split (inference mode): probabilities and the mean loss. The input is the
+ * split's images normalised with `input`, or whatever `input` builds when it is a function.
+ */
 export function predictSplit(
   model: tfl.LayersModel,
   data: SplitData,
   task: Task,
-  norm: Normalization,
+  input: Normalization | InputFn,
   batchSize = 256,
 ): { predictions: Predictions; loss: number } {
+  const inputOf: InputFn = typeof input === 'function' ? input : (d, idx) => imagesToTensor(d, idx, input);
   const numClasses = model.outputs[0].shape[1] as number;
   const yScore = new Float32Array(data.count * numClasses);
   let lossSum = 0;
   for (let start = 0; start < data.count; start += batchSize) {
     const idx = range(start, Math.min(data.count, start + batchSize));
     const [probs, loss] = tf.tidy(() => {
-      const x = imagesToTensor(data, idx, norm);
+      const x = inputOf(data, idx);
       const logits = model.apply(x, { training: false }) as tf.Tensor;
       const y = labelsToTensor(data, idx, isMultiLabel(task));
       return [probabilities(task, logits), crossEntropy(task, logits, y)];

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '../data/dataset-info.js';
-import { imagesToTensor, labelsToTensor, range, type Normalization } from '../data/batch.js';
+import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
-import { medmnistAcc, medmnistAuc, type Predictions } from '../metrics/evaluator.js';
-import { crossEntropy, isMultiLabel, probabilities } from './loss.js';
-import { predictSplit } from './predict.js';
+import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
+import { crossEntropy, isMultiLabel } from './loss.js';
+import { predictSplit, type InputFn } from './predict.js';
 
 /** One row of the learning curve. */
 export interface EpochRecord {
@@ -34,7 +34,7 @@ export interface TrainOptions {
   normalization: Normalization;
   augment?: AugmentFn;
   /** Builds a batch's network input (default: the images, normalised); cached backbone features come in here. */
-  inputOf?: (data: SplitData, indices: Int32Array) => tf.Tensor;
+  inputOf?: InputFn;
   /** Weights trained at their own learning rate, e.g. a fine-tuned backbone slower than its new head. */
   slowWeights?: { names: Set<string>; learningRate: number };
   /** Called after every batch: samples done this epoch, running mean loss, samples/s. */
@@ -63,7 +63,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   // A second Adam for the slow group (same moments, lower step), so the pretrained weights move gently.
   const slowVars = opts.slowWeights ? vars.filter((v) => opts.slowWeights!.names.has(v.name)) : [];
   const slowOptimizer = slowVars.length > 0 ? tf.train.adam(opts.slowWeights!.learningRate, 0.9, 0.999, 1e-8) : null;
-  const inputOf = opts.inputOf ?? ((data: SplitData, idx: Int32Array) => imagesToTensor(data, idx, opts.normalization));
+  const inputOf: InputFn = opts.inputOf ?? ((data, idx) => imagesToTensor(data, idx, opts.normalization));
   const multiLabel = isMultiLabel(task);
   const history: EpochRecord[] = [];
   let bestAuc = -Infinity;
@@ -98,7 +98,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true };
       }
       const seconds = (performance.now() - start) / 1000;
-      const { predictions, loss: valLoss } = opts.inputOf ? predictInputs(model, val, task, opts.inputOf) : predictSplit(model, val, task, opts.normalization);
+      const { predictions, loss: valLoss } = predictSplit(model, val, task, opts.inputOf ?? opts.normalization);
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / seen,
@@ -122,24 +122,4 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     optimizer.dispose();
     slowOptimizer?.dispose();
   }
-}
-
-/** predictSplit for inputs that are not the split's images (cached features): probabilities and mean loss. */
-function predictInputs(
-  model: tfl.LayersModel, data: SplitData, task: Task, inputOf: (data: SplitData, indices: Int32Array) => tf.Tensor, batchSize = 256,
-): { predictions: Predictions; loss: number } {
-  const numClasses = model.outputs[0].shape[1] as number;
-  const yScore = new Float32Array(data.count * numClasses);
-  let lossSum = 0;
-  for (let start = 0; start < data.count; start += batchSize) {
-    const idx = range(start, Math.min(data.count, start + batchSize));
-    const [probs, loss] = tf.tidy(() => {
-      const logits = model.apply(inputOf(data, idx), { training: false }) as tf.Tensor;
-      return [probabilities(task, logits), crossEntropy(task, logits, labelsToTensor(data, idx, isMultiLabel(task)))];
-    });
-    yScore.set(probs.dataSync() as Float32Array, start * numClasses);
-    lossSum += loss.dataSync()[0] * idx.length;
-    tf.dispose([probs, loss]);
-  }
-  return { predictions: { yTrue: data.labels, labelWidth: data.labelWidth, yScore, numClasses }, loss: lossSum / Math.max(1, data.count) };
 }

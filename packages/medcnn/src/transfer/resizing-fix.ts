@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
  * in a functional model. Its computation is right; only the shape it declares is wrong. This installs the
  * correct shape, [batch, height, width, channels], once per process. Its call also expects a bare tensor
  * where a model passes a one-element list; the list is unwrapped. Any program that loads a medcnn
- * transfer model (which resizes inside the model) must import this module first; medcnn's run loaders do.
+ * transfer model (which resizes inside the model) must import this module first; medcnn's loadModel does.
  */
 function fixResizingOutputShape(): void {
   const layer = tfl.layers.resizing({ height: 2, width: 2 });
