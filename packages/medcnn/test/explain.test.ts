@@ -84,13 +84,13 @@ test('the graph walker reproduces model.predict for Sequential, residual (ResNet
   resnet.dispose();
 });
 
-test('Grad-CAM: last convolution by default, one non-negative map per image on its grid, deterministic, class and layer choosable', () => {
-  assert.equal(gradCamLayer(trained).name, 'conv3');
+test('Grad-CAM: the last convolution block by default, one non-negative map per image on its grid, deterministic, class and layer choosable', () => {
+  assert.equal(gradCamLayer(trained).name, 'relu3', 'the last conv block: conv3 → bn3 → relu3');
   const x = batch(4);
   const before = tf.memory().numTensors;
   const a = gradCam(trained, x, 'binary-class');
   assert.equal(tf.memory().numTensors, before, 'no tensors leak');
-  assert.equal(a.layer, 'conv3');
+  assert.equal(a.layer, 'relu3');
   assert.deepEqual([a.height, a.width, a.maps.length], [7, 7, 4]);
   assert.ok(a.maps.every((m) => m.every((v) => v >= 0)), 'non-negative (the ReLU of Grad-CAM)');
   assert.ok(a.maps.filter((m) => m.some((v) => v > 0)).length >= 3, 'maps of the predicted class are not empty');
@@ -104,12 +104,12 @@ test('Grad-CAM: last convolution by default, one non-negative map per image on i
   x.dispose();
 });
 
-test('Grad-CAM works through residual connections (ResNet-18 functional graph)', () => {
+test('Grad-CAM works through residual connections, on the last block output by default (ResNet-18 functional graph)', () => {
   seedEverything(4);
   const resnet = createModel('resnet18', opts);
   const x = batch(2);
   const cam = gradCam(resnet, x, 'binary-class');
-  assert.equal(cam.layer, 'layer4_1_conv2');
+  assert.equal(cam.layer, 'layer4_1_relu2', 'the last block output: conv2 → bn2 → add (shortcut) → relu2');
   assert.deepEqual([cam.height, cam.width], [4, 4]);
   assert.ok(cam.maps.every((m) => m.every(Number.isFinite)));
   x.dispose();

@@ -167,7 +167,7 @@ test('train --pretrained --freeze all: cached features, config.json records the 
   const png = path.join(dir, 'x.png');
   fs.copyFileSync(path.join(dir, 'samples.png'), png);
   const [explained] = await explainImages(dir, [png], { lang: 'en' });
-  assert.equal(explained.layer, 'Conv_1');
+  assert.equal(explained.layer, 'out_relu', 'MobileNetV2: Conv_1 → Conv_1_bn → out_relu');
   assert.ok(fs.existsSync(explained.png));
 });
 

@@ -11,9 +11,10 @@ import { explainCommand } from './explain.js';
 import { infoCommand } from './info.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
-const commands: Command[] = [trainCommand, evaluateCommand, predictCommand, infoCommand, downloadCommand, modelsCommand, augmentPreviewCommand, explainCommand, anatomyCommand, compareCommand];
+const commands: Command[] = [trainCommand, evaluateCommand, predictCommand, infoCommand, downloadCommand, modelsCommand, augmentPreviewCommand, explainCommand, anatomyCommand, compareCommand, serveCommand];
 
 function help(): string {
   return ['medcnn: train, evaluate and explain CNNs on MedMNIST medical images', '', 'usage: medcnn COMMAND [options]   (medcnn COMMAND --help for its options)', '',

@@ -18,7 +18,12 @@ export interface GradCamResult {
   probabilities: number[][];
 }
 
-/** The layer Grad-CAM looks at: the one named, or the model's last convolution. */
+/**
+ * The layer Grad-CAM looks at: the one named, or the output of the model's last convolution block — the
+ * last convolution followed through the BatchNorm, activation and residual addition that come right after it,
+ * so the map is built from the rectified features the classifier reads (as Grad-CAM does on VGG's conv+ReLU
+ * or ResNet's last block). On a convolution's raw output the map is often zero everywhere.
+ */
 export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.Layer {
   const layers = graphLayers(model);
   if (name !== undefined) {
@@ -31,8 +36,17 @@ export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.
   }
   const convs = layers.filter(isConvLayer);
   if (convs.length === 0) throw new MedcnnError(`${model.name} has no convolution layer, so Grad-CAM has nothing to look at.`);
-  return convs[convs.length - 1];
+  const inModel = new Set(layers);
+  let target = convs[convs.length - 1];
+  for (;;) {
+    const next = target.outboundNodes.map((n) => n.outboundLayer).filter((l) => inModel.has(l));
+    if (next.length !== 1 || !BLOCK_TAIL.test(next[0].getClassName())) return target;
+    target = next[0];
+  }
 }
+
+/** Layers that finish a convolution block without changing its grid. */
+const BLOCK_TAIL = /^(BatchNormalization|Activation|ReLU|LeakyReLU|ELU|PReLU|Add)$/;
 
 /**
  * Grad-CAM (Selvaraju et al. 2017): weights each channel k of the target layer's activation A by the mean

@@ -5,7 +5,6 @@ import type { Normalization } from '../data/batch.js';
 import { MedcnnError } from '../errors.js';
 import type { Lang } from '../i18n/messages.js';
 import type { TransferRecord } from '../transfer/setup.js';
-// Transfer models resize inside the model; every loader of run folders needs tfjs' Resizing layer fixed.
 import { writeFileAtomic } from '../util/atomic.js';
 
 /** Everything needed to reproduce and to reuse a run; saved as config.json in the run folder. */

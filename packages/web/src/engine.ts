@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * Starts TF.js in the page: WebGL where the browser has it, else wasm (its binaries are served beside the
+ * app), else the plain JavaScript backend. `?backend=NAME` asks for one.
+ */
+export async function startEngine(wanted: string | null): Promise<string> {
+  setWasmPaths(new URL('./tfjs-wasm/', document.baseURI).href);
+  const order = wanted ? [wanted] : ['webgl', 'wasm', 'cpu'];
+  const failures: string[] = [];
+  for (const name of order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        // A backend that registers but cannot compute (e.g. WebGL without float textures) fails here.
+        tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
+        return name;
+      }
+      failures.push(`${name}: unavailable`);
+    } catch (e) {
+      failures.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(failures.join('; '));
+}
