@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/kernels/activation.cc",
+        "native/kernels/adam.cc",
         "native/kernels/batch_norm.cc",
         "native/kernels/batch_norm_grad.cc",
         "native/kernels/binary.cc",
@@ -17,6 +18,7 @@
         "native/kernels/resize_bilinear.cc",
         "native/kernels/shape.cc",
         "native/kernels/softmax.cc",
+        "native/kernels/transform.cc",
         "native/kernels/unary.cc"
       ],
       "include_dirs": [

@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { LibtorchBackend } from './backend.js';
 import { fallbackKernel } from './fallback.js';
 import { registerLibtorchGradients } from './gradients/register_all_gradients.js';
+import { installFusedAdam } from './optimizers/adam.js';
 import { loadAddon } from './native.js';
 import { nativeKernels } from './register_all_kernels.js';
 
@@ -31,6 +32,7 @@ export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: 
     else if (!registered) setNumThreads(defaultThreads());
     // Gradients are registered by tfjs-layers (or tfjs) on import; wrap them now, idempotently.
     registerLibtorchGradients();
+    installFusedAdam();
     if (registered) return { ok: true };
     registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), 0);
     const native = new Set<string>();

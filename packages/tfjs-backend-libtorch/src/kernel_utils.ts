@@ -72,9 +72,13 @@ export function binaryKernel(kernelName: string, op: string, result: 'upcast' | 
   });
 }
 
-/** Same shape, same dataId contents: a new handle on the same ATen storage (no copy). */
+/** x unchanged (or cast to `dtype`): the same data when the dtype is the same. */
 export function identity(b: LibtorchBackend, x: TensorInfo, dtype: DataType = x.dtype): TensorInfo {
-  return b.run1('identity', [x], [], dtype);
+  if (dtype !== x.dtype) return b.run1('identity', [x], [], dtype);
+  // The same data under one more reference, as tfjs' cpu backend does: no native call at all. tfjs clones
+  // tensors often (a training step of SimpleCNN makes over a hundred identities), so this matters.
+  b.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 /** Element count of a shape. */

@@ -49,6 +49,7 @@ import { lessEqualConfig } from './kernels/LessEqual.js';
 import { libtorchFusedBatchNormGradConfig } from './kernels/LibtorchFusedBatchNormGrad.js';
 import { libtorchMeanGradConfig } from './kernels/LibtorchMeanGrad.js';
 import { libtorchRelu6GradConfig } from './kernels/LibtorchRelu6Grad.js';
+import { libtorchAdamConfig } from './kernels/LibtorchAdam.js';
 import { libtorchReluGradConfig } from './kernels/LibtorchReluGrad.js';
 import { logConfig } from './kernels/Log.js';
 import { log1pConfig } from './kernels/Log1p.js';
@@ -100,6 +101,7 @@ import { subConfig } from './kernels/Sub.js';
 import { sumConfig } from './kernels/Sum.js';
 import { tanhConfig } from './kernels/Tanh.js';
 import { tileConfig } from './kernels/Tile.js';
+import { transformConfig } from './kernels/Transform.js';
 import { transposeConfig } from './kernels/Transpose.js';
 import { unpackConfig } from './kernels/Unpack.js';
 import { zerosLikeConfig } from './kernels/ZerosLike.js';
@@ -154,6 +156,7 @@ export const nativeKernels: KernelConfig[] = [
   libtorchFusedBatchNormGradConfig,
   libtorchMeanGradConfig,
   libtorchRelu6GradConfig,
+  libtorchAdamConfig,
   libtorchReluGradConfig,
   logConfig,
   log1pConfig,
@@ -205,6 +208,7 @@ export const nativeKernels: KernelConfig[] = [
   sumConfig,
   tanhConfig,
   tileConfig,
+  transformConfig,
   transposeConfig,
   unpackConfig,
   zerosLikeConfig,

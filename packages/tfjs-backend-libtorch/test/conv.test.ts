@@ -1,4 +1,5 @@
 /** Convolution, depthwise convolution, pooling, batch norm and matmul against the cpu backend, with gradients. */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -128,6 +129,33 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
           [{ shape: [2, 7, 7, 3] }, { shape: [2, size[0], size[1], 3] }], 1e-4);
       }
     }
+  });
+  it('transform: every interpolation and fill mode, one row per image or one for all, other output sizes', async () => {
+    // Rotations, shears, zooms and a projective row, reaching outside the image so that the fill modes matter.
+    const rows = [
+      [0.9, -0.3, 2.5, 0.35, 1.1, -1.7, 0, 0],
+      [1.2, 0.1, -3.2, -0.2, 0.8, 4.1, 0.01, -0.02],
+      [-1, 0, 6, 0, 1, 0, 0, 0],
+    ];
+    // tfjs-backend-cpu 4.22 fills only the first image of a batch, so the reference is one image at a time.
+    const oneByOne = (x: tf.Tensor, t: tf.Tensor, interp: 'nearest' | 'bilinear', fill: 'constant' | 'reflect' | 'wrap' | 'nearest', size?: [number, number]) =>
+      tf.concat(tf.unstack(x).map((img, i) => tf.image.transform(tf.expandDims(img, 0) as tf.Tensor4D,
+        tf.slice(t, [t.shape[0] === 1 ? 0 : i, 0], [1, 8]) as tf.Tensor2D, interp, fill, 0.25, size)));
+    for (const interp of ['nearest', 'bilinear'] as const) {
+      for (const fill of ['constant', 'reflect', 'wrap', 'nearest'] as const) {
+        await compareBackends(`transform ${interp} ${fill}`, (x) => oneByOne(x, tf.tensor2d(rows), interp, fill), [{ shape: [3, 7, 6, 2] }]);
+      }
+    }
+    await compareBackends('transform one row for all', (x) => oneByOne(x, tf.tensor2d([rows[0]]), 'bilinear', 'reflect'), [{ shape: [2, 5, 5, 1] }]);
+    await compareBackends('transform output size', (x) => oneByOne(x, tf.tensor2d([rows[1]]), 'bilinear', 'constant', [9, 4]), [{ shape: [1, 6, 6, 3] }]);
+    // Batched on native equals one image at a time on native.
+    tf.setBackend('libtorch');
+    const x = tf.randomUniform([3, 7, 6, 2], -1, 1, 'float32', 3);
+    const t = tf.tensor2d(rows);
+    const batched = await tf.image.transform(x as tf.Tensor4D, t, 'bilinear', 'reflect').data();
+    const single = await oneByOne(x, t, 'bilinear', 'reflect').data();
+    assert.deepEqual(Array.from(batched), Array.from(single));
+    tf.dispose([x, t]);
   });
   it('flipLeftRight', async () => {
     await compareBackends('flip', (x) => tf.image.flipLeftRight(x as tf.Tensor4D), [{ shape: [2, 4, 5, 3] }]);

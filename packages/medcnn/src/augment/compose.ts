@@ -38,14 +38,16 @@ function transformRows(maps: Affine[], info: BatchInfo): Float32Array {
 }
 
 /**
- * Resamples every image once with its own affine map: bilinear, exact for flips and quarter turns. On wasm this is
- * tf.image.transform's kernel. Elsewhere it is a gather of the four source pixels worked out here, because
- * tfjs-backend-cpu 4.22's Transform kernel fills only the first image of a batch and a backend without the kernel
- * falls back to it. (The two differ slightly at the border in reflect mode; each is deterministic.)
+ * Resamples every image once with its own affine map: bilinear, exact for flips and quarter turns. Where the
+ * backend has its own Transform kernel (libtorch, wasm, webgl) this is tf.image.transform, one pass. On the cpu
+ * backend it is a gather of the four source pixels worked out here, because tfjs-backend-cpu 4.22's Transform
+ * kernel fills only the first image of a batch. (The two differ slightly at the border in reflect mode; each is
+ * deterministic.)
  */
 function resample(x: tf.Tensor4D, maps: Affine[], info: BatchInfo, opts: PipelineOptions): tf.Tensor4D {
   if (maps.every(isIdentity)) return x;
-  if (tf.getBackend() === 'wasm') {
+  const backend = tf.getBackend();
+  if (backend !== 'cpu' && tf.getKernel('Transform', backend) !== undefined) {
     return tf.image.transform(x, tf.tensor2d(transformRows(maps, info), [info.n, 8]), 'bilinear',
       opts.fill === 'black' ? 'constant' : 'reflect', opts.fill === 'black' ? opts.black : 0) as tf.Tensor4D;
   }

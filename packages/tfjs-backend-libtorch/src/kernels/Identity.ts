@@ -1,6 +1,6 @@
-/** Identity: elementwise, native op 'identity' (a new handle on the same ATen storage: no copy). */
+/** Identity: the same data under one more reference (no copy, no native call). */
 import { Identity } from '@tensorflow/tfjs-core';
 
-import { unaryKernel } from '../kernel_utils.js';
+import { identity, kernel } from '../kernel_utils.js';
 
-export const identityConfig = unaryKernel(Identity, 'identity');
+export const identityConfig = kernel(Identity, (b, { x }) => identity(b, x!));

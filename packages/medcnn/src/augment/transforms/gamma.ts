@@ -16,7 +16,8 @@ export const gamma: TransformDef = {
       const g = perImageValues(info, () => Math.exp(symmetric(rng, Math.log1p(value))));
       const span = info.white - info.black;
       const u = tf.clipByValue(tf.div(tf.sub(x, info.black), span), 0, 1);
-      return tf.add(tf.mul(tf.pow(u, g), span), info.black) as tf.Tensor4D;
+      // u^γ as exp(γ·log u): the same curve (u = 0 gives 0), and exp/log are vectorised where pow is not.
+      return tf.add(tf.mul(tf.exp(tf.mul(tf.log(u), g)), span), info.black) as tf.Tensor4D;
     }),
   }),
 };
