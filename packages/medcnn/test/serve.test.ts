@@ -111,6 +111,7 @@ test('medcnn serve: the app, the run facts, test images and the kept model, on 1
   for (const p of ['config.json', 'model/../config.json', '%2e%2e%2f%2e%2e%2fpackage.json', 'assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json', 'api/samples/99999.png']) {
     assert.equal((await fetch(`${url}${p}`)).status, 404, p);
   }
+  assert.equal((await fetch(`${url}%E0%A4%A`)).status, 400, 'a malformed address');
   const post = await fetch(`${url}api/run.json`, { method: 'POST', body: 'x' });
   assert.equal(post.status, 405);
 });

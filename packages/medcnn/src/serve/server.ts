@@ -96,7 +96,12 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
         return send(405, 'text/plain', 'Only GET and HEAD: this server receives nothing.\n');
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = decodeURIComponent(url.pathname);
+      let route: string;
+      try {
+        route = decodeURIComponent(url.pathname);
+      } catch {
+        return send(400, 'text/plain', 'Malformed address.\n');
+      }
       if (route === '/api/run.json') return json(runInfo(runDir, config));
       if (route === '/api/samples.json') {
         const s = getSamples();
