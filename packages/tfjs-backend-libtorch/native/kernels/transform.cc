@@ -14,6 +14,12 @@
 
 namespace tl {
 
+// floor without a libm call (the default x86-64 target has no rounding instruction).
+static inline int64_t floorInt(double v) {
+  int64_t i = static_cast<int64_t>(v);
+  return i > v ? i - 1 : i;
+}
+
 // Maps a coordinate outside [0, len - 1] back inside, as TF's fill modes do;
 // 'constant' leaves it, and the read returns the fill value.
 static double mapCoord(double v, int64_t len, int mode) {
@@ -57,6 +63,7 @@ static Result transform(const Args& a) {
       const float* t = tr + (oneRow ? 0 : b * 8);
       const float* src = in + b * H * W * C;
       float* dst = o + (b * OH + y) * OW * C;
+      const bool affine = t[6] == 0 && t[7] == 0;
       // The value at integer (row, col), or the fill value outside the image.
       auto at = [&](int64_t r, int64_t c, int64_t ch) -> float {
         return (r >= 0 && r < H && c >= 0 && c < W) ? src[(r * W + c) * C + ch] : fill;
@@ -68,16 +75,18 @@ static Result transform(const Args& a) {
           for (int64_t ch = 0; ch < C; ++ch) px[ch] = fill;
           continue;
         }
-        const double sx = mapCoord((double(t[0]) * x + double(t[1]) * y + t[2]) / proj, W, mode);
-        const double sy = mapCoord((double(t[3]) * x + double(t[4]) * y + t[5]) / proj, H, mode);
+        double sx = double(t[0]) * x + double(t[1]) * y + t[2], sy = double(t[3]) * x + double(t[4]) * y + t[5];
+        if (!affine) sx /= proj, sy /= proj;  // augmentation's maps are affine: no division per pixel
+        sx = mapCoord(sx, W, mode);
+        sy = mapCoord(sy, H, mode);
         if (interp == 0) {
-          const int64_t r = static_cast<int64_t>(std::round(sy)), c = static_cast<int64_t>(std::round(sx));
+          // Half-way rounds up, as JavaScript's Math.round in tfjs' reference kernel.
+          const int64_t r = floorInt(sy + 0.5), c = floorInt(sx + 0.5);
           for (int64_t ch = 0; ch < C; ++ch) px[ch] = at(r, c, ch);
           continue;
         }
-        const double y0 = std::floor(sy), x0 = std::floor(sx);
-        const double fy = sy - y0, fx = sx - x0;
-        const int64_t r0 = static_cast<int64_t>(y0), c0 = static_cast<int64_t>(x0);
+        const int64_t r0 = floorInt(sy), c0 = floorInt(sx);
+        const double fy = sy - r0, fx = sx - c0;
         for (int64_t ch = 0; ch < C; ++ch) {
           const double top = (1 - fx) * at(r0, c0, ch) + fx * at(r0, c0 + 1, ch);
           const double bottom = (1 - fx) * at(r0 + 1, c0, ch) + fx * at(r0 + 1, c0 + 1, ch);
