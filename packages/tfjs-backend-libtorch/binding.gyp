@@ -8,6 +8,7 @@
         "native/kernels/adam.cc",
         "native/kernels/batch_norm.cc",
         "native/kernels/batch_norm_grad.cc",
+        "native/kernels/batch_norm_training.cc",
         "native/kernels/binary.cc",
         "native/kernels/conv2d.cc",
         "native/kernels/conv2d_backprop_filter.cc",

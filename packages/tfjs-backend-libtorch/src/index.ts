@@ -12,6 +12,7 @@ import { nativeKernels } from './register_all_kernels.js';
 
 export { fallbackCounts, resetFallbackCounts } from './fallback.js';
 export { LibtorchBackend } from './backend.js';
+export { installFusedBatchNorm } from './layers/batch_norm.js';
 
 /** The tfjs backend name. */
 export const BACKEND_NAME = 'libtorch';

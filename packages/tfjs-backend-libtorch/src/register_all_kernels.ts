@@ -50,6 +50,8 @@ import { libtorchFusedBatchNormGradConfig } from './kernels/LibtorchFusedBatchNo
 import { libtorchMeanGradConfig } from './kernels/LibtorchMeanGrad.js';
 import { libtorchRelu6GradConfig } from './kernels/LibtorchRelu6Grad.js';
 import { libtorchAdamConfig } from './kernels/LibtorchAdam.js';
+import { libtorchBatchNormTrainingConfig } from './kernels/LibtorchBatchNormTraining.js';
+import { libtorchBatchNormTrainingGradConfig } from './kernels/LibtorchBatchNormTrainingGrad.js';
 import { libtorchReluGradConfig } from './kernels/LibtorchReluGrad.js';
 import { logConfig } from './kernels/Log.js';
 import { log1pConfig } from './kernels/Log1p.js';
@@ -157,6 +159,8 @@ export const nativeKernels: KernelConfig[] = [
   libtorchMeanGradConfig,
   libtorchRelu6GradConfig,
   libtorchAdamConfig,
+  libtorchBatchNormTrainingConfig,
+  libtorchBatchNormTrainingGradConfig,
   libtorchReluGradConfig,
   logConfig,
   log1pConfig,

@@ -2,11 +2,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers the gradient functions of the core ops.
-import '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 
-import { registerLibtorchBackend } from '../src/index.js';
+import { installFusedBatchNorm, registerLibtorchBackend } from '../src/index.js';
 
 const registered = registerLibtorchBackend({ threads: Number(process.env.TFJS_LIBTORCH_TEST_THREADS ?? 2) });
+// Every model test trains BatchNorm through the fused path on libtorch (and tfjs-layers' own on cpu).
+installFusedBatchNorm(tfl);
 
 /** false when native tests can run, else the reason they are skipped (printed once). */
 export const skipReason: string | false = registered.ok ? false : `libtorch backend unavailable: ${registered.reason}`;

@@ -2,7 +2,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core registers no gradients by itself; tfjs-layers' Node bundle registers all of them.
-import '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
@@ -29,9 +29,12 @@ async function tryLibtorch(threads: number): Promise<string | null> {
   try {
     const mod = (await import('tfjs-backend-libtorch' as string)) as {
       registerLibtorchBackend(opts?: { threads?: number }): { ok: true } | { ok: false; reason: string };
+      installFusedBatchNorm(layers: typeof tfl): void;
     };
     const res = mod.registerLibtorchBackend({ threads });
     if (!res.ok) return res.reason;
+    // BatchNorm layers train with one native kernel each way instead of tfjs-layers' chain of small ones.
+    mod.installFusedBatchNorm(tfl);
     if (!(await tf.setBackend('libtorch'))) return 'the libtorch backend failed to initialise';
     return null;
   } catch (e) {
