@@ -196,11 +196,11 @@ test('transfer flags and compare specs are checked before any work', () => {
   assert.throws(() => parseFractions('0,2'), /in \(0, 1\]/);
 });
 
-test('medcnn compare trains each run on the same subset and seed and writes the table and the overlaid curves', () => {
+test('medcnn compare trains each run on the same subset, seed and augmentation and writes the table and the overlaid curves', () => {
   const root = smallPneumoniaRoot(200, 60, 60);
   const out = path.join(tempDir(), 'cmp');
   const r = spawnSync(process.execPath, [CLI, 'compare', '--runs', 'scratch:simplecnn,transfer:mobilenet_v2_0.35', '--train-fraction', '0.25',
-    '--epochs', '1', '--input-size', String(SIZE), '--root', root, '--out', out],
+    '--epochs', '1', '--input-size', String(SIZE), '--augment', 'auto', '--root', root, '--out', out],
   { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm', MEDCNN_PRETRAINED: PRETRAINED_ROOT } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\| scratch:simplecnn \| 0\.25 \| 50 \| \d \| 0\.\d{4} \| 0\.\d{4} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
@@ -208,6 +208,10 @@ test('medcnn compare trains each run on the same subset and seed and writes the 
   for (const f of ['compare.md', 'compare.csv', 'compare.json', 'compare-curves.png']) assert.ok(fs.existsSync(path.join(out, f)), f);
   const configs = ['scratch-simplecnn-f0.25', 'transfer-mobilenet_v2_0.35-f0.25'].map((d) => readRunConfig(path.join(out, d)));
   assert.deepEqual(configs.map((c) => [c.seed, c.trainFraction]), [[42, 0.25], [42, 0.25]]);
+  assert.ok(configs.every((c) => c.augment.startsWith('auto → chest-xray')), 'every run got the same augmentation');
+  const refused = spawnSync(process.execPath, [CLI, 'compare', '--augment', 'hflip', '--root', root, '--out', out], { encoding: 'utf8' });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /dextrocardia/);
   const bad = spawnSync(process.execPath, [CLI, 'train', '--freeze-until', 'Conv_1'], { encoding: 'utf8' });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^medcnn: --freeze-until only applies to transfer learning/m);

@@ -1,3 +1,5 @@
+import { makeAugmentFn, planAugmentation } from '../augment/index.js';
+import { getDatasetInfo } from '../data/registry.js';
 import { MedcnnError } from '../errors.js';
 import { checkSize } from '../data/root.js';
 import { parseLang } from '../i18n/messages.js';
@@ -21,12 +23,14 @@ const flags = {
   'finetune-blocks': transferFlags['finetune-blocks'],
   'freeze-until': transferFlags['freeze-until'],
   'backbone-lr': transferFlags['backbone-lr'],
+  augment: { kind: 'string', help: 'augmentation for every run: none, auto (the dataset\'s modality preset), a preset or a list', default: 'none' },
+  'allow-unsafe-augment': { kind: 'boolean', help: 'allow transforms that change the medical meaning' },
   ...commonFlags,
 } as const;
 
 export const compareCommand: Command = {
   name: 'compare',
-  synopsis: '[--dataset FLAG] [--runs scratch:simplecnn,transfer:mobilenet_v2_0.35] [--train-fraction 0.1,0.25,1] [--epochs N] [--out DIR]',
+  synopsis: '[--dataset FLAG] [--runs scratch:simplecnn,transfer:mobilenet_v2_0.35] [--train-fraction 0.1,0.25,1] [--epochs N] [--augment none|auto] [--out DIR]',
   summary: 'train several models on the same splits and seed; overlaid learning curves and a table of test results',
   flags,
   async run(argv) {
@@ -37,11 +41,15 @@ export const compareCommand: Command = {
     const fractions = parseFractions(f['train-fraction'] as string);
     // The transfer flags are read as 'medcnn train --pretrained' reads them; the backbone comes from --runs.
     const transfer = transferOptionsFromFlags({ ...f, pretrained: 'from --runs' })!;
+    const plan = planAugmentation(f.augment as string, getDatasetInfo(f.dataset as string).modality, { allowUnsafe: Boolean(f['allow-unsafe-augment']) });
+    for (const r of plan?.overridden ?? []) console.warn(`medcnn: warning: ${r}`);
+    if (plan) console.log(`augment: ${plan.name}`);
     await compareRuns({
       dataset: f.dataset as string, specs, fractions, epochs: f.epochs as number, batchSize: f['batch-size'] as number,
       learningRate: f.lr as number, seed: f.seed as number, out: f.out as string, size: checkSize(f.size as number),
       root: f.root as string | undefined, backend: f.backend as string, threads: f.threads as number | undefined,
       lang: parseLang(f.lang as string), inputSize: transfer.inputSize, freeze: transfer.freeze, backboneLearningRate: transfer.backboneLearningRate,
+      augment: plan ? { fn: makeAugmentFn(plan), name: plan.name } : undefined,
     });
   },
 };

@@ -6,6 +6,7 @@ import { MedcnnError } from '../errors.js';
 import { t, type Lang } from '../i18n/messages.js';
 import { getModelEntry } from '../models/index.js';
 import { plotFontFamily } from '../report/fonts.js';
+import type { AugmentFn } from '../train/trainer.js';
 import { trainRun } from '../run/train-run.js';
 import type { EpochRecord } from '../train/trainer.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -71,6 +72,8 @@ export interface CompareOptions {
   inputSize?: number;
   freeze: FreezePlan;
   backboneLearningRate?: number;
+  /** The same augmentation for every run (none when absent). */
+  augment?: { fn: AugmentFn; name: string };
   log?: (line: string) => void;
 }
 
@@ -91,7 +94,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
         dataset: opts.dataset, model: spec.kind === 'scratch' ? spec.model : 'simplecnn', size: opts.size, epochs: opts.epochs,
         batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, root: opts.root, out: dir,
         backend: opts.backend, threads: opts.threads, lang: opts.lang, progress: false, handleSigint: false,
-        trainFraction: fraction,
+        trainFraction: fraction, augment: opts.augment?.fn, augmentName: opts.augment?.name,
         transfer: spec.kind === 'transfer'
           ? { pretrained: spec.pretrained, inputSize: opts.inputSize, freeze: opts.freeze, backboneLearningRate: opts.backboneLearningRate } : undefined,
         log: (line) => {
