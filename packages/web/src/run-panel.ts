@@ -6,7 +6,7 @@ import type { RunInfo } from './run';
 export function renderRunPanel(info: RunInfo, backend: string): void {
   const facts: [string, string][] = [
     [t('factRun'), info.run],
-    [t('factModel'), info.backbone ? `${info.model} (${info.backbone})` : info.model],
+    [t('factModel'), info.backbone && !info.model.includes(info.backbone) ? `${info.model} (${info.backbone})` : info.model],
     [t('factDataset'), `${info.dataset} ${info.size}×${info.size}`],
     [t('factInput'), info.inputShape.join(' × ')],
     [t('factEngine'), backend],
