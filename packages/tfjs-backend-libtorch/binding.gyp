@@ -15,6 +15,7 @@
         "native/kernels/conv2d_backprop_input.cc",
         "native/kernels/matmul.cc",
         "native/kernels/pool.cc",
+        "native/kernels/random.cc",
         "native/kernels/reduce.cc",
         "native/kernels/resize_bilinear.cc",
         "native/kernels/shape.cc",

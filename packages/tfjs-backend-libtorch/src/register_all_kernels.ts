@@ -52,6 +52,7 @@ import { libtorchRelu6GradConfig } from './kernels/LibtorchRelu6Grad.js';
 import { libtorchAdamConfig } from './kernels/LibtorchAdam.js';
 import { libtorchBatchNormTrainingConfig } from './kernels/LibtorchBatchNormTraining.js';
 import { libtorchBatchNormTrainingGradConfig } from './kernels/LibtorchBatchNormTrainingGrad.js';
+import { libtorchRandomNormalConfig } from './kernels/LibtorchRandomNormal.js';
 import { libtorchReluGradConfig } from './kernels/LibtorchReluGrad.js';
 import { logConfig } from './kernels/Log.js';
 import { log1pConfig } from './kernels/Log1p.js';
@@ -161,6 +162,7 @@ export const nativeKernels: KernelConfig[] = [
   libtorchAdamConfig,
   libtorchBatchNormTrainingConfig,
   libtorchBatchNormTrainingGradConfig,
+  libtorchRandomNormalConfig,
   libtorchReluGradConfig,
   logConfig,
   log1pConfig,

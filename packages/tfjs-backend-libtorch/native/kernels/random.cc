@@ -1,0 +1,17 @@
+// Standard normal numbers from ATen's generator, seeded by the caller, so the
+// same seed gives the same numbers (augmentation noise draws 50,000 a batch:
+// in JavaScript that costs more than the rest of the augmentation).
+// no inputs; attrs: seed, shape
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "../op.h"
+
+namespace tl {
+
+static Result randomNormal(const Args& a) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(a.i(0)));
+  return at::randn(a.rest(1), gen, at::TensorOptions().dtype(at::kFloat));
+}
+TL_OP("random_normal", randomNormal);
+
+}  // namespace tl
