@@ -11,7 +11,7 @@ describe('random normal', { skip: skipReason }, () => {
     tf.setBackend('libtorch');
     const z = draw(3, [200, 500]);
     assert.deepEqual(z.shape, [200, 500]);
-    const v = z.dataSync();
+    const v = Array.from(z.dataSync() as Float32Array);
     const mean = v.reduce((s, x) => s + x, 0) / v.length;
     const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
     assert.ok(Math.abs(mean) < 0.01 && Math.abs(sd - 1) < 0.01, `mean ${mean}, sd ${sd}`);
