@@ -6,7 +6,7 @@ import type { SplitData } from '../data/load.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import type { Lang } from '../i18n/messages.js';
 import { imageCanvas } from '../report/plots.js';
-import { plotFontFamily } from '../report/fonts.js';
+import { blankFigure, figureFont } from '../report/figure.js';
 import { makeAugmentFn, type AugmentPlan } from './policy.js';
 import { presetFor } from './presets/index.js';
 
@@ -71,7 +71,7 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   const cols = Math.max(1, Math.min(n, Math.floor(1500 / (groupW + groupGap)) || 1));
   const rows = Math.ceil(n / cols);
   const width = Math.max(640, groupGap + cols * (groupW + groupGap));
-  const font = (px: number, bold = false): string => `${bold ? 'bold ' : ''}${px}px ${plotFontFamily()}`;
+  const font = figureFont;
   const measure = createCanvas(10, 10).getContext('2d');
   measure.font = font(13);
   const preset = presetFor(info.modality);
@@ -86,11 +86,7 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   const headerH = titleH + 34 + notes.length * 18 + 12;
   const rowH = tile + 30;
   const height = headerH + rows * rowH + 10;
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = '#111';
+  const { canvas, g } = blankFigure(width, height);
   g.font = font(17, true);
   title.forEach((line, i) => g.fillText(line, groupGap, 26 + i * 22));
   g.font = font(13);

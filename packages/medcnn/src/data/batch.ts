@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SplitData } from './load.js';
+import { normalizePixels } from './pixels.js';
 
 /** How pixels are scaled before the network: x = (v/255 − mean) / std (the tutorial: mean 0.5, std 0.5). */
 export interface Normalization {
@@ -12,13 +13,7 @@ export const TUTORIAL_NORMALIZATION: Normalization = { mean: 0.5, std: 0.5 };
 export function imagesToTensor(data: SplitData, indices: ArrayLike<number>, norm: Normalization): tf.Tensor4D {
   const px = data.height * data.width * data.channels;
   const out = new Float32Array(indices.length * px);
-  const scale = 1 / (255 * norm.std);
-  const shift = norm.mean / norm.std;
-  for (let b = 0; b < indices.length; b++) {
-    const src = indices[b] * px;
-    const dst = b * px;
-    for (let i = 0; i < px; i++) out[dst + i] = data.images[src + i] * scale - shift;
-  }
+  for (let b = 0; b < indices.length; b++) normalizePixels(data.images.subarray(indices[b] * px, (indices[b] + 1) * px), norm, out, b * px);
   return tf.tensor4d(out, [indices.length, data.height, data.width, data.channels]);
 }
 

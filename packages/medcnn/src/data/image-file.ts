@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import * as tf from '@tensorflow/tfjs-core';
 import { MedcnnError } from '../errors.js';
-import { imageHeader, imageSizeProblem, modelPixels } from './pixels.js';
+import { imageHeader, imageSizeProblem, modelPixels, normalizePixels } from './pixels.js';
 
 /** Reads a PNG or JPEG and returns it as uint8 pixels of the size and channels a model takes (see modelPixels). */
 export async function readImageFile(file: string, height: number, width: number, channels: number): Promise<Uint8Array> {
@@ -30,4 +31,15 @@ export async function readImageFile(file: string, height: number, width: number,
   g.drawImage(image, 0, 0);
   const rgba = g.getImageData(0, 0, image.width, image.height).data;
   return modelPixels(rgba, image.width, image.height, width, height, channels === 1 ? 1 : 3);
+}
+
+/** Image files as one batch for a model: their pixels, and the tensor normalised exactly as in training. */
+export async function readImageBatch(
+  files: string[], [h, w, c]: [number, number, number], norm: { mean: number; std: number },
+): Promise<{ pixels: Uint8Array[]; x: tf.Tensor4D }> {
+  const pixels: Uint8Array[] = [];
+  for (const f of files) pixels.push(await readImageFile(f, h, w, c));
+  const values = new Float32Array(files.length * h * w * c);
+  pixels.forEach((p, i) => normalizePixels(p, norm, values, i * h * w * c));
+  return { pixels, x: tf.tensor4d(values, [files.length, h, w, c]) };
 }

@@ -86,12 +86,16 @@ function resampleAxis(src: Float32Array, w: number, h: number, outLen: number, a
   return out;
 }
 
-/** Scales uint8 pixels for the network: x = (v/255 − mean) / std, as in training. */
-export function normalizePixels(pixels: ArrayLike<number>, norm: { mean: number; std: number }): Float32Array {
-  const out = new Float32Array(pixels.length);
+/**
+ * Scales uint8 pixels for the network: x = (v/255 − mean) / std — the one formula training, the CLI and the
+ * browser page all use. Writes into `out` from `offset` when given (a batch being filled).
+ */
+export function normalizePixels(
+  pixels: ArrayLike<number>, norm: { mean: number; std: number }, out = new Float32Array(pixels.length), offset = 0,
+): Float32Array {
   const scale = 1 / (255 * norm.std);
   const shift = norm.mean / norm.std;
-  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] * scale - shift;
+  for (let i = 0; i < pixels.length; i++) out[offset + i] = pixels[i] * scale - shift;
   return out;
 }
 

@@ -1,11 +1,9 @@
 import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { t, type Lang } from '../i18n/messages.js';
-import { plotFontFamily } from '../report/fonts.js';
+import { blankFigure, figureFont } from '../report/figure.js';
 import { upsampleMap } from './gradcam.js';
 
-function font(px: number, bold = false): string {
-  return `${bold ? 'bold ' : ''}${px}px ${plotFontFamily()}`;
-}
+const font = figureFont;
 
 /** The jet colour map (blue → cyan → yellow → red) at v in [0, 1], as Grad-CAM figures usually show it. */
 export function jet(v: number): [number, number, number] {
@@ -83,11 +81,7 @@ export function explainPng(f: ExplainFigure, lang: Lang): Buffer {
   const barsW = 250;
   const width = pad + side + pad + side + 40 + pad + barsW + pad;
   const height = top + side + 56;
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = '#111';
+  const { canvas, g } = blankFigure(width, height);
   g.textAlign = 'left';
   g.font = font(17, true);
   g.fillText(`${t(lang, 'explainTitle')} — ${shorten(f.file, 48)}`, pad, 28);
@@ -175,11 +169,7 @@ export function mapPanelPng(title: string, note: string, rows: MapRow[], input?:
   const width = pad + (input ? inputSide + pad : 0) + gridW + pad;
   const rowHeights = rows.map((r) => 26 + Math.ceil(r.maps.length / perRow) * (tile + gap));
   const height = Math.max(70 + rowHeights.reduce((a, b) => a + b, 0), input ? 70 + inputSide + 40 : 0) + 10;
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = '#111';
+  const { canvas, g } = blankFigure(width, height);
   g.textAlign = 'left';
   g.font = font(17, true);
   g.fillText(title, pad, 28);

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imagesToTensor } from '../data/batch.js';
-import { readImageFile } from '../data/image-file.js';
-import type { SplitData } from '../data/load.js';
+import { readImageBatch } from '../data/image-file.js';
 import { t, type Lang } from '../i18n/messages.js';
 import { loadModel } from '../models/io.js';
-import { readRunConfig, type RunConfig } from '../run/run-config.js';
+import { readRunConfig } from '../run/run-config.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { featureMapBlocks, firstLayerFilters, type StageKind } from './anatomy.js';
 import { gradCam } from './gradcam.js';
@@ -22,17 +20,6 @@ export interface ExplainedImage {
   probabilities: number[];
 }
 
-/** Images as one batch, read and normalised exactly as the run's model was trained. */
-async function readBatch(config: RunConfig, files: string[]): Promise<{ pixels: Uint8Array[]; x: tf.Tensor4D }> {
-  const [h, w, c] = config.inputShape;
-  const pixels: Uint8Array[] = [];
-  for (const f of files) pixels.push(await readImageFile(f, h, w, c));
-  const images = new Uint8Array(pixels.length * h * w * c);
-  pixels.forEach((p, i) => images.set(p, i * h * w * c));
-  const data: SplitData = { split: 'test', count: files.length, height: h, width: w, channels: c, images, labelWidth: 1, labels: new Uint8Array(files.length) };
-  return { pixels, x: imagesToTensor(data, Array.from({ length: files.length }, (_, i) => i), config.normalization) };
-}
-
 /** A file name for an output figure, from the image's name. */
 function figureName(file: string, suffix: string): string {
   return `${path.basename(file).replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')}-${suffix}.png`;
@@ -44,7 +31,7 @@ export async function explainImages(
 ): Promise<ExplainedImage[]> {
   const config = readRunConfig(runDir);
   const outDir = opts.outDir ?? path.join(runDir, 'explain');
-  const { pixels, x } = await readBatch(config, files);
+  const { pixels, x } = await readImageBatch(files, config.inputShape, config.normalization);
   const model = await loadModel(path.join(runDir, 'model'));
   try {
     fs.mkdirSync(outDir, { recursive: true });
@@ -78,7 +65,7 @@ export async function anatomyOfImage(
   const lang = opts.lang;
   const config = readRunConfig(runDir);
   const outDir = opts.outDir ?? path.join(runDir, 'anatomy');
-  const { pixels, x } = await readBatch(config, [file]);
+  const { pixels, x } = await readImageBatch([file], config.inputShape, config.normalization);
   const model = await loadModel(path.join(runDir, 'model'));
   try {
     fs.mkdirSync(outDir, { recursive: true });

@@ -3,16 +3,14 @@ import type { SplitData } from '../data/load.js';
 import { t, type Lang } from '../i18n/messages.js';
 import type { RocPoint } from '../metrics/auc.js';
 import type { EpochRecord } from '../train/trainer.js';
-import { plotFontFamily } from './fonts.js';
+import { blankFigure, figureFont } from './figure.js';
 
 const W = 640;
 const H = 440;
 const M = { left: 70, right: 24, top: 48, bottom: 62 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
-function font(px: number, bold = false): string {
-  return `${bold ? 'bold ' : ''}${px}px ${plotFontFamily()}`;
-}
+const font = figureFont;
 
 interface Series {
   label: string;
@@ -26,10 +24,7 @@ function lineChart(
   title: string, xLabel: string, yLabel: string, series: Series[],
   xRange: [number, number], yRange: [number, number], opts: { integerX?: boolean; diagonal?: boolean } = {},
 ): Buffer {
-  const canvas = createCanvas(W, H);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, W, H);
+  const { canvas, g } = blankFigure(W, H);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number): number => M.left + ((x - xRange[0]) / (xRange[1] - xRange[0] || 1)) * pw;
@@ -143,11 +138,7 @@ export function confusionPng(matrix: number[][], labels: string[], lang: Lang): 
   const top = 80;
   const width = left + cell * k + 30;
   const height = top + cell * k + 70;
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = '#111';
+  const { canvas, g } = blankFigure(width, height);
   g.font = font(17, true);
   g.textAlign = 'center';
   g.fillText(t(lang, 'confusionTitle'), width / 2, 28);
@@ -191,11 +182,7 @@ export function samplesPng(data: SplitData, labelOf: (i: number) => string, lang
   const pad = 12;
   const width = pad + n * (size + pad);
   const height = 50 + size + 40;
-  const canvas = createCanvas(width, height);
-  const g = canvas.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = '#111';
+  const { canvas, g } = blankFigure(width, height);
   g.font = font(16, true);
   g.textAlign = 'center';
   g.fillText(t(lang, 'samplesTitle'), width / 2, 26);

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
 import type { ImageSize } from '../data/dataset-info.js';
 import { MedcnnError } from '../errors.js';
 import { t, type Lang } from '../i18n/messages.js';
 import { getModelEntry } from '../models/index.js';
-import { plotFontFamily } from '../report/fonts.js';
+import { blankFigure, figureFont } from '../report/figure.js';
 import type { AugmentFn } from '../train/trainer.js';
 import { trainRun } from '../run/train-run.js';
 import type { EpochRecord } from '../train/trainer.js';
@@ -147,11 +146,8 @@ export function compareCurvesPng(rows: CompareRow[], lang: Lang): Buffer {
   // The legend goes under the plot, so it never hides a curve.
   const W = 720, H = 440 + rows.length * 18 + 12;
   const M = { left: 70, right: 24, top: 48, bottom: 62 + rows.length * 18 + 12 };
-  const canvas = createCanvas(W, H);
-  const g = canvas.getContext('2d');
-  const font = (px: number, bold = false): string => `${bold ? 'bold ' : ''}${px}px ${plotFontFamily()}`;
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, W, H);
+  const { canvas, g } = blankFigure(W, H);
+  const font = figureFont;
   const aucs = rows.flatMap((r) => r.history.map((h) => h.valAuc)).filter(Number.isFinite);
   const lo = Math.max(0, Math.floor((Math.min(1, ...aucs) - 0.02) * 20) / 20);
   const maxEpoch = Math.max(2, ...rows.map((r) => r.history.length));
