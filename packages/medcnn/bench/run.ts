@@ -2,7 +2,12 @@
  * `npm run bench`: training and inference speed of medcnn on each available backend beside PyTorch on
  * the same CPU, same threads and batch 64. Prints figures and ratios; asserts nothing.
  *
- *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--skip-resnet-wasm]
+ *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm]
+ *
+ * This machine's speed drifts by 10–25% over minutes, so a ratio of two runs taken minutes apart measures the
+ * drift as much as the code. Each figure is therefore measured in rounds (3 on libtorch, 1 on the slow wasm),
+ * PyTorch and medcnn back to back, first one then the other; the ratio printed is the median of the rounds'
+ * ratios, with their range.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,14 +31,21 @@ const flag = (name: string): string | undefined => {
 const threads = Number(flag('threads') ?? os.availableParallelism());
 const backends = (flag('backends') ?? 'libtorch,wasm').split(',') as BackendName[];
 const skipResnetWasm = args.includes('--skip-resnet-wasm');
+const rounds = Number(flag('rounds') ?? 3);
 const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
 const root = process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist');
 const npz = path.join(root, 'pneumoniamnist.npz');
 const reference = path.join(sharedDir, 'bench/torch_reference.py');
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-interface Row { what: string; backend: string; samplesPerSecond: number | null; note?: string }
+/** One figure on one backend: medcnn's and PyTorch's samples/s, a pair per round. */
+interface Row { what: string; backend: string; ours: number[]; torch: (number | null)[] }
 const rows: Row[] = [];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
 
 function head(s: SplitData, n: number): SplitData {
   const px = s.height * s.width * s.channels;
@@ -55,9 +67,7 @@ async function trainSpeed(model: string, train: SplitData, val: SplitData, epoch
   });
   process.stderr.write('\n');
   m.dispose();
-  const seconds = res.history.map((h) => h.seconds).sort((a, b) => a - b);
-  const median = seconds.length % 2 ? seconds[seconds.length >> 1] : (seconds[seconds.length / 2 - 1] + seconds[seconds.length / 2]) / 2;
-  return train.count / median;
+  return train.count / median(res.history.map((h) => h.seconds));
 }
 
 /** Samples/s of inference over the test set in batches of 256 (best of three). */
@@ -75,8 +85,12 @@ function inferSpeed(model: string, test: SplitData): number {
   return test.count / best;
 }
 
+// The environment this bench was started with: the native backend sets OMP_WAIT_POLICY when it loads, and
+// PyTorch must run as it would from the same shell, not with our setting.
+const shellEnv = { ...process.env };
+
 function torch(script: string, extra: string[]): number | null {
-  const r = spawnSync(python, [script, ...extra], { encoding: 'utf8' });
+  const r = spawnSync(python, [script, ...extra], { encoding: 'utf8', env: shellEnv });
   const last = r.stdout?.trim().split('\n').at(-1) ?? '';
   try {
     return (JSON.parse(last) as { samples_per_second: number }).samples_per_second;
@@ -90,17 +104,25 @@ async function main(): Promise<void> {
   const [train, val, test] = readSplits(npz, ['train', 'val', 'test']);
   const hasResnet = listModels().some((m) => m.name === 'resnet18');
   console.log(`medcnn benchmark: PneumoniaMNIST 28×28, batch 64, ${threads} thread(s), ${os.cpus()[0]?.model ?? 'cpu'}`);
-
-  console.log('PyTorch (Debian python3-torch) …');
-  const torchSimple = torch(reference, ['--npz', npz, '--model', 'simplecnn', '--epochs', '2', '--threads', String(threads)]);
-  rows.push({ what: 'SimpleCNN train (2 epochs, 4708)', backend: 'pytorch', samplesPerSecond: torchSimple });
-  const torchResnet = hasResnet ? torch(reference, ['--npz', npz, '--model', 'resnet18', '--epochs', '1', '--limit', '640', '--threads', String(threads)]) : null;
-  if (hasResnet) rows.push({ what: 'ResNet-18 (28) train (640)', backend: 'pytorch', samplesPerSecond: torchResnet });
+  const waiting = process.env.GOMP_SPINCOUNT ? `spinning (GOMP_SPINCOUNT=${process.env.GOMP_SPINCOUNT})`
+    : process.env.OMP_WAIT_POLICY === 'ACTIVE' ? 'spinning (OMP_WAIT_POLICY=ACTIVE)' : 'passive (the default)';
+  console.log(`OpenMP threads wait: medcnn ${waiting}; PyTorch as libgomp does by default (spin, then sleep)`);
   const inferScript = path.join(import.meta.dirname, '../../bench/torch_inference.py');
-  const torchInferSimple = torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'simplecnn', '--threads', String(threads)]);
-  rows.push({ what: 'SimpleCNN inference (test 624)', backend: 'pytorch', samplesPerSecond: torchInferSimple });
-  const torchInferResnet = hasResnet ? torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'resnet18', '--threads', String(threads)]) : null;
-  if (hasResnet) rows.push({ what: 'ResNet-18 (28) inference (test 624)', backend: 'pytorch', samplesPerSecond: torchInferResnet });
+  const t = String(threads);
+  const figures = [
+    { what: 'SimpleCNN train (2 epochs, 4708)', resnet: false,
+      ours: () => trainSpeed('simplecnn', train, val, 2),
+      torch: () => torch(reference, ['--npz', npz, '--model', 'simplecnn', '--epochs', '2', '--threads', t]) },
+    { what: 'SimpleCNN inference (test 624)', resnet: false,
+      ours: async () => inferSpeed('simplecnn', test),
+      torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'simplecnn', '--threads', t]) },
+    { what: 'ResNet-18 (28) train (640)', resnet: true,
+      ours: () => trainSpeed('resnet18', head(train, 640), val, 1),
+      torch: () => torch(reference, ['--npz', npz, '--model', 'resnet18', '--epochs', '1', '--limit', '640', '--threads', t]) },
+    { what: 'ResNet-18 (28) inference (test 624)', resnet: true,
+      ours: async () => inferSpeed('resnet18', test),
+      torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'resnet18', '--threads', t]) },
+  ].filter((f) => hasResnet || !f.resnet);
 
   for (const backend of backends) {
     let engine;
@@ -110,23 +132,32 @@ async function main(): Promise<void> {
       console.log(`${backend}: unavailable (${(e as Error).message})`);
       continue;
     }
-    console.log(`${backend} (${engine.threads} thread(s)) …`);
-    rows.push({ what: 'SimpleCNN train (2 epochs, 4708)', backend, samplesPerSecond: await trainSpeed('simplecnn', train, val, 2) });
-    rows.push({ what: 'SimpleCNN inference (test 624)', backend, samplesPerSecond: inferSpeed('simplecnn', test) });
-    if (hasResnet && !(backend === 'wasm' && skipResnetWasm)) {
-      rows.push({ what: 'ResNet-18 (28) train (640)', backend, samplesPerSecond: await trainSpeed('resnet18', head(train, 640), val, 1) });
-      rows.push({ what: 'ResNet-18 (28) inference (test 624)', backend, samplesPerSecond: inferSpeed('resnet18', test) });
+    const n = backend === 'wasm' ? 1 : rounds;
+    console.log(`${backend} (${engine.threads} thread(s)) and PyTorch (Debian python3-torch), ${n} round(s) …`);
+    for (const f of figures) {
+      if (f.resnet && backend === 'wasm' && skipResnetWasm) continue;
+      const row: Row = { what: f.what, backend, ours: [], torch: [] };
+      for (let r = 0; r < n; r++) {
+        // Alternate who goes first, so that a drift within a round favours neither.
+        if (r % 2 === 0) row.torch.push(f.torch());
+        row.ours.push(await f.ours());
+        if (r % 2 === 1) row.torch.push(f.torch());
+      }
+      rows.push(row);
     }
     await runExtraBenches(backend, (line) => console.log(`  ${line}`));
     tf.disposeVariables();
   }
 
-  console.log('\nresults (samples/s; ratio = medcnn ÷ PyTorch on this machine)');
-  console.log(`${'what'.padEnd(38)}${'backend'.padEnd(10)}${'samples/s'.padStart(11)}${'ratio'.padStart(9)}`);
+  console.log('\nresults (samples/s, medians of the rounds; ratio = medcnn ÷ PyTorch, median of the rounds and their range)');
+  console.log(`${'what'.padEnd(38)}${'backend'.padEnd(10)}${'samples/s'.padStart(11)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}  range`);
   for (const r of rows) {
-    const peer = rows.find((p) => p.backend === 'pytorch' && p.what === r.what)?.samplesPerSecond;
-    const ratio = r.backend !== 'pytorch' && peer && r.samplesPerSecond ? `${(r.samplesPerSecond / peer).toFixed(2)}×` : '';
-    console.log(`${r.what.padEnd(38)}${r.backend.padEnd(10)}${(r.samplesPerSecond?.toFixed(1) ?? 'n/a').padStart(11)}${ratio.padStart(9)}`);
+    const ratios = r.ours.flatMap((v, i) => (r.torch[i] ? [v / r.torch[i]!] : []));
+    const torchRuns = r.torch.filter((v): v is number => v !== null);
+    const peer = torchRuns.length ? median(torchRuns).toFixed(1) : 'n/a';
+    const ratio = ratios.length ? `${median(ratios).toFixed(2)}×` : '';
+    const range = ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
+    console.log(`${r.what.padEnd(38)}${r.backend.padEnd(10)}${median(r.ours).toFixed(1).padStart(11)}${peer.padStart(10)}${ratio.padStart(8)}  ${range}`);
   }
 }
 

@@ -153,6 +153,35 @@ describe('transforms on tensors', () => {
     tf.dispose([x, h, v, hv, twice, r]);
   });
 
+  test('on libtorch, a run of photometric transforms in one native call equals them one by one', async (t) => {
+    const previous = tf.getBackend();
+    try {
+      await initEngine({ backend: 'libtorch' });
+    } catch (e) {
+      t.skip(`libtorch unavailable: ${(e as Error).message}`);
+      return;
+    }
+    const kernel = tf.getKernel('LibtorchIntensity', 'libtorch');
+    assert.ok(kernel, 'the native backend has the photometric kernel');
+    try {
+      for (const spec of ['auto', 'rotate:10,brightness:0.2,contrast:0.3,blur:1,gamma:0.4,noise:0.1,zoom:0.1,brightness:0.1']) {
+        const x = batch(6, 28, 1);
+        const fn = makeAugmentFn(plan(spec, 'chest-xray', true));
+        const fused = fn(x, makeRng(9));
+        tf.unregisterKernel('LibtorchIntensity', 'libtorch');
+        const oneByOne = fn(x, makeRng(9));
+        tf.registerKernel(kernel);
+        const diff = tf.max(tf.abs(tf.sub(fused, oneByOne))).dataSync()[0];
+        assert.ok(diff < 1e-5, `${spec}: differs by ${diff}`);
+        assert.ok(tf.any(tf.notEqual(fused, x)).dataSync()[0]);
+        tf.dispose([x, fused, oneByOne]);
+      }
+    } finally {
+      if (!tf.getKernel('LibtorchIntensity', 'libtorch')) tf.registerKernel(kernel);
+      await initEngine({ backend: previous });
+    }
+  });
+
   test('intensity transforms leave black and white where they are when weak', () => {
     const x = tf.tensor4d([-1, 1, 0, 0.5], [1, 2, 2, 1]);
     const y = makeAugmentFn(plan('gamma:0.3', 'dermoscopy'))(x, makeRng(2));

@@ -185,7 +185,7 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
         // tfjs knows only float32/int32/bool: narrow what ATen widened.
         t = t.to(at::isFloatingType(t.scalar_type()) ? at::kFloat : at::kInt);
       }
-      if (!t.is_contiguous()) t = t.contiguous();
+      if (!t.is_contiguous() && !(r.keepLayout && t.is_non_overlapping_and_dense())) t = t.contiguous();
       int64_t id = nextId++;
       table[id] = Entry{t, k == 0 ? r.aux : at::Tensor()};
       flat.Set(pos++, static_cast<double>(id));

@@ -35,6 +35,9 @@ struct Args {
 struct Result {
   std::vector<at::Tensor> out;
   at::Tensor aux;  // attached to out[0] when defined
+  // Keep the outputs' memory order when it is dense but not row-major (a filter gradient stored
+  // the way oneDNN reads filters), instead of copying them to row-major.
+  bool keepLayout = false;
   Result(at::Tensor t) : out{std::move(t)} {}
   Result(std::vector<at::Tensor> v) : out(std::move(v)) {}
 };

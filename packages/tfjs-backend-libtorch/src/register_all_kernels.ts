@@ -52,6 +52,7 @@ import { libtorchRelu6GradConfig } from './kernels/LibtorchRelu6Grad.js';
 import { libtorchAdamConfig } from './kernels/LibtorchAdam.js';
 import { libtorchBatchNormTrainingConfig } from './kernels/LibtorchBatchNormTraining.js';
 import { libtorchBatchNormTrainingGradConfig } from './kernels/LibtorchBatchNormTrainingGrad.js';
+import { libtorchIntensityConfig } from './kernels/LibtorchIntensity.js';
 import { libtorchRandomNormalConfig } from './kernels/LibtorchRandomNormal.js';
 import { libtorchReluGradConfig } from './kernels/LibtorchReluGrad.js';
 import { logConfig } from './kernels/Log.js';
@@ -162,6 +163,7 @@ export const nativeKernels: KernelConfig[] = [
   libtorchAdamConfig,
   libtorchBatchNormTrainingConfig,
   libtorchBatchNormTrainingGradConfig,
+  libtorchIntensityConfig,
   libtorchRandomNormalConfig,
   libtorchReluGradConfig,
   logConfig,

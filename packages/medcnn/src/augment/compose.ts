@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AugmentFn } from '../train/trainer.js';
 import { composeAffine } from './transforms/geometry.js';
-import { IDENTITY, type Affine, type BatchInfo, type GeometricTransform, type Transform } from './types.js';
+import { IDENTITY, type Affine, type BatchInfo, type GeometricTransform, type PhotometricDraw, type PhotometricTransform, type Transform } from './types.js';
 
 /**
  * How pixels moved in from outside the image are filled: a mirror of the image (the crops fill their frame, so a
@@ -93,25 +93,50 @@ function resample(x: tf.Tensor4D, maps: Affine[], info: BatchInfo, opts: Pipelin
   return tf.reshape(mixed, [n, h, w, c]) as tf.Tensor4D;
 }
 
+/** The native backend's kernel that runs a chain of photometric steps in one call (tfjs-backend-libtorch). */
+const NATIVE_INTENSITY = 'LibtorchIntensity';
+
+function isPhotometric(t: Transform): t is PhotometricTransform {
+  return t.kind === 'intensity' && 'draw' in t;
+}
+
+/** Applies drawn photometric transforms in order: one native call where the backend has it, else each with tfjs ops. */
+function applyPhotometric(x: tf.Tensor4D, run: { t: PhotometricTransform; draw: PhotometricDraw }[], info: BatchInfo): tf.Tensor4D {
+  if (!tf.getKernel(NATIVE_INTENSITY, tf.getBackend())) return run.reduce((y, { t, draw }) => t.applyDrawn(y, info, draw), x);
+  const values = new Float32Array(run.length * info.n);
+  run.forEach(({ draw }, i) => values.set(draw.values, i * info.n));
+  return tf.engine().runKernel(NATIVE_INTENSITY, { x, values: tf.tensor2d(values, [run.length, info.n]) }, {
+    black: info.black, white: info.white, codes: run.map(({ t }) => t.code), seeds: run.map(({ draw }) => draw.seed),
+  }) as tf.Tensor4D;
+}
+
 /**
  * Chains transforms into one augmentation function. Neighbouring geometric transforms are fused into one
- * affine map per image, so a rotate → zoom → flip chain interpolates once, not three times. Randomness is
- * drawn from the trainer's generator in a fixed order: transform by transform, image by image.
+ * affine map per image, so a rotate → zoom → flip chain interpolates once, not three times; neighbouring
+ * photometric ones run as one native call where the backend has it. Randomness is drawn from the trainer's
+ * generator in a fixed order: transform by transform, image by image.
  */
 export function composeTransforms(transforms: Transform[], opts: PipelineOptions): AugmentFn {
   return (input, rng) => tf.tidy(() => {
     const [n, height, width, channels] = input.shape;
     const info: BatchInfo = { n, height, width, channels, black: opts.black, white: opts.white };
     let x = input;
-    let pending: Affine[] | null = null;
+    let pendingMaps: Affine[] | null = null;
+    let pendingPhotometric: { t: PhotometricTransform; draw: PhotometricDraw }[] = [];
     const flush = (): void => {
-      if (pending) x = resample(x, pending, info, opts);
-      pending = null;
+      if (pendingMaps) x = resample(x, pendingMaps, info, opts);
+      if (pendingPhotometric.length > 0) x = applyPhotometric(x, pendingPhotometric, info);
+      pendingMaps = null;
+      pendingPhotometric = [];
     };
     for (const t of transforms) {
       if (t.kind === 'geometric') {
+        if (pendingPhotometric.length > 0) flush();
         const maps = (t as GeometricTransform).sample(info, rng);
-        pending = pending ? pending.map((m, i) => composeAffine(m, maps[i])) : maps;
+        pendingMaps = pendingMaps ? pendingMaps.map((m, i) => composeAffine(m, maps[i])) : maps;
+      } else if (isPhotometric(t)) {
+        if (pendingMaps) flush();
+        pendingPhotometric.push({ t, draw: t.draw(info, rng) });
       } else {
         flush();
         x = t.apply(x, info, rng);

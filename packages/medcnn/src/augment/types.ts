@@ -44,6 +44,23 @@ export interface IntensityTransform {
   apply(x: tf.Tensor4D, info: BatchInfo, rng: () => number): tf.Tensor4D;
 }
 
+/** One batch's randomness for a photometric transform: a number per image, and a seed where it needs more. */
+export interface PhotometricDraw {
+  values: Float32Array;
+  seed: number;
+}
+
+/**
+ * An intensity transform that changes each pixel by a formula with one random number per image (brightness,
+ * contrast, gamma, noise). Drawing and applying are apart, so the pipeline can hand a run of them to the native
+ * backend's one-call kernel (LibtorchIntensity, step `code`) after drawing each in turn; `apply` is the two in a row.
+ */
+export interface PhotometricTransform extends IntensityTransform {
+  code: number;
+  draw(info: BatchInfo, rng: () => number): PhotometricDraw;
+  applyDrawn(x: tf.Tensor4D, info: BatchInfo, draw: PhotometricDraw): tf.Tensor4D;
+}
+
 export type Transform = GeometricTransform | IntensityTransform;
 
 /** One transform in the registry: its parameter, its default and the largest value that makes sense at all. */

@@ -12,17 +12,26 @@
 
 namespace tl {
 
+// `t` as float32 with the strides of `like` (a copy only when they differ).
+static at::Tensor inLayoutOf(const at::Tensor& t, const at::Tensor& like) {
+  if (t.scalar_type() == at::kFloat && t.strides() == like.strides()) return t;
+  return at::empty_like(like).copy_(t);
+}
+
 static Result adam(const Args& a) {
-  at::Tensor x = a.x(0).to(at::kFloat).contiguous(), m = a.x(1).to(at::kFloat).contiguous();
-  at::Tensor v = a.x(2).to(at::kFloat).contiguous(), g = a.x(3).to(at::kFloat).contiguous();
-  TORCH_CHECK(m.sizes() == x.sizes() && v.sizes() == x.sizes() && g.sizes() == x.sizes(),
+  // The update runs over memory in the gradient's order, which for a convolution filter is not
+  // row-major (conv2d_backprop_filter.cc); the variable and its moments follow it after one copy.
+  at::Tensor g = a.x(3).to(at::kFloat);
+  if (!g.is_non_overlapping_and_dense()) g = g.contiguous();
+  TORCH_CHECK(a.x(0).sizes() == g.sizes() && a.x(1).sizes() == g.sizes() && a.x(2).sizes() == g.sizes(),
               "x, m, v and the gradient must have one shape");
+  at::Tensor x = inLayoutOf(a.x(0), g), m = inLayoutOf(a.x(1), g), v = inLayoutOf(a.x(2), g);
   // Each constant rounded to float32 from its double value, as tfjs makes its scalars.
   const float negLr = static_cast<float>(-a.f(0)), eps = static_cast<float>(a.f(3));
   const float b1 = static_cast<float>(a.f(1)), b2 = static_cast<float>(a.f(2));
   const float d1 = static_cast<float>(1.0 - a.f(1)), d2 = static_cast<float>(1.0 - a.f(2));
   const float c1 = 1.0f - a.x(4).to(at::kFloat).item<float>(), c2 = 1.0f - a.x(5).to(at::kFloat).item<float>();
-  at::Tensor x2 = at::empty_like(x), m2 = at::empty_like(m), v2 = at::empty_like(v);
+  at::Tensor x2 = at::empty_like(g), m2 = at::empty_like(g), v2 = at::empty_like(g);
   const float *px = x.data_ptr<float>(), *pm = m.data_ptr<float>(), *pv = v.data_ptr<float>(), *pg = g.data_ptr<float>();
   float *qx = x2.data_ptr<float>(), *qm = m2.data_ptr<float>(), *qv = v2.data_ptr<float>();
   at::parallel_for(0, x.numel(), 16384, [&](int64_t begin, int64_t end) {
@@ -35,7 +44,9 @@ static Result adam(const Args& a) {
       qx[i] = (mi / c1) / (std::sqrt(vi / c2) + eps) * negLr + px[i];
     }
   });
-  return std::vector<at::Tensor>{x2, m2, v2};
+  Result r(std::vector<at::Tensor>{x2, m2, v2});
+  r.keepLayout = true;
+  return r;
 }
 TL_OP("adam", adam);
 

@@ -30,6 +30,8 @@ inline at::Tensor unpad(const at::Tensor& gx, const ConvGeom& g) {
 }
 
 // tfjs filter [kh, kw, in, out] (depthwise: [kh, kw, C, M]) -> ATen [out, in/groups, kh, kw].
+// A filter that a training step stored in (out, kh, kw, in) memory order comes out channels_last
+// and dense, which oneDNN reads as it is; a row-major one is copied by ATen at each call.
 inline at::Tensor atenWeight(const at::Tensor& w, bool depthwise) {
   if (depthwise) return w.permute({2, 3, 0, 1}).reshape({w.size(2) * w.size(3), 1, w.size(0), w.size(1)});
   return w.permute({3, 2, 0, 1});

@@ -1,4 +1,4 @@
-/** Reshape: a view on the same ATen storage (tensors are contiguous, so no copy). */
+/** Reshape: a view on the same ATen storage where its memory order allows (row-major tensors), else a copy. */
 import { Reshape, type ReshapeAttrs, util } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';

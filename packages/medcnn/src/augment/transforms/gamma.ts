@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TransformDef } from '../types.js';
 import { symmetric } from './geometry.js';
-import { perImageValues } from './intensity.js';
+import { drawPerImage, perImageValues, photometric, PHOTOMETRIC_CODE } from './intensity.js';
 
 /**
  * Gamma curve u ↦ u^γ on the full-scale value u = (x − black)/(white − black), with log γ uniform in
@@ -10,14 +10,14 @@ import { perImageValues } from './intensity.js';
 export const gamma: TransformDef = {
   name: 'gamma', param: 'max relative change of γ', defaultValue: 0.2, limit: 2,
   summary: 'gamma curve with γ in [1/(1+F), 1+F]; black and white stay fixed',
-  create: (value) => ({
-    kind: 'intensity', name: 'gamma', value,
-    apply: (x, info, rng) => tf.tidy(() => {
-      const g = perImageValues(info, () => Math.exp(symmetric(rng, Math.log1p(value))));
+  create: (value) => photometric({
+    name: 'gamma', value, code: PHOTOMETRIC_CODE.gamma,
+    draw: (info, rng) => ({ values: drawPerImage(info, () => Math.exp(symmetric(rng, Math.log1p(value)))), seed: 0 }),
+    applyDrawn: (x, info, { values }) => tf.tidy(() => {
       const span = info.white - info.black;
       const u = tf.clipByValue(tf.div(tf.sub(x, info.black), span), 0, 1);
       // u^γ as exp(γ·log u): the same curve (u = 0 gives 0), and exp/log are vectorised where pow is not.
-      return tf.add(tf.mul(tf.exp(tf.mul(tf.log(u), g)), span), info.black) as tf.Tensor4D;
+      return tf.add(tf.mul(tf.exp(tf.mul(tf.log(u), perImageValues(info, values))), span), info.black) as tf.Tensor4D;
     }),
   }),
 };

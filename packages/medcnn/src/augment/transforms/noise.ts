@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TransformDef } from '../types.js';
 import { makeRng } from '../../engine/seed.js';
-import { clipToRange, perImageValues } from './intensity.js';
+import { clipToRange, drawPerImage, perImageValues, photometric, PHOTOMETRIC_CODE } from './intensity.js';
 
 /** The native backend's seeded normal-number kernel (tfjs-backend-libtorch). */
 const NATIVE_NORMAL = 'LibtorchRandomNormal';
@@ -10,18 +10,20 @@ const NATIVE_NORMAL = 'LibtorchRandomNormal';
 export const noise: TransformDef = {
   name: 'noise', param: 'max σ, fraction of full scale', defaultValue: 0.02, limit: 0.3,
   summary: 'add Gaussian noise with σ up to F of full scale',
-  create: (value) => ({
-    kind: 'intensity', name: 'noise', value,
-    apply: (x, info, rng) => tf.tidy(() => {
-      const sigma = perImageValues(info, () => rng() * value * (info.white - info.black));
-      const seed = Math.floor(rng() * 2 ** 32);
+  create: (value) => photometric({
+    name: 'noise', value, code: PHOTOMETRIC_CODE.noise,
+    draw: (info, rng) => ({
+      values: drawPerImage(info, () => rng() * value * (info.white - info.black)),
+      seed: Math.floor(rng() * 2 ** 32),
+    }),
+    applyDrawn: (x, info, { values, seed }) => tf.tidy(() => {
       // Seeded from the trainer's generator: the same seed gives the same noise on a backend. The native
       // backend draws it itself (50,000 numbers a batch cost more in JavaScript than the rest of the
       // augmentation); elsewhere it is drawn here.
       const z = tf.getKernel(NATIVE_NORMAL, tf.getBackend())
         ? tf.engine().runKernel(NATIVE_NORMAL, {}, { seed, shape: x.shape }) as tf.Tensor
         : tf.tensor(standardNormals(x.size, makeRng(seed)), x.shape);
-      return clipToRange(tf.add(x, tf.mul(z, sigma)), info);
+      return clipToRange(tf.add(x, tf.mul(z, perImageValues(info, values))), info);
     }),
   }),
 };
