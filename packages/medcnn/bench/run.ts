@@ -106,7 +106,8 @@ async function main(): Promise<void> {
   console.log(`medcnn benchmark: PneumoniaMNIST 28×28, batch 64, ${threads} thread(s), ${os.cpus()[0]?.model ?? 'cpu'}`);
   const waiting = process.env.GOMP_SPINCOUNT ? `spinning (GOMP_SPINCOUNT=${process.env.GOMP_SPINCOUNT})`
     : process.env.OMP_WAIT_POLICY === 'ACTIVE' ? 'spinning (OMP_WAIT_POLICY=ACTIVE)' : 'passive (the default)';
-  console.log(`OpenMP threads wait: medcnn ${waiting}; PyTorch as libgomp does by default (spin, then sleep)`);
+  const peerWaiting = shellEnv.GOMP_SPINCOUNT || shellEnv.OMP_WAIT_POLICY ? 'with the same settings' : "as libgomp does by default (spin, then sleep)";
+  console.log(`OpenMP threads wait: medcnn ${waiting}; PyTorch ${peerWaiting}`);
   const inferScript = path.join(import.meta.dirname, '../../bench/torch_inference.py');
   const t = String(threads);
   const figures = [
