@@ -9,6 +9,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -153,6 +154,39 @@ static Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 
+ConvLayout& convLayout() {
+  static ConvLayout layout = ConvLayout::kAuto;
+  return layout;
+}
+
+// setConvLayout(mode: 0 auto | 1 channels_last | 2 NCHW)
+static Napi::Value SetConvLayout(const Napi::CallbackInfo& info) {
+  int mode = info[0].As<Napi::Number>().Int32Value();
+  if (mode < 0 || mode > 2) throw Napi::Error::New(info.Env(), "libtorch: convolution layout must be 0, 1 or 2");
+  convLayout() = static_cast<ConvLayout>(mode);
+  return info.Env().Undefined();
+}
+
+std::vector<int64_t> memoryOrder(const at::Tensor& t) {
+  std::vector<int64_t> order(t.dim());
+  for (int64_t d = 0; d < t.dim(); ++d) order[d] = d;
+  std::stable_sort(order.begin(), order.end(), [&](int64_t p, int64_t q) { return t.stride(p) > t.stride(q); });
+  return order;
+}
+
+at::Tensor dense(const at::Tensor& t) {
+  if (t.is_non_overlapping_and_dense()) return t;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.stride(d) == 0 && t.size(d) > 1) return t.contiguous();
+  // A slice of an NCHW-ordered activation stays NCHW-ordered.
+  std::vector<int64_t> order = memoryOrder(t), sizes, back(t.dim());
+  for (size_t k = 0; k < order.size(); ++k) {
+    sizes.push_back(t.size(order[k]));
+    back[order[k]] = static_cast<int64_t>(k);
+  }
+  return at::empty(sizes, t.options()).permute(back).copy_(t);
+}
+
 static Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), TORCH_VERSION);
 }
@@ -185,7 +219,7 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
         // tfjs knows only float32/int32/bool: narrow what ATen widened.
         t = t.to(at::isFloatingType(t.scalar_type()) ? at::kFloat : at::kInt);
       }
-      if (!t.is_contiguous() && !(r.keepLayout && t.is_non_overlapping_and_dense())) t = t.contiguous();
+      t = dense(t);
       int64_t id = nextId++;
       table[id] = Entry{t, k == 0 ? r.aux : at::Tensor()};
       flat.Set(pos++, static_cast<double>(id));
@@ -218,6 +252,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("version", Napi::Function::New(env, Version));
+  exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout));
   exports.Set("run", Napi::Function::New(env, Run));
   return exports;
 }

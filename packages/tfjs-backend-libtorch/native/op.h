@@ -32,12 +32,12 @@ struct Args {
   std::vector<int64_t> rest(size_t from) const { return ivec(from, a.size() - from); }
 };
 
+// Outputs keep their memory order, row-major or not (`run` makes them dense): activations stay in the
+// order the convolutions write, filters in the order their gradients come in. Kernels that read raw
+// memory make their inputs contiguous first; `read` copies out row-major.
 struct Result {
   std::vector<at::Tensor> out;
   at::Tensor aux;  // attached to out[0] when defined
-  // Keep the outputs' memory order when it is dense but not row-major (a filter gradient stored
-  // the way oneDNN reads filters), instead of copying them to row-major.
-  bool keepLayout = false;
   Result(at::Tensor t) : out{std::move(t)} {}
   Result(std::vector<at::Tensor> v) : out(std::move(v)) {}
 };
@@ -53,10 +53,19 @@ struct Register {
   Register(const char* name, OpFn fn) { registry().push_back({name, fn}); }
 };
 
-// NHWC <-> NCHW views. A contiguous NHWC tensor permuted to NCHW has
-// channels_last strides, which is what oneDNN wants: no copy either way.
+// NHWC <-> NCHW views, never a copy. tfjs sees every image tensor as NHWC; its memory may be in
+// either order (NHWC memory permuted to NCHW has channels_last strides), and ATen's kernels take both.
 inline at::Tensor toNCHW(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2}); }
-inline at::Tensor toNHWC(const at::Tensor& nchw) { return nchw.permute({0, 2, 3, 1}).contiguous(); }
+inline at::Tensor toNHWC(const at::Tensor& nchw) { return nchw.permute({0, 2, 3, 1}); }
+
+// How convolutions choose their memory order (see convFormat in conv_common.h).
+enum class ConvLayout { kAuto = 0, kChannelsLast = 1, kNchw = 2 };
+ConvLayout& convLayout();
+
+// The permutation that lists t's dims from its largest stride to its smallest: its memory order.
+std::vector<int64_t> memoryOrder(const at::Tensor& t);
+// t itself when it is dense, else a dense copy in t's memory order (row-major when t broadcasts).
+at::Tensor dense(const at::Tensor& t);
 
 // Applies a fused activation, with the codes of src/activation.ts.
 at::Tensor activate(const at::Tensor& x, int64_t code, double alpha, const at::Tensor& prelu);

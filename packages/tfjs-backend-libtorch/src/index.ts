@@ -69,6 +69,23 @@ export function getNumThreads(): number {
   return 'addon' in loaded ? loaded.addon.getNumThreads() : cpus().length;
 }
 
+/** The memory order convolutions run in: see setConvLayout. */
+export type ConvLayout = 'auto' | 'channels-last' | 'nchw';
+const CONV_LAYOUTS: readonly ConvLayout[] = ['auto', 'channels-last', 'nchw'];
+
+/**
+ * Chooses the memory order convolutions run in (no-op when the addon is unavailable). 'auto', the default,
+ * runs convolutions with many channels in NCHW memory, where oneDNN uses its blocked kernels (faster on
+ * AVX2), and the others channels_last; the two others force one order for every convolution, for machines
+ * where the other order wins (measure with `npm run bench`). Results agree to float rounding either way.
+ */
+export function setConvLayout(layout: ConvLayout): void {
+  const mode = CONV_LAYOUTS.indexOf(layout);
+  if (mode < 0) throw new Error(`unknown convolution layout '${layout}'; use one of ${CONV_LAYOUTS.join(', ')}`);
+  const loaded = loadAddon();
+  if ('addon' in loaded) loaded.addon.setConvLayout(mode);
+}
+
 /** The libtorch version the addon was built against, or null when it is unavailable. */
 export function libtorchVersion(): string | null {
   const loaded = loadAddon();

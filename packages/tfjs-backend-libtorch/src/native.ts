@@ -14,6 +14,8 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   version(): string;
+  /** 0: each convolution's memory order chosen by its size, 1: all channels_last, 2: all NCHW. */
+  setConvLayout(mode: number): void;
   /** Runs op `op` on tensors `ids`; returns [id, dtype, rank, ...dims] per output. */
   run(op: number, ids: number[], attrs: number[], castTo: number): number[];
 }

@@ -18,6 +18,11 @@ const convCases: ConvCase[] = [
   { x: [1, 9, 9, 2], k: 3, cout: 3, stride: 1, pad: 'same', dil: 2 },
   { x: [3, 5, 5, 1], k: 1, cout: 4, stride: 1, pad: 'valid' },
   { x: [2, 4, 4, 16], k: 3, cout: 8, stride: 1, pad: 'same' },
+  // 64 x 64 channels and more: NCHW memory (oneDNN's blocked kernels)
+  { x: [2, 5, 5, 64], k: 3, cout: 64, stride: 1, pad: 'same' },
+  { x: [1, 8, 8, 64], k: 3, cout: 72, stride: 2, pad: 'valid' },
+  { x: [1, 6, 7, 64], k: 3, cout: 64, stride: 2, pad: 'same' },  // asymmetric 'same'
+  { x: [1, 5, 5, 64], k: 1, cout: 128, stride: 2, pad: 'valid' },
 ];
 
 describe('conv2d', { skip: skipReason }, () => {
@@ -43,6 +48,38 @@ describe('conv2d', { skip: skipReason }, () => {
           tf.sum(tf.square(f(p, q, r))))([x, w, b]), [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }], 1e-3);
       }
     }
+  });
+});
+
+describe('activations in NCHW memory', { skip: skipReason }, () => {
+  // A 64 -> 64 convolution writes its output in NCHW memory; every kernel after it must read it as the
+  // NHWC tensor it is, and keep or change its order without changing its values.
+  const parts = (x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => {
+    const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'));
+    return [
+      y,
+      tf.pad(y, [[0, 0], [1, 0], [0, 2], [0, 0]]),
+      tf.slice(y, [0, 1, 1, 0], [2, 4, 3, 64]),
+      tf.maxPool(y, 2, 2, 'same'),
+      tf.avgPool(y, 3, 2, 'same'),
+      tf.reshape(y, [2, -1]),
+      tf.transpose(y, [0, 3, 1, 2]),
+      tf.concat([y, tf.relu(x)], 3),
+      tf.image.resizeBilinear(y, [4, 4]),
+      tf.batchNorm(y, tf.fill([64], 0.1), tf.fill([64], 2), tf.fill([64], 0.3), tf.fill([64], 1.5)),
+      tf.mean(y, [1, 2]),
+      tf.add(y, tf.conv2d(y, w as tf.Tensor4D, 1, 'same')),
+      tf.mul(y, tf.reshape(tf.range(0, 6), [1, 6, 1, 1])),
+      tf.reverse(y, [2]),
+    ];
+  };
+  const specs = [{ shape: [2, 6, 6, 64] }, { shape: [3, 3, 64, 64], range: [-0.05, 0.05] as [number, number] }];
+  it('pad, slice, pooling, reshape, transpose, concat, resize, batch norm, reductions, broadcasting', async () => {
+    await compareBackends('after an NCHW conv', parts, specs, 1e-4);
+  });
+  it('and their gradients', async () => {
+    await compareBackends('gradients after an NCHW conv', (x, w) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.addN(parts(a, b).map((p) => tf.mean(tf.square(p)))))([x, w]), specs, 1e-3);
   });
 });
 

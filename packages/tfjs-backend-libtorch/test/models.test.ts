@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { fallbackCounts, resetFallbackCounts } from '../src/index.js';
+import { fallbackCounts, resetFallbackCounts, setConvLayout, type ConvLayout } from '../src/index.js';
 import { batchTensors, syntheticBatch } from '../testing/data.js';
 import { setSeed, skipReason } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, simpleCnn } from '../testing/models.js';
@@ -38,16 +38,28 @@ describe('model training steps run entirely on libtorch', { skip: skipReason }, 
   });
 });
 
+type Weights = { shape: number[]; values: Float32Array }[];
+
+/** A model's initial weights, made on the cpu backend. */
+async function initialWeights(build: () => tfl.LayersModel): Promise<Weights> {
+  await tf.setBackend('cpu');
+  const init = build();
+  const weights = init.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
+  init.dispose();
+  return weights;
+}
+
 /** Losses of `steps` trainOnBatch calls from the given initial weights on one backend. */
-async function losses(backend: string, weights: { shape: number[]; values: Float32Array }[], steps: number): Promise<number[]> {
+async function losses(backend: string, weights: Weights, steps: number,
+  build = () => simpleCnn([12, 12, 1]), shape: [number, number, number] = [12, 12, 1]): Promise<number[]> {
   await tf.setBackend(backend);
-  const model = simpleCnn([12, 12, 1]);
+  const model = build();
   model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const out: number[] = [];
   setSeed(7);
   for (let s = 0; s < steps; s++) {
-    const [x, y] = batchTensors(syntheticBatch(4, 12, 12, 1));
+    const [x, y] = batchTensors(syntheticBatch(4, ...shape));
     out.push((await model.trainOnBatch(x, y)) as number);
     tf.dispose([x, y]);
   }
@@ -57,15 +69,40 @@ async function losses(backend: string, weights: { shape: number[]; values: Float
 
 describe('SimpleCNN training matches the cpu backend', { skip: skipReason }, () => {
   it('first 20 Adam steps give the same losses (rel. tol 1e-3)', async () => {
-    await tf.setBackend('cpu');
     // 12x12 inputs keep the cpu backend's 20 steps short; the layers are SimpleCNN's.
-    const init = simpleCnn([12, 12, 1]);
-    const weights = init.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
-    init.dispose();
+    const weights = await initialWeights(() => simpleCnn([12, 12, 1]));
     const cpu = await losses('cpu', weights, 20);
     const native = await losses('libtorch', weights, 20);
     cpu.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
       `step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
+  });
+});
+
+describe('every convolution memory order trains as the cpu backend does', { skip: skipReason }, () => {
+  // Wide enough (64 -> 128) for 'auto' to run the block's convolutions in NCHW memory and the stem in
+  // channels_last, so activations of both orders meet in Add, padding, pooling, batch norm and their gradients.
+  const nets: [string, () => tfl.LayersModel, [number, number, number]][] = [
+    ['wide residual net', () => residualNet([8, 8, 1], 2, 64), [8, 8, 1]],
+    ['MobileNetV2 block', () => mobileNetV2Block([8, 8, 3]), [8, 8, 3]],
+  ];
+  for (const [name, build, shape] of nets) {
+    it(`${name}: 5 Adam steps give the same losses in each layout (rel. tol 1e-3)`, async () => {
+      const weights = await initialWeights(build);
+      const cpu = await losses('cpu', weights, 5, build, shape);
+      try {
+        for (const layout of ['auto', 'nchw', 'channels-last'] as ConvLayout[]) {
+          setConvLayout(layout);
+          const native = await losses('libtorch', weights, 5, build, shape);
+          cpu.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
+            `${layout}, step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
+        }
+      } finally {
+        setConvLayout('auto');
+      }
+    });
+  }
+  it('an unknown layout is refused by name', () => {
+    assert.throws(() => setConvLayout('nhwc' as ConvLayout), /unknown convolution layout 'nhwc'; use one of auto, channels-last, nchw/);
   });
 });
 

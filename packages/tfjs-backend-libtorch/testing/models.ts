@@ -16,15 +16,18 @@ export function simpleCnn(inputShape: [number, number, number] = [28, 28, 1], cl
   return m;
 }
 
-/** Conv-BN-ReLU stem, one strided residual block with a projection shortcut, global average pool. */
-export function residualNet(inputShape: [number, number, number] = [28, 28, 1], classes = 2): tfl.LayersModel {
+/**
+ * Conv-BN-ReLU stem (`width` filters), one strided residual block (2 x `width`) with a projection shortcut,
+ * global average pool. From width 64 the block's convolutions take the backend's NCHW path.
+ */
+export function residualNet(inputShape: [number, number, number] = [28, 28, 1], classes = 2, width = 8): tfl.LayersModel {
   const input = tfl.input({ shape: inputShape });
   const convBn = (x: tfl.SymbolicTensor, filters: number, kernelSize: number, strides: number) =>
     tfl.layers.batchNormalization().apply(tfl.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false })
       .apply(x)) as tfl.SymbolicTensor;
-  const stem = tfl.layers.reLU().apply(convBn(input, 8, 3, 1)) as tfl.SymbolicTensor;
-  const body = convBn(tfl.layers.reLU().apply(convBn(stem, 16, 3, 2)) as tfl.SymbolicTensor, 16, 3, 1);
-  const shortcut = convBn(stem, 16, 1, 2);
+  const stem = tfl.layers.reLU().apply(convBn(input, width, 3, 1)) as tfl.SymbolicTensor;
+  const body = convBn(tfl.layers.reLU().apply(convBn(stem, 2 * width, 3, 2)) as tfl.SymbolicTensor, 2 * width, 3, 1);
+  const shortcut = convBn(stem, 2 * width, 1, 2);
   let x = tfl.layers.reLU().apply(tfl.layers.add().apply([body, shortcut])) as tfl.SymbolicTensor;
   x = tfl.layers.zeroPadding2d({ padding: 1 }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(x) as tfl.SymbolicTensor;

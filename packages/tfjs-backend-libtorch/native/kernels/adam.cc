@@ -44,9 +44,7 @@ static Result adam(const Args& a) {
       qx[i] = (mi / c1) / (std::sqrt(vi / c2) + eps) * negLr + px[i];
     }
   });
-  Result r(std::vector<at::Tensor>{x2, m2, v2});
-  r.keepLayout = true;
-  return r;
+  return std::vector<at::Tensor>{x2, m2, v2};
 }
 TL_OP("adam", adam);
 

@@ -25,7 +25,8 @@ static Result batchNormGrad(const Args& a) {
     at::Tensor w = scale.defined() ? scale : at::ones_like(mean);
     auto nchw = [](const at::Tensor& t) { return t.dim() == 4 ? toNCHW(t) : t; };
     std::array<bool, 3> mask{which == 0, which == 2 || which == 3, which == 1 || which == 4};
-    auto g = at::native_batch_norm_backward(nchw(dy), nchw(x), w, mean, var, {}, {}, false, eps, mask);
+    at::Tensor xs = nchw(x), dys = nchw(dy).contiguous(xs.suggest_memory_format());
+    auto g = at::native_batch_norm_backward(dys, xs, w, mean, var, {}, {}, false, eps, mask);
     switch (which) {
       case 0: return x.dim() == 4 ? toNHWC(std::get<0>(g)) : std::get<0>(g);
       case 1: return -r * w * std::get<2>(g);                 // -r * scale * sum(dy)

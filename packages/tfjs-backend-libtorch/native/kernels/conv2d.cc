@@ -14,11 +14,13 @@ static Result conv2d(const Args& a) {
   if (x.dim() != 4) throw std::runtime_error("input must be rank 4 (NHWC)");
   at::Tensor bias = hasBias ? a.x(2) : at::Tensor();
   if (bias.defined() && bias.dim() != 1) bias = bias.reshape({-1});
-  at::Tensor y = at::convolution(convInput(x, g), atenWeight(a.x(1), g.depthwise), bias, {g.sH, g.sW}, g.atenPad(),
+  const at::Tensor& w = a.x(1);
+  at::MemoryFormat f = convFormat(toNCHW(x), w.sizes().vec(), g);
+  at::Tensor y = at::convolution(convInput(x, g, f), atenWeight(w, g.depthwise), bias, {g.sH, g.sW}, g.atenPad(),
                                  {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g));
-  at::Tensor out = y.permute({0, 2, 3, 1});
+  at::Tensor out = toNHWC(y);
   if (act != 0) out = activate(out, act, alpha, hasPrelu ? a.x(hasBias ? 3 : 2) : at::Tensor());
-  return out.contiguous();
+  return out;
 }
 TL_OP("conv2d", conv2d);
 

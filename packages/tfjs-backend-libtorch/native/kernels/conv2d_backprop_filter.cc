@@ -11,16 +11,17 @@ static Result conv2dBackpropFilter(const Args& a) {
   std::vector<int64_t> wShape = g.depthwise ? std::vector<int64_t>{fs[2] * fs[3], 1, fs[0], fs[1]}
                                             : std::vector<int64_t>{fs[3], fs[2], fs[0], fs[1]};
   // The weight is needed only for its sizes (and its memory format, which the gradient takes).
-  at::Tensor shapeOnly = at::empty(wShape, x.options().memory_format(at::MemoryFormat::ChannelsLast));
-  auto grads = at::convolution_backward(toNCHW(a.x(1)), convInput(x, g), shapeOnly, c10::nullopt, {g.sH, g.sW},
+  at::MemoryFormat f = convFormat(toNCHW(x), fs, g);
+  at::Tensor shapeOnly = at::empty(wShape, x.options().memory_format(f));
+  at::Tensor dy = toNCHW(a.x(1)).contiguous(f);
+  auto grads = at::convolution_backward(dy, convInput(x, g, f), shapeOnly, c10::nullopt, {g.sH, g.sW},
                                         g.atenPad(), {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g),
                                         {false, true, false});
   if (g.depthwise) return tfjsWeight(std::get<1>(grads), fs, true);
-  // The gradient stays in oneDNN's filter order (out, kh, kw, in): the optimiser keeps the variable in
-  // the gradient's order, so the next convolution reads its filter without a copy (atenWeight, conv_common.h).
-  Result r(std::get<1>(grads).contiguous(at::MemoryFormat::ChannelsLast).permute({2, 3, 1, 0}));
-  r.keepLayout = true;
-  return r;
+  // The gradient stays in the filter order oneDNN gave it ((out, in, kh, kw) for NCHW convolutions,
+  // (out, kh, kw, in) for channels_last): the optimiser keeps the variable in the gradient's order, so
+  // the next convolution reads its filter without a copy (atenWeight, conv_common.h).
+  return std::get<1>(grads).contiguous(f).permute({2, 3, 1, 0});
 }
 TL_OP("conv2d_backprop_filter", conv2dBackpropFilter);
 

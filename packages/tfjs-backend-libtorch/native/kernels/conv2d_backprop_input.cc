@@ -9,9 +9,10 @@ static Result conv2dBackpropInput(const Args& a) {
   int64_t n = a.i(9), h = a.i(10), w = a.i(11), c = a.i(12);
   // ATen needs an input only for its sizes: an uninitialised one will do.
   int64_t hp = g.symmetric() ? h : h + g.pT + g.pB, wp = g.symmetric() ? w : w + g.pL + g.pR;
-  at::Tensor shapeOnly =
-      at::empty({n, c, hp, wp}, a.x(0).options().memory_format(at::MemoryFormat::ChannelsLast));
-  auto grads = at::convolution_backward(toNCHW(a.x(0)), shapeOnly, atenWeight(a.x(1), g.depthwise), c10::nullopt,
+  at::MemoryFormat f = convFormat(toNCHW(a.x(0)), a.x(1).sizes().vec(), g);
+  at::Tensor shapeOnly = at::empty({n, c, hp, wp}, a.x(0).options().memory_format(f));
+  at::Tensor dy = toNCHW(a.x(0)).contiguous(f);
+  auto grads = at::convolution_backward(dy, shapeOnly, atenWeight(a.x(1), g.depthwise), c10::nullopt,
                                         {g.sH, g.sW}, g.atenPad(), {g.dH, g.dW}, false, {0, 0},
                                         g.depthwise ? c : 1, {true, false, false});
   return toNHWC(unpad(std::get<0>(grads), g));

@@ -16,7 +16,7 @@ struct PoolGeom {
   at::Tensor input(const at::Tensor& nhwc, double fill) const {
     at::Tensor v = toNCHW(nhwc);
     if (atenPads()) return v;
-    return at::constant_pad_nd(v, {pL, pR, pT, pB}, fill).contiguous(at::MemoryFormat::ChannelsLast);
+    return at::constant_pad_nd(v, {pL, pR, pT, pB}, fill).contiguous(v.suggest_memory_format());
   }
   at::Tensor unpad(const at::Tensor& g) const {
     if (atenPads()) return g;

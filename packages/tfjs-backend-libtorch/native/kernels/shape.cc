@@ -1,5 +1,5 @@
 // Layout ops: reshape, transpose, slice, concat, stack, unstack, tile, pad,
-// reverse, gather, one-hot, fill. Results are made contiguous by `run`.
+// reverse, gather, one-hot, fill. `run` makes results dense (views are copied).
 #include "../op.h"
 
 namespace tl {
@@ -43,15 +43,17 @@ TL_OP("unstack", unstack);
 static Result tile(const Args& a) { return a.x(0).repeat(a.rest(0)); }
 TL_OP("tile", tile);
 
-// attrs: value, then (before, after) per dim, outermost first as in tfjs
+// attrs: value, then (before, after) per dim, outermost first as in tfjs.
+// Pads in x's memory order (an NCHW-ordered activation stays NCHW-ordered for the convolution after it).
 static Result pad(const Args& a) {
   const at::Tensor& x = a.x(0);
-  std::vector<int64_t> p;
-  for (int64_t d = x.dim() - 1; d >= 0; --d) {  // ATen lists the last dim first
-    p.push_back(a.i(1 + 2 * d));
-    p.push_back(a.i(2 + 2 * d));
+  std::vector<int64_t> order = memoryOrder(x), back(x.dim()), p;
+  for (int64_t k = x.dim() - 1; k >= 0; --k) {  // ATen lists the last dim first
+    p.push_back(a.i(1 + 2 * order[k]));
+    p.push_back(a.i(2 + 2 * order[k]));
+    back[order[k]] = k;
   }
-  return at::constant_pad_nd(x, p, a.f(0));
+  return at::constant_pad_nd(x.permute(order), p, a.f(0)).permute(back);
 }
 TL_OP("pad", pad);
 
