@@ -75,9 +75,10 @@ const CONV_LAYOUTS: readonly ConvLayout[] = ['auto', 'channels-last', 'nchw'];
 
 /**
  * Chooses the memory order convolutions run in (no-op when the addon is unavailable). 'auto', the default,
- * runs convolutions with many channels in NCHW memory, where oneDNN uses its blocked kernels (faster on
- * AVX2), and the others channels_last; the two others force one order for every convolution, for machines
- * where the other order wins (measure with `npm run bench`). Results agree to float rounding either way.
+ * runs 3x3 (and larger) convolutions with 64 x 64 channels or more in NCHW memory, where oneDNN uses its
+ * blocked kernels (faster on AVX2), and the others (1x1, few channels) channels_last; the two others force
+ * one order for every convolution but the depthwise ones, which follow their input, for machines where
+ * another choice wins (measure with `npm run bench`). Results agree to float rounding either way.
  */
 export function setConvLayout(layout: ConvLayout): void {
   const mode = CONV_LAYOUTS.indexOf(layout);

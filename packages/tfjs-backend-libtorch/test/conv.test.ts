@@ -18,7 +18,7 @@ const convCases: ConvCase[] = [
   { x: [1, 9, 9, 2], k: 3, cout: 3, stride: 1, pad: 'same', dil: 2 },
   { x: [3, 5, 5, 1], k: 1, cout: 4, stride: 1, pad: 'valid' },
   { x: [2, 4, 4, 16], k: 3, cout: 8, stride: 1, pad: 'same' },
-  // 64 x 64 channels and more: NCHW memory (oneDNN's blocked kernels)
+  // 3x3 with 64 x 64 channels and more: NCHW memory (oneDNN's blocked kernels); 1x1: channels_last
   { x: [2, 5, 5, 64], k: 3, cout: 64, stride: 1, pad: 'same' },
   { x: [1, 8, 8, 64], k: 3, cout: 72, stride: 2, pad: 'valid' },
   { x: [1, 6, 7, 64], k: 3, cout: 64, stride: 2, pad: 'same' },  // asymmetric 'same'
@@ -52,7 +52,7 @@ describe('conv2d', { skip: skipReason }, () => {
 });
 
 describe('activations in NCHW memory', { skip: skipReason }, () => {
-  // A 64 -> 64 convolution writes its output in NCHW memory; every kernel after it must read it as the
+  // A 3x3 64 -> 64 convolution writes its output in NCHW memory; every kernel after it must read it as the
   // NHWC tensor it is, and keep or change its order without changing its values.
   const parts = (x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => {
     const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'));

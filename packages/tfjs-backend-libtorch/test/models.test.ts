@@ -79,8 +79,9 @@ describe('SimpleCNN training matches the cpu backend', { skip: skipReason }, () 
 });
 
 describe('every convolution memory order trains as the cpu backend does', { skip: skipReason }, () => {
-  // Wide enough (64 -> 128) for 'auto' to run the block's convolutions in NCHW memory and the stem in
-  // channels_last, so activations of both orders meet in Add, padding, pooling, batch norm and their gradients.
+  // Wide enough (64 -> 128) for 'auto' to run the block's 3x3 convolutions in NCHW memory and the stem and
+  // the 1x1 shortcut in channels_last, so activations of both orders meet in Add, padding, pooling, batch
+  // norm and their gradients.
   const nets: [string, () => tfl.LayersModel, [number, number, number]][] = [
     ['wide residual net', () => residualNet([8, 8, 1], 2, 64), [8, 8, 1]],
     ['MobileNetV2 block', () => mobileNetV2Block([8, 8, 3]), [8, 8, 3]],
