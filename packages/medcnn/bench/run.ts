@@ -33,7 +33,8 @@ const backends = (flag('backends') ?? 'libtorch,wasm').split(',') as BackendName
 const skipResnetWasm = args.includes('--skip-resnet-wasm');
 const rounds = Number(flag('rounds') ?? 3);
 const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
-const root = process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist');
+// npm runs workspace scripts in the package's folder; a relative MEDMNIST_ROOT means the folder npm was run from.
+const root = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist'));
 const npz = path.join(root, 'pneumoniamnist.npz');
 const reference = path.join(sharedDir, 'bench/torch_reference.py');
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

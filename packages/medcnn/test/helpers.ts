@@ -5,8 +5,13 @@ import zlib from 'node:zlib';
 import { encodeNpy } from '../src/data/npy.js';
 import { readSplits, type SplitData } from '../src/data/load.js';
 
-/** The official PneumoniaMNIST file the tests read (MEDMNIST_ROOT, else ../shared/medmnist). */
-export const SHARED_ROOT = process.env.MEDMNIST_ROOT ?? path.resolve(import.meta.dirname, '../../../../../shared/medmnist');
+/**
+ * The official PneumoniaMNIST file the tests read (MEDMNIST_ROOT, else ../shared/medmnist). npm runs the tests
+ * in the package's folder; a relative MEDMNIST_ROOT means the folder npm was run from (INIT_CWD).
+ */
+export const SHARED_ROOT = process.env.MEDMNIST_ROOT
+  ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MEDMNIST_ROOT)
+  : path.resolve(import.meta.dirname, '../../../../../shared/medmnist');
 export const PNEUMONIA_FILE = path.join(SHARED_ROOT, 'pneumoniamnist.npz');
 
 /** A fresh temporary folder, removed when the process exits. */

@@ -10,7 +10,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const WEB = path.resolve(import.meta.dirname, '../..');
 const CLI = path.resolve(WEB, '../medcnn/bin/medcnn.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DATA_ROOT = process.env.MEDMNIST_ROOT ?? path.resolve(WEB, '../../../shared/medmnist');
+// A relative MEDMNIST_ROOT means the folder npm was run from (INIT_CWD), not this package's.
+const DATA_ROOT = process.env.MEDMNIST_ROOT
+  ? path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MEDMNIST_ROOT)
+  : path.resolve(WEB, '../../../shared/medmnist');
 const ARTIFACTS = path.join(WEB, 'test-artifacts');
 // The flags that work on this machine kind (the env notes): no sandbox as root, no GPU, no background traffic.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
