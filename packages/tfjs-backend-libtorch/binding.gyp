@@ -4,6 +4,7 @@
       "target_name": "tfjs_libtorch",
       "sources": [
         "native/addon.cc",
+        "native/allocator.cc",
         "native/kernels/activation.cc",
         "native/kernels/adam.cc",
         "native/kernels/batch_norm.cc",
@@ -39,7 +40,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-fopenmp", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
     }
   ]
 }

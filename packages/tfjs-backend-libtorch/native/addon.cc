@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "allocator.h"
 #include "op.h"
 
 namespace tl {
@@ -135,6 +136,10 @@ static Napi::Value MemoryBytes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), total);
 }
 
+static Napi::Value CachedBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(cachedBytes()));
+}
+
 static Napi::Value NumTensors(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(table.size()));
 }
@@ -243,10 +248,12 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // large blocks go back to the OS and every reuse page-faults; keep them in the heap instead.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  installCachingAllocator();
   exports.Set("write", Napi::Function::New(env, Write));
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("dispose", Napi::Function::New(env, Dispose));
   exports.Set("memoryBytes", Napi::Function::New(env, MemoryBytes));
+  exports.Set("cachedBytes", Napi::Function::New(env, CachedBytes));
   exports.Set("numTensors", Napi::Function::New(env, NumTensors));
   exports.Set("opNames", Napi::Function::New(env, OpNames));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));

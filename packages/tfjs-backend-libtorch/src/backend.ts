@@ -110,7 +110,8 @@ export class LibtorchBackend extends KernelBackend {
   }
 
   override memory() {
-    return { unreliable: false, numBytesInLibtorch: this.addon.memoryBytes() } as { unreliable: boolean };
+    // numBytesInLibtorch: held by tensors; numBytesCachedInLibtorch: freed, kept for reuse (native/allocator.cc).
+    return { unreliable: false, numBytesInLibtorch: this.addon.memoryBytes(), numBytesCachedInLibtorch: this.addon.cachedBytes() } as { unreliable: boolean };
   }
 
   override async time(f: () => void) {

@@ -9,6 +9,8 @@ export interface NativeAddon {
   read(id: number): Float32Array | Int32Array | Uint8Array;
   dispose(id: number): void;
   memoryBytes(): number;
+  /** Bytes of freed large blocks kept for reuse by the addon's allocator (native/allocator.cc). */
+  cachedBytes(): number;
   numTensors(): number;
   opNames(): string[];
   setNumThreads(n: number): void;
