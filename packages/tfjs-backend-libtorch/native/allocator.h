@@ -5,7 +5,7 @@
 
 namespace tl {
 
-// Makes ATen allocate large blocks from a reuse cache backed by transparent huge pages.
+// Makes ATen allocate blocks of 512 KiB and more from a cache of freed blocks, by size.
 void installCachingAllocator();
 
 // Bytes of freed blocks the cache holds for reuse (0 when it is not installed).
