@@ -14,6 +14,7 @@
         "native/kernels/conv2d.cc",
         "native/kernels/conv2d_backprop_filter.cc",
         "native/kernels/conv2d_backprop_input.cc",
+        "native/kernels/conv_gemm.cc",
         "native/kernels/intensity.cc",
         "native/kernels/matmul.cc",
         "native/kernels/pool.cc",

@@ -17,6 +17,7 @@
 
 #include "allocator.h"
 #include "op.h"
+#include "kernels/conv_gemm.h"
 
 namespace tl {
 
@@ -172,6 +173,15 @@ static Napi::Value SetConvLayout(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setConvAlgorithm(mode: 0 auto | 1 oneDNN | 2 matrix product); false when the product is unavailable.
+static Napi::Value SetConvAlgorithm(const Napi::CallbackInfo& info) {
+  int mode = info[0].As<Napi::Number>().Int32Value();
+  if (mode < 0 || mode > 2) throw Napi::Error::New(info.Env(), "libtorch: convolution algorithm must be 0, 1 or 2");
+  if (mode == 2 && !gemmAvailable()) return Napi::Boolean::New(info.Env(), false);
+  convAlgorithm() = static_cast<ConvAlgorithm>(mode);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 std::vector<int64_t> memoryOrder(const at::Tensor& t) {
   std::vector<int64_t> order(t.dim());
   for (int64_t d = 0; d < t.dim(); ++d) order[d] = d;
@@ -260,6 +270,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout));
+  exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));
   return exports;
 }

@@ -87,6 +87,27 @@ export function setConvLayout(layout: ConvLayout): void {
   if ('addon' in loaded) loaded.addon.setConvLayout(mode);
 }
 
+/** The algorithm convolutions run with: see setConvAlgorithm. */
+export type ConvAlgorithm = 'auto' | 'onednn' | 'gemm';
+const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['auto', 'onednn', 'gemm'];
+
+/**
+ * Chooses how convolutions (not the depthwise ones) run (no-op when the addon is unavailable). 'auto', the
+ * default, runs those with output maps of at most 4x4 that oneDNN's direct kernels handle slowly (ResNet's
+ * last stage on 28x28 images) as one matrix product over im2col columns on oneDNN's sgemm, and all others on
+ * oneDNN's convolution kernels; 'onednn' and 'gemm' force one algorithm (for tests, and for machines where
+ * the other wins: measure with `npm run bench`). 'gemm' needs oneDNN's sgemm in a shared libdnnl (Debian's
+ * libtorch has it; an official libtorch hides it), and is refused with a message where it is missing.
+ */
+export function setConvAlgorithm(algorithm: ConvAlgorithm): void {
+  const mode = CONV_ALGORITHMS.indexOf(algorithm);
+  if (mode < 0) throw new Error(`unknown convolution algorithm '${algorithm}'; use one of ${CONV_ALGORITHMS.join(', ')}`);
+  const loaded = loadAddon();
+  if ('addon' in loaded && !loaded.addon.setConvAlgorithm(mode)) {
+    throw new Error("convolution algorithm 'gemm' is unavailable: this libtorch does not expose oneDNN's sgemm (a shared libdnnl.so.2, as Debian's libtorch has)");
+  }
+}
+
 /** The libtorch version the addon was built against, or null when it is unavailable. */
 export function libtorchVersion(): string | null {
   const loaded = loadAddon();

@@ -18,6 +18,8 @@ export interface NativeAddon {
   version(): string;
   /** 0: each convolution's memory order chosen by its size, 1: all channels_last, 2: all NCHW. */
   setConvLayout(mode: number): void;
+  /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */
+  setConvAlgorithm(mode: number): boolean;
   /** Runs op `op` on tensors `ids`; returns [id, dtype, rank, ...dims] per output. */
   run(op: number, ids: number[], attrs: number[], castTo: number): number[];
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
+import { setConvAlgorithm, type ConvAlgorithm } from '../src/index.js';
 import { compareBackends, skipReason } from '../testing/helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -25,20 +26,62 @@ const convCases: ConvCase[] = [
   { x: [1, 5, 5, 64], k: 1, cout: 128, stride: 2, pad: 'valid' },
 ];
 
+/** Runs `body` with convolutions forced to `algorithm`, then back to 'auto'. */
+async function withAlgorithm(algorithm: ConvAlgorithm, body: () => Promise<void>): Promise<void> {
+  setConvAlgorithm(algorithm);
+  try {
+    await body();
+  } finally {
+    setConvAlgorithm('auto');
+  }
+}
+
 describe('conv2d', { skip: skipReason }, () => {
-  for (const c of convCases) {
-    const name = `x[${c.x}] k${c.k} s${c.stride} ${JSON.stringify(c.pad)} d${c.dil ?? 1}`;
-    const w = [c.k, c.k, c.x[3], c.cout];
-    const conv = (x: tf.Tensor, f: tf.Tensor) =>
-      tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil ?? 1);
-    it(`forward and gradients ${name}`, async () => {
-      await compareBackends(`conv ${name}`, conv, [{ shape: c.x }, { shape: w }], 1e-4);
-      // tfjs has no gradient for dilated conv2d.
-      if ((c.dil ?? 1) === 1) await compareBackends(`conv grads ${name}`, (x, f, dy) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(conv(a, b), dy)))([x, f]), [{ shape: c.x }, { shape: w }, { shape: tf.tidy(() => conv(tf.zeros(c.x), tf.zeros(w)).shape) }], 1e-3);
+  convTests('auto');
+});
+
+// The same cases with every convolution as one matrix product over im2col columns (conv_gemm.cc), which
+// 'auto' uses only for small output maps.
+describe('conv2d as a matrix product', { skip: skipReason }, () => {
+  convTests('gemm');
+  // Sizes where 'auto' itself picks the product: the filter gradient of a 3x3 512 -> 512 on 4x4, all three
+  // passes of a strided 3x3 256 -> 512 to 4x4.
+  const big: ConvCase[] = [
+    { x: [1, 4, 4, 512], k: 3, cout: 512, stride: 1, pad: 'same' },
+    { x: [1, 7, 7, 256], k: 3, cout: 512, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  ];
+  for (const c of big) {
+    // Sums of 2,304-4,608 products: both engines round differently, by up to ~1e-4 of the largest terms.
+    it(`auto rule: forward and gradients ${caseName(c)}`, async () => {
+      await compareConv(c, 1e-3, 1e-3);
     });
   }
-  it('fused conv2d with bias and activations, and its gradients', async () => {
+  it('an unknown algorithm is refused by name', () => {
+    assert.throws(() => setConvAlgorithm('winograd' as ConvAlgorithm), /unknown convolution algorithm 'winograd'; use one of auto, onednn, gemm/);
+  });
+});
+
+function caseName(c: ConvCase): string {
+  return `x[${c.x}] k${c.k} c${c.cout} s${c.stride} ${JSON.stringify(c.pad)} d${c.dil ?? 1}`;
+}
+
+/** conv2d of case `c` and its two gradients, native against cpu. */
+async function compareConv(c: ConvCase, tol: number, gradTol: number): Promise<void> {
+  const name = caseName(c);
+  const w = [c.k, c.k, c.x[3], c.cout];
+  const conv = (x: tf.Tensor, f: tf.Tensor) =>
+    tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil ?? 1);
+  await compareBackends(`conv ${name}`, conv, [{ shape: c.x }, { shape: w }], tol);
+  // tfjs has no gradient for dilated conv2d.
+  if ((c.dil ?? 1) === 1) await compareBackends(`conv grads ${name}`, (x, f, dy) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(conv(a, b), dy)))([x, f]), [{ shape: c.x }, { shape: w }, { shape: tf.tidy(() => conv(tf.zeros(c.x), tf.zeros(w)).shape) }], gradTol);
+}
+
+function convTests(algorithm: ConvAlgorithm): void {
+  for (const c of convCases) {
+    it(`forward and gradients ${caseName(c)}`, () => withAlgorithm(algorithm, () => compareConv(c, 1e-4, 1e-3)));
+  }
+  it('fused conv2d with bias and activations, and its gradients', () => withAlgorithm(algorithm, async () => {
     for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const) {
       const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D,
         strides: 1, pad: 'same', bias: b, activation, leakyreluAlpha: 0.1 });
@@ -48,8 +91,8 @@ describe('conv2d', { skip: skipReason }, () => {
           tf.sum(tf.square(f(p, q, r))))([x, w, b]), [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }], 1e-3);
       }
     }
-  });
-});
+  }));
+}
 
 describe('activations in NCHW memory', { skip: skipReason }, () => {
   // A 3x3 64 -> 64 convolution writes its output in NCHW memory; every kernel after it must read it as the

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { fallbackCounts, resetFallbackCounts, setConvLayout, type ConvLayout } from '../src/index.js';
+import { fallbackCounts, resetFallbackCounts, setConvAlgorithm, setConvLayout, type ConvLayout } from '../src/index.js';
 import { batchTensors, syntheticBatch } from '../testing/data.js';
 import { setSeed, skipReason } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, simpleCnn } from '../testing/models.js';
@@ -78,7 +78,7 @@ describe('SimpleCNN training matches the cpu backend', { skip: skipReason }, () 
   });
 });
 
-describe('every convolution memory order trains as the cpu backend does', { skip: skipReason }, () => {
+describe('every convolution memory order and algorithm trains as the cpu backend does', { skip: skipReason }, () => {
   // Wide enough (64 -> 128) for 'auto' to run the block's 3x3 convolutions in NCHW memory and the stem and
   // the 1x1 shortcut in channels_last, so activations of both orders meet in Add, padding, pooling, batch
   // norm and their gradients.
@@ -87,18 +87,21 @@ describe('every convolution memory order trains as the cpu backend does', { skip
     ['MobileNetV2 block', () => mobileNetV2Block([8, 8, 3]), [8, 8, 3]],
   ];
   for (const [name, build, shape] of nets) {
-    it(`${name}: 5 Adam steps give the same losses in each layout (rel. tol 1e-3)`, async () => {
+    it(`${name}: 5 Adam steps give the same losses in each layout and as matrix products (rel. tol 1e-3)`, async () => {
       const weights = await initialWeights(build);
       const cpu = await losses('cpu', weights, 5, build, shape);
       try {
-        for (const layout of ['auto', 'nchw', 'channels-last'] as ConvLayout[]) {
+        // Each memory order, and every (non-depthwise) convolution as a matrix product (conv_gemm.cc).
+        for (const [layout, algorithm] of [['auto', 'auto'], ['nchw', 'auto'], ['channels-last', 'auto'], ['auto', 'gemm']] as const) {
           setConvLayout(layout);
+          setConvAlgorithm(algorithm);
           const native = await losses('libtorch', weights, 5, build, shape);
           cpu.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
-            `${layout}, step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
+            `${layout}, ${algorithm}, step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
         }
       } finally {
         setConvLayout('auto');
+        setConvAlgorithm('auto');
       }
     });
   }

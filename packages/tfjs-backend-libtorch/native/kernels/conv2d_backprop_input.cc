@@ -1,6 +1,6 @@
 // Conv2DBackpropInput and DepthwiseConv2dNativeBackpropInput.
 // inputs: dy (NHWC), filter; attrs: ConvGeom(9), N, H, W, C of the input
-#include "conv_common.h"
+#include "conv_gemm.h"
 
 namespace tl {
 
@@ -10,6 +10,10 @@ static Result conv2dBackpropInput(const Args& a) {
   // ATen needs an input only for its sizes: an uninitialised one will do.
   int64_t hp = g.symmetric() ? h : h + g.pT + g.pB, wp = g.symmetric() ? w : w + g.pL + g.pR;
   at::MemoryFormat f = convFormat(toNCHW(a.x(0)), a.x(1).sizes().vec(), g);
+  const at::Tensor& filter = a.x(1);
+  ConvSizes s = filter.dim() == 4 ? convSizes(n, c, h, w, filter.size(3), filter.size(0), filter.size(1), g) : ConvSizes{};
+  if (filter.dim() == 4 && useGemm(ConvPass::kInputGrad, s, g, {{&a.x(0), {s.n, s.oh, s.ow, s.co}}, {&filter, {s.kh, s.kw, s.c, s.co}}}))
+    return toNHWC(gemmConvInputGrad(toNCHW(a.x(0)), atenWeight(filter, false), s, g, f));
   at::Tensor shapeOnly = at::empty({n, c, hp, wp}, a.x(0).options().memory_format(f));
   at::Tensor dy = toNCHW(a.x(0)).contiguous(f);
   auto grads = at::convolution_backward(dy, shapeOnly, atenWeight(a.x(1), g.depthwise), c10::nullopt,
