@@ -20,9 +20,14 @@
 //   3x3 128->256 / 256->256 stride 2 14->7: within 5-15% either way (oneDNN kept)
 //   1x1 stride 2 to 7x7 and larger maps: oneDNN up to 2.5x faster in the harness (kept)
 //   3x3 128->128 on 14x14, 64->64 on 28x28: oneDNN 1.5-4x faster (im2col outgrows the caches)
-// Hence the rule in useGemm: only output maps of at most 4x4; there the 1x1 strided convolutions (all three
-// passes) and the spatial ones with a million weights or more (filter gradient; forward and input gradient
-// when strided, forward also on 2x2 maps and smaller).
+// One image (batch 1, as when predicting or explaining one X-ray), where oneDNN is 8-20x slower on maps of
+// 7x7 and smaller, in all three passes: 3x3 128->128 on 7x7 6 / 0.5 ms, 256->256 on 7x7 22 / 1.6, 512->512
+// on 4x4 20 / 1.5, strided 256->512 to 4x4 11 / 0.7, 1x1 512->2048 on 4x4 17 / 0.9 (forward); at 14x14 and
+// 28x28 within 0.3 ms either way, and with two images oneDNN is back to within 25% on these sizes.
+// Hence the rule in useGemm: one image with an output map of at most 7x7, all passes; otherwise only output
+// maps of at most 4x4, and there the 1x1 strided convolutions (all three passes) and the spatial ones with a
+// million weights or more (filter gradient; forward and input gradient when strided, forward also on 2x2
+// maps and smaller).
 #include "conv_gemm.h"
 
 #include <ATen/Parallel.h>
@@ -77,6 +82,7 @@ bool useGemm(ConvPass pass, const ConvSizes& s, const ConvGeom& g,
     case ConvAlgorithm::kAuto: break;
   }
   const int64_t positions = s.oh * s.ow;
+  if (s.n == 1 && positions <= 49) return true;
   if (positions > 16) return false;
   const bool strided = g.sH > 1 || g.sW > 1;
   if (s.kh * s.kw == 1) return strided;
@@ -89,65 +95,72 @@ bool useGemm(ConvPass pass, const ConvSizes& s, const ConvGeom& g,
   return false;
 }
 
+// Rows of the im2col columns are filter taps: ordered (c, i, j) to match ATen's filter order (out, in, kh, kw),
+// or (i, j, c) to match tfjs' row-major [kh, kw, in, out].
+enum class TapOrder { kChannelFirst, kChannelLast };
+
+static int64_t rowOf(int64_t c, int64_t i, int64_t j, const ConvSizes& s, TapOrder order) {
+  return order == TapOrder::kChannelFirst ? (c * s.kh + i) * s.kw + j : (i * s.kw + j) * s.c + c;
+}
+
 // The columns [C*kh*kw, N*oh*ow]: row (c, i, j) holds, for every output position, the input value that
-// filter tap (i, j) of channel c meets there (0 in the padding).
-static at::Tensor im2col(const at::Tensor& x, const ConvSizes& s, const ConvGeom& g) {
+// filter tap (i, j) of channel c meets there (0 in the padding). Threads split the channels.
+static at::Tensor im2col(const at::Tensor& x, const ConvSizes& s, const ConvGeom& g, TapOrder order) {
   at::Tensor xc = x.contiguous();
-  const int64_t L = s.oh * s.ow, NL = s.n * L, rows = s.c * s.kh * s.kw;
-  at::Tensor cols = at::empty({rows, NL}, x.options());
+  const int64_t L = s.oh * s.ow, NL = s.n * L;
+  at::Tensor cols = at::empty({s.c * s.kh * s.kw, NL}, x.options());
   const float* xp = xc.data_ptr<float>();
   float* cp = cols.data_ptr<float>();
-  at::parallel_for(0, rows, std::max<int64_t>(1, 32768 / std::max<int64_t>(1, NL)), [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) {
-      const int64_t c = r / (s.kh * s.kw), i = (r / s.kw) % s.kh, j = r % s.kw;
-      for (int64_t n = 0; n < s.n; ++n) {
-        const float* plane = xp + (n * s.c + c) * s.h * s.w;
-        float* out = cp + r * NL + n * L;
-        for (int64_t oy = 0; oy < s.oh; ++oy, out += s.ow) {
-          const int64_t iy = oy * g.sH - g.pT + i * g.dH;
-          if (iy < 0 || iy >= s.h) {
-            std::fill(out, out + s.ow, 0.f);
-            continue;
-          }
-          const float* line = plane + iy * s.w;
-          for (int64_t ox = 0; ox < s.ow; ++ox) {
-            const int64_t ix = ox * g.sW - g.pL + j * g.dW;
-            out[ox] = ix >= 0 && ix < s.w ? line[ix] : 0.f;
+  at::parallel_for(0, s.c, std::max<int64_t>(1, 32768 / (NL * s.kh * s.kw)), [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c)
+      for (int64_t i = 0; i < s.kh; ++i)
+        for (int64_t j = 0; j < s.kw; ++j) {
+          float* out = cp + rowOf(c, i, j, s, order) * NL;
+          for (int64_t n = 0; n < s.n; ++n) {
+            const float* plane = xp + (n * s.c + c) * s.h * s.w;
+            for (int64_t oy = 0; oy < s.oh; ++oy, out += s.ow) {
+              const int64_t iy = oy * g.sH - g.pT + i * g.dH;
+              if (iy < 0 || iy >= s.h) {
+                std::fill(out, out + s.ow, 0.f);
+                continue;
+              }
+              const float* line = plane + iy * s.w;
+              for (int64_t ox = 0; ox < s.ow; ++ox) {
+                const int64_t ix = ox * g.sW - g.pL + j * g.dW;
+                out[ox] = ix >= 0 && ix < s.w ? line[ix] : 0.f;
+              }
+            }
           }
         }
-      }
-    }
   });
   return cols;
 }
 
 // The inverse scatter: adds each column value back to the input position it came from. Threads split the
 // channels, so no two write the same element.
-static at::Tensor col2im(const at::Tensor& cols, const ConvSizes& s, const ConvGeom& g) {
-  const int64_t L = s.oh * s.ow, NL = s.n * L, taps = s.kh * s.kw;
+static at::Tensor col2im(const at::Tensor& cols, const ConvSizes& s, const ConvGeom& g, TapOrder order) {
+  const int64_t L = s.oh * s.ow, NL = s.n * L;
   at::Tensor dx = at::zeros({s.n, s.c, s.h, s.w}, cols.options());
   const float* cp = cols.data_ptr<float>();
   float* dp = dx.data_ptr<float>();
-  at::parallel_for(0, s.c, std::max<int64_t>(1, 32768 / std::max<int64_t>(1, NL * taps)), [&](int64_t begin, int64_t end) {
-    for (int64_t c = begin; c < end; ++c) {
-      for (int64_t t = 0; t < taps; ++t) {
-        const int64_t i = t / s.kw, j = t % s.kw;
-        const float* row = cp + (c * taps + t) * NL;
-        for (int64_t n = 0; n < s.n; ++n) {
-          float* plane = dp + (n * s.c + c) * s.h * s.w;
-          const float* in = row + n * L;
-          for (int64_t oy = 0; oy < s.oh; ++oy, in += s.ow) {
-            const int64_t iy = oy * g.sH - g.pT + i * g.dH;
-            if (iy < 0 || iy >= s.h) continue;
-            float* line = plane + iy * s.w;
-            for (int64_t ox = 0; ox < s.ow; ++ox) {
-              const int64_t ix = ox * g.sW - g.pL + j * g.dW;
-              if (ix >= 0 && ix < s.w) line[ix] += in[ox];
+  at::parallel_for(0, s.c, std::max<int64_t>(1, 32768 / (NL * s.kh * s.kw)), [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c)
+      for (int64_t i = 0; i < s.kh; ++i)
+        for (int64_t j = 0; j < s.kw; ++j) {
+          const float* in = cp + rowOf(c, i, j, s, order) * NL;
+          for (int64_t n = 0; n < s.n; ++n) {
+            float* plane = dp + (n * s.c + c) * s.h * s.w;
+            for (int64_t oy = 0; oy < s.oh; ++oy, in += s.ow) {
+              const int64_t iy = oy * g.sH - g.pT + i * g.dH;
+              if (iy < 0 || iy >= s.h) continue;
+              float* line = plane + iy * s.w;
+              for (int64_t ox = 0; ox < s.ow; ++ox) {
+                const int64_t ix = ox * g.sW - g.pL + j * g.dW;
+                if (ix >= 0 && ix < s.w) line[ix] += in[ox];
+              }
             }
           }
         }
-      }
-    }
   });
   return dx;
 }
@@ -159,23 +172,38 @@ static std::pair<at::Tensor, bool> dyMatrix(const at::Tensor& dy) {
   return {dy.permute({1, 0, 2, 3}).contiguous(), false};
 }
 
+// The filter (ATen's [Co, C, kh, kw] view) as a matrix: [Co, K] with taps (c, i, j) when its memory is in that
+// order (a trained filter: conv2d_backprop_filter.cc), read in place as [K, Co] with taps (i, j, c)
+// (transposed) when it is tfjs' row-major [kh, kw, in, out] (a new or loaded one), else a copy.
+struct FilterMatrix {
+  at::Tensor t;
+  bool transposed;
+  TapOrder order;
+};
+static FilterMatrix filterMatrix(const at::Tensor& w) {
+  if (w.permute({2, 3, 1, 0}).is_contiguous() && !w.is_contiguous()) return {w, true, TapOrder::kChannelLast};
+  return {w.contiguous(), false, TapOrder::kChannelFirst};
+}
+
 at::Tensor gemmConv(const at::Tensor& x, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g, at::MemoryFormat f) {
-  at::Tensor cols = im2col(x, s, g);
-  at::Tensor wm = w.contiguous();
+  FilterMatrix wm = filterMatrix(w);
+  at::Tensor cols = im2col(x, s, g, wm.order);
   const int64_t NL = s.n * s.oh * s.ow, K = s.c * s.kh * s.kw;
+  const float* wp = wm.t.data_ptr<float>();
+  const int64_t ldw = wm.transposed ? s.co : K;
   if (f == at::MemoryFormat::ChannelsLast) {
     // y as [N*L, Co] = cols^T * w^T: NHWC memory, no copy.
     at::Tensor y = at::empty({s.n, s.co, s.oh, s.ow}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
-    sgemm('T', 'T', NL, s.co, K, cols.data_ptr<float>(), NL, wm.data_ptr<float>(), K, y.data_ptr<float>(), s.co);
+    sgemm('T', wm.transposed ? 'N' : 'T', NL, s.co, K, cols.data_ptr<float>(), NL, wp, ldw, y.data_ptr<float>(), s.co);
     return y;
   }
   at::Tensor y = at::empty({s.co, s.n, s.oh, s.ow}, x.options());
-  sgemm('N', 'N', s.co, NL, K, wm.data_ptr<float>(), K, cols.data_ptr<float>(), NL, y.data_ptr<float>(), NL);
+  sgemm(wm.transposed ? 'T' : 'N', 'N', s.co, NL, K, wp, ldw, cols.data_ptr<float>(), NL, y.data_ptr<float>(), NL);
   return y.permute({1, 0, 2, 3}).contiguous();
 }
 
 at::Tensor gemmConvFilterGrad(const at::Tensor& x, const at::Tensor& dy, const ConvSizes& s, const ConvGeom& g) {
-  at::Tensor cols = im2col(x, s, g);
+  at::Tensor cols = im2col(x, s, g, TapOrder::kChannelFirst);
   auto [d, transposed] = dyMatrix(dy);
   const int64_t NL = s.n * s.oh * s.ow, K = s.c * s.kh * s.kw;
   at::Tensor dw = at::empty({s.co, s.c, s.kh, s.kw}, x.options());
@@ -187,13 +215,13 @@ at::Tensor gemmConvFilterGrad(const at::Tensor& x, const at::Tensor& dy, const C
 
 at::Tensor gemmConvInputGrad(const at::Tensor& dy, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g, at::MemoryFormat f) {
   auto [d, transposed] = dyMatrix(dy);
-  at::Tensor wm = w.contiguous();
+  FilterMatrix wm = filterMatrix(w);
   const int64_t NL = s.n * s.oh * s.ow, K = s.c * s.kh * s.kw;
   at::Tensor dcols = at::empty({K, NL}, dy.options());
   // dcols [K, N*L] = w^T [K, Co] * dy [Co, N*L]
-  sgemm('T', transposed ? 'T' : 'N', K, NL, s.co, wm.data_ptr<float>(), K, d.data_ptr<float>(),
-        transposed ? s.co : NL, dcols.data_ptr<float>(), NL);
-  return col2im(dcols, s, g).contiguous(f);
+  sgemm(wm.transposed ? 'N' : 'T', transposed ? 'T' : 'N', K, NL, s.co, wm.t.data_ptr<float>(), wm.transposed ? s.co : K,
+        d.data_ptr<float>(), transposed ? s.co : NL, dcols.data_ptr<float>(), NL);
+  return col2im(dcols, s, g, wm.order).contiguous(f);
 }
 
 }  // namespace tl
