@@ -44,8 +44,8 @@ describe('conv2d', { skip: skipReason }, () => {
 // 'auto' uses only for small output maps.
 describe('conv2d as a matrix product', { skip: skipReason }, () => {
   convTests('gemm');
-  // Sizes where 'auto' itself picks the product: the filter gradient of a 3x3 512 -> 512 on 4x4, all three
-  // passes of a strided 3x3 256 -> 512 to 4x4.
+  // ResNet's last-stage sizes, where 'auto' itself picks the product (with one image, for all three passes):
+  // 3x3 512 -> 512 on 4x4, strided 3x3 256 -> 512 to 4x4.
   const big: ConvCase[] = [
     { x: [1, 4, 4, 512], k: 3, cout: 512, stride: 1, pad: 'same' },
     { x: [1, 7, 7, 256], k: 3, cout: 512, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },

@@ -13,7 +13,7 @@
 //   3x3 256->512 stride 2 to 4x4: filter grad 31-40 / 22-28 [39 / 27], forward 27-32 / 22-29 [38 / 26],
 //                                input grad [36-40 / 29] (ResNet's explicit padding: 9x9 'valid')
 //   1x1 256->512 stride 2 to 4x4: filter grad 11-12 / 4-5 [13 / 5], forward 12-13 / 4-5 [14 / 4],
-//                                input grad ~9.5 / ~3 [10 / 5]
+//                                input grad [10 / 5]
 //   1x1 1024->2048 stride 2 7->4 (ResNet-50): filter grad 236 / 63, forward 185 / 51
 //   3x3 512->512 on 2x2:         filter grad 54-88 / 12, forward 18 / 12
 //   3x3 256->256 on 4x4:         filter grad 19-20 / 18, forward 13-16 / 21-23  (oneDNN kept)
@@ -23,7 +23,9 @@
 // One image (batch 1, as when predicting or explaining one X-ray), where oneDNN is 8-20x slower on maps of
 // 7x7 and smaller, in all three passes: 3x3 128->128 on 7x7 6 / 0.5 ms, 256->256 on 7x7 22 / 1.6, 512->512
 // on 4x4 20 / 1.5, strided 256->512 to 4x4 11 / 0.7, 1x1 512->2048 on 4x4 17 / 0.9 (forward); at 14x14 and
-// 28x28 within 0.3 ms either way, and with two images oneDNN is back to within 25% on these sizes.
+// 28x28 within 0.3 ms either way. With two images oneDNN's forward pass is back within 25% on these sizes
+// (its filter gradient is not: 512->512 on 4x4 8 / 2.4 ms, and 9 / 3.2 with four images; the rule below
+// covers that one).
 // Hence the rule in useGemm: one image with an output map of at most 7x7, all passes; otherwise only output
 // maps of at most 4x4, and there the 1x1 strided convolutions (all three passes) and the spatial ones with a
 // million weights or more (filter gradient; forward and input gradient when strided, forward also on 2x2
