@@ -9,10 +9,14 @@ function tfjsWasmBinaries(): Plugin {
     name: 'medcnn-tfjs-wasm-binaries',
     apply: 'build',
     writeBundle(options) {
-      const dist = path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+      const dist = path.join(
+        path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+        'dist',
+      );
       const out = path.join(options.dir!, 'tfjs-wasm');
       fs.mkdirSync(out, { recursive: true });
-      for (const f of fs.readdirSync(dist)) if (f.endsWith('.wasm')) fs.copyFileSync(path.join(dist, f), path.join(out, f));
+      for (const f of fs.readdirSync(dist))
+        if (f.endsWith('.wasm')) fs.copyFileSync(path.join(dist, f), path.join(out, f));
     },
   };
 }

@@ -34,13 +34,21 @@ const skipResnetWasm = args.includes('--skip-resnet-wasm');
 const rounds = Number(flag('rounds') ?? 3);
 const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
 // npm runs workspace scripts in the package's folder; a relative MEDMNIST_ROOT means the folder npm was run from.
-const root = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist'));
+const root = path.resolve(
+  process.env.INIT_CWD ?? process.cwd(),
+  process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist'),
+);
 const npz = path.join(root, 'pneumoniamnist.npz');
 const reference = path.join(sharedDir, 'bench/torch_reference.py');
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** One figure on one backend: medcnn's and PyTorch's samples/s, a pair per round. */
-interface Row { what: string; backend: string; ours: number[]; torch: (number | null)[] }
+interface Row {
+  what: string;
+  backend: string;
+  ours: number[];
+  torch: (number | null)[];
+}
 const rows: Row[] = [];
 
 function median(xs: number[]): number {
@@ -61,9 +69,18 @@ async function trainSpeed(model: string, train: SplitData, val: SplitData, epoch
   seedEverything(42);
   const m = createModel(model, { inputShape: [28, 28, 1], numClasses: 2 });
   const res = await trainModel({
-    model: m, task: 'binary-class', train, val: head(val, 64), epochs, batchSize: 64, learningRate: 1e-3, seed: 42, normalization: TUTORIAL_NORMALIZATION,
+    model: m,
+    task: 'binary-class',
+    train,
+    val: head(val, 64),
+    epochs,
+    batchSize: 64,
+    learningRate: 1e-3,
+    seed: 42,
+    normalization: TUTORIAL_NORMALIZATION,
     onBatch: (epoch, done) => {
-      if (done % 640 === 0 || done === train.count) process.stderr.write(`\r  ${model} epoch ${epoch}/${epochs} ${done}/${train.count}`);
+      if (done % 640 === 0 || done === train.count)
+        process.stderr.write(`\r  ${model} epoch ${epoch}/${epochs} ${done}/${train.count}`);
     },
   });
   process.stderr.write('\n');
@@ -96,7 +113,9 @@ function torch(script: string, extra: string[]): number | null {
   try {
     return (JSON.parse(last) as { samples_per_second: number }).samples_per_second;
   } catch {
-    console.log(`  PyTorch reference did not run (${(r.stderr || r.error?.message || 'no output').trim().split('\n').at(-1)}); install python3-torch and python3-numpy`);
+    console.log(
+      `  PyTorch reference did not run (${(r.stderr || r.error?.message || 'no output').trim().split('\n').at(-1)}); install python3-torch and python3-numpy`,
+    );
     return null;
   }
 }
@@ -104,30 +123,51 @@ function torch(script: string, extra: string[]): number | null {
 async function main(): Promise<void> {
   const [train, val, test] = readSplits(npz, ['train', 'val', 'test']);
   const hasResnet = listModels().some((m) => m.name === 'resnet18');
-  console.log(`medcnn benchmark: PneumoniaMNIST 28×28, batch 64, ${threads} thread(s), ${os.cpus()[0]?.model ?? 'cpu'}`);
-  const waiting = process.env.GOMP_SPINCOUNT ? `spinning (GOMP_SPINCOUNT=${process.env.GOMP_SPINCOUNT})`
-    : process.env.OMP_WAIT_POLICY === 'ACTIVE' ? 'spinning (OMP_WAIT_POLICY=ACTIVE)' : 'passive (the default)';
-  const peerWaiting = shellEnv.GOMP_SPINCOUNT || shellEnv.OMP_WAIT_POLICY ? 'with the same settings' : "as libgomp does by default (spin, then sleep)";
+  console.log(
+    `medcnn benchmark: PneumoniaMNIST 28×28, batch 64, ${threads} thread(s), ${os.cpus()[0]?.model ?? 'cpu'}`,
+  );
+  const waiting = process.env.GOMP_SPINCOUNT
+    ? `spinning (GOMP_SPINCOUNT=${process.env.GOMP_SPINCOUNT})`
+    : process.env.OMP_WAIT_POLICY === 'ACTIVE'
+      ? 'spinning (OMP_WAIT_POLICY=ACTIVE)'
+      : 'passive (the default)';
+  const peerWaiting =
+    shellEnv.GOMP_SPINCOUNT || shellEnv.OMP_WAIT_POLICY
+      ? 'with the same settings'
+      : 'as libgomp does by default (spin, then sleep)';
   console.log(`OpenMP threads wait: medcnn ${waiting}; PyTorch ${peerWaiting}`);
   const inferScript = path.join(import.meta.dirname, '../../bench/torch_inference.py');
   const t = String(threads);
   const figures = [
-    { what: 'SimpleCNN train (2 epochs, 4708)', resnet: false,
+    {
+      what: 'SimpleCNN train (2 epochs, 4708)',
+      resnet: false,
       ours: () => trainSpeed('simplecnn', train, val, 2),
-      torch: () => torch(reference, ['--npz', npz, '--model', 'simplecnn', '--epochs', '2', '--threads', t]) },
-    { what: 'SimpleCNN inference (test 624)', resnet: false,
+      torch: () => torch(reference, ['--npz', npz, '--model', 'simplecnn', '--epochs', '2', '--threads', t]),
+    },
+    {
+      what: 'SimpleCNN inference (test 624)',
+      resnet: false,
       ours: async () => inferSpeed('simplecnn', test),
-      torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'simplecnn', '--threads', t]) },
-    { what: 'ResNet-18 (28) train (640)', resnet: true,
+      torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'simplecnn', '--threads', t]),
+    },
+    {
+      what: 'ResNet-18 (28) train (640)',
+      resnet: true,
       ours: () => trainSpeed('resnet18', head(train, 640), val, 1),
-      torch: () => torch(reference, ['--npz', npz, '--model', 'resnet18', '--epochs', '1', '--limit', '640', '--threads', t]) },
-    { what: 'ResNet-18 (28) inference (test 624)', resnet: true,
+      torch: () =>
+        torch(reference, ['--npz', npz, '--model', 'resnet18', '--epochs', '1', '--limit', '640', '--threads', t]),
+    },
+    {
+      what: 'ResNet-18 (28) inference (test 624)',
+      resnet: true,
       ours: async () => inferSpeed('resnet18', test),
-      torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'resnet18', '--threads', t]) },
+      torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'resnet18', '--threads', t]),
+    },
   ].filter((f) => hasResnet || !f.resnet);
 
   for (const backend of backends) {
-    let engine;
+    let engine: Awaited<ReturnType<typeof initEngine>>;
     try {
       engine = await initEngine({ backend, threads });
     } catch (e) {
@@ -151,15 +191,21 @@ async function main(): Promise<void> {
     tf.disposeVariables();
   }
 
-  console.log('\nresults (samples/s, medians of the rounds; ratio = medcnn ÷ PyTorch, median of the rounds and their range)');
-  console.log(`${'what'.padEnd(38)}${'backend'.padEnd(10)}${'samples/s'.padStart(11)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}  range`);
+  console.log(
+    '\nresults (samples/s, medians of the rounds; ratio = medcnn ÷ PyTorch, median of the rounds and their range)',
+  );
+  console.log(
+    `${'what'.padEnd(38)}${'backend'.padEnd(10)}${'samples/s'.padStart(11)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}  range`,
+  );
   for (const r of rows) {
     const ratios = r.ours.flatMap((v, i) => (r.torch[i] ? [v / r.torch[i]!] : []));
     const torchRuns = r.torch.filter((v): v is number => v !== null);
     const peer = torchRuns.length ? median(torchRuns).toFixed(1) : 'n/a';
     const ratio = ratios.length ? `${median(ratios).toFixed(2)}×` : '';
     const range = ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
-    console.log(`${r.what.padEnd(38)}${r.backend.padEnd(10)}${median(r.ours).toFixed(1).padStart(11)}${peer.padStart(10)}${ratio.padStart(8)}  ${range}`);
+    console.log(
+      `${r.what.padEnd(38)}${r.backend.padEnd(10)}${median(r.ours).toFixed(1).padStart(11)}${peer.padStart(10)}${ratio.padStart(8)}  ${range}`,
+    );
   }
 }
 

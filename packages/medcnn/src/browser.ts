@@ -9,7 +9,20 @@ export { MedcnnError } from './errors.js';
 export type { Task } from './data/dataset-info.js';
 export type { Normalization } from './data/batch.js';
 export type { RunConfig } from './run/run-config.js';
-export { imageHeader, imageSizeProblem, modelPixels, normalizePixels, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './data/pixels.js';
+export {
+  imageHeader,
+  imageSizeProblem,
+  modelPixels,
+  normalizePixels,
+  MAX_IMAGE_PIXELS,
+  MAX_IMAGE_SIDE,
+} from './data/pixels.js';
 export { probabilities, isMultiLabel } from './train/loss.js';
 export { gradCam, gradCamLayer, upsampleMap, type GradCamResult } from './explain/gradcam.js';
-export { firstLayerFilters, featureMapBlocks, type FirstFilters, type AnatomyBlock, type Stage } from './explain/anatomy.js';
+export {
+  firstLayerFilters,
+  featureMapBlocks,
+  type FirstFilters,
+  type AnatomyBlock,
+  type Stage,
+} from './explain/anatomy.js';

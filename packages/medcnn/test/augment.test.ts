@@ -6,7 +6,14 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { listPresets, makeAugmentFn, planAugmentation, presetFor, TRANSFORM_NAMES, type AugmentPlan } from '../src/augment/index.js';
+import {
+  listPresets,
+  makeAugmentFn,
+  planAugmentation,
+  presetFor,
+  TRANSFORM_NAMES,
+  type AugmentPlan,
+} from '../src/augment/index.js';
 import { listDatasets } from '../src/data/registry.js';
 import type { Modality } from '../src/data/dataset-info.js';
 import { initEngine } from '../src/engine/backend.js';
@@ -41,11 +48,19 @@ function batch(n = 8, side = 28, channels = 1, seed = 3): tf.Tensor4D {
 
 describe('unsafe transforms are refused with the reason', () => {
   test('a left–right flip of a chest X-ray is refused: dextrocardia', () => {
-    assert.throws(() => planAugmentation('hflip', 'chest-xray'), (e: Error) => e instanceof MedcnnError && /dextrocardia/.test(e.message) && /--allow-unsafe-augment/.test(e.message));
+    assert.throws(
+      () => planAugmentation('hflip', 'chest-xray'),
+      (e: Error) =>
+        e instanceof MedcnnError && /dextrocardia/.test(e.message) && /--allow-unsafe-augment/.test(e.message),
+    );
   });
   test('upside-down chest X-ray and CT are refused: gravity', () => {
     for (const m of ['chest-xray', 'ct'] as const) {
-      assert.throws(() => planAugmentation('vflip', m), (e: Error) => e instanceof MedcnnError && /gravity/.test(e.message), m);
+      assert.throws(
+        () => planAugmentation('vflip', m),
+        (e: Error) => e instanceof MedcnnError && /gravity/.test(e.message),
+        m,
+      );
       assert.throws(() => planAugmentation('rot90', m), MedcnnError, m);
     }
   });
@@ -96,14 +111,29 @@ describe('presets', () => {
   });
   test('auto picks the preset of each dataset’s modality', () => {
     const expected: Record<string, Modality> = {
-      pneumoniamnist: 'chest-xray', chestmnist: 'chest-xray', organamnist: 'ct', organcmnist: 'ct', organsmnist: 'ct',
-      breastmnist: 'ultrasound', octmnist: 'retinal-oct', retinamnist: 'fundus', dermamnist: 'dermoscopy',
-      pathmnist: 'histopathology', tissuemnist: 'histopathology', bloodmnist: 'blood-smear',
+      pneumoniamnist: 'chest-xray',
+      chestmnist: 'chest-xray',
+      organamnist: 'ct',
+      organcmnist: 'ct',
+      organsmnist: 'ct',
+      breastmnist: 'ultrasound',
+      octmnist: 'retinal-oct',
+      retinamnist: 'fundus',
+      dermamnist: 'dermoscopy',
+      pathmnist: 'histopathology',
+      tissuemnist: 'histopathology',
+      bloodmnist: 'blood-smear',
     };
     for (const d of listDatasets()) {
       assert.equal(d.modality, expected[d.flag], d.flag);
       const p = plan('auto', d.modality);
-      assert.equal(p.list, presetFor(expected[d.flag]).transforms.split(',').map((s) => (s.includes(':') ? s : `${s}:${s === 'rot90' ? 0.75 : 0.5}`)).join(','));
+      assert.equal(
+        p.list,
+        presetFor(expected[d.flag])
+          .transforms.split(',')
+          .map((s) => (s.includes(':') ? s : `${s}:${s === 'rot90' ? 0.75 : 0.5}`))
+          .join(','),
+      );
       assert.match(p.name, new RegExp(`^auto → ${expected[d.flag]}`));
     }
   });
@@ -121,15 +151,33 @@ describe('transforms on tensors', () => {
     tf.dispose([x, a, b, c]);
   });
 
-  const strong: Record<string, number> = { rotate: 30, translate: 0.2, zoom: 0.3, hflip: 1, vflip: 1, rot90: 1, brightness: 0.4, contrast: 0.8, gamma: 1.5, noise: 0.2, blur: 2 };
-  for (const [side, channels] of [[28, 1], [64, 3]] as const) {
+  const strong: Record<string, number> = {
+    rotate: 30,
+    translate: 0.2,
+    zoom: 0.3,
+    hflip: 1,
+    vflip: 1,
+    rot90: 1,
+    brightness: 0.4,
+    contrast: 0.8,
+    gamma: 1.5,
+    noise: 0.2,
+    blur: 2,
+  };
+  for (const [side, channels] of [
+    [28, 1],
+    [64, 3],
+  ] as const) {
     for (const name of TRANSFORM_NAMES) {
       test(`${name}:${strong[name]} keeps shape and range at ${side}×${side}×${channels}`, () => {
         const x = batch(4, side, channels);
         const y = makeAugmentFn(plan(`${name}:${strong[name]}`, 'dermoscopy', true))(x, makeRng(1));
         assert.deepEqual(y.shape, x.shape);
         const v = y.dataSync();
-        assert.ok(v.every((p) => Number.isFinite(p) && p >= -1 - 1e-5 && p <= 1 + 1e-5), name);
+        assert.ok(
+          v.every((p) => Number.isFinite(p) && p >= -1 - 1e-5 && p <= 1 + 1e-5),
+          name,
+        );
         assert.ok(tf.any(tf.notEqual(x, y)).dataSync()[0], `${name} changed something`);
         tf.dispose([x, y]);
       });
@@ -164,7 +212,10 @@ describe('transforms on tensors', () => {
     const kernel = tf.getKernel('LibtorchIntensity', 'libtorch');
     assert.ok(kernel, 'the native backend has the photometric kernel');
     try {
-      for (const spec of ['auto', 'rotate:10,brightness:0.2,contrast:0.3,blur:1,gamma:0.4,noise:0.1,zoom:0.1,brightness:0.1']) {
+      for (const spec of [
+        'auto',
+        'rotate:10,brightness:0.2,contrast:0.3,blur:1,gamma:0.4,noise:0.1,zoom:0.1,brightness:0.1',
+      ]) {
         const x = batch(6, 28, 1);
         const fn = makeAugmentFn(plan(spec, 'chest-xray', true));
         const fused = fn(x, makeRng(9));
@@ -207,9 +258,23 @@ describe('command line', () => {
     for (const p of listPresets()) assert.match(String(r.stdout), new RegExp(p.modality));
   });
 
-  test('medcnn augment-preview writes a PNG grid', { skip: !fs.existsSync(PNEUMONIA_FILE) && 'no pneumoniamnist.npz' }, () => {
+  test('medcnn augment-preview writes a PNG grid', {
+    skip: !fs.existsSync(PNEUMONIA_FILE) && 'no pneumoniamnist.npz',
+  }, () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'medcnn-aug-')), 'preview.png');
-    const r = run(['augment-preview', '--dataset', 'pneumoniamnist', '--n', '4', '--out', out, '--seed', '1', '--backend', 'cpu']);
+    const r = run([
+      'augment-preview',
+      '--dataset',
+      'pneumoniamnist',
+      '--n',
+      '4',
+      '--out',
+      out,
+      '--seed',
+      '1',
+      '--backend',
+      'cpu',
+    ]);
     assert.equal(r.status, 0, String(r.stderr));
     const png = fs.readFileSync(out);
     assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);

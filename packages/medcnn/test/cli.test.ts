@@ -9,7 +9,11 @@ import { pneumonia, smallPneumoniaRoot, tempDir } from './helpers.js';
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
 function medcnn(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm', ...env }, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MEDCNN_BACKEND: 'wasm', ...env },
+    timeout: 300_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -35,25 +39,58 @@ before(() => {
   const canvas = createCanvas(28, 28);
   const g = canvas.getContext('2d');
   const img = g.createImageData(28, 28);
-  for (let p = 0; p < 784; p++) img.data.set([testSplit.images[p], testSplit.images[p], testSplit.images[p], 255], p * 4);
+  for (let p = 0; p < 784; p++)
+    img.data.set([testSplit.images[p], testSplit.images[p], testSplit.images[p], 255], p * 4);
   g.putImageData(img, 0, 0);
   xray = path.join(work, 'xray.png');
   fs.writeFileSync(xray, canvas.toBuffer('image/png'));
 });
 
 test('medcnn train runs the tutorial end to end and fills the run folder', () => {
-  const r = medcnn(['train', '--dataset', 'pneumoniamnist', '--model', 'simplecnn', '--epochs', '2', '--batch-size', '64',
-    '--lr', '0.001', '--seed', '42', '--root', root, '--out', run, '--no-progress']);
+  const r = medcnn([
+    'train',
+    '--dataset',
+    'pneumoniamnist',
+    '--model',
+    'simplecnn',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '64',
+    '--lr',
+    '0.001',
+    '--seed',
+    '42',
+    '--root',
+    root,
+    '--out',
+    run,
+    '--no-progress',
+  ]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /backend: wasm/);
   assert.match(r.out, /epoch 2\/2: train loss [\d.]+ · val loss [\d.]+ · val ACC [\d.]+ · val AUC [\d.]+/);
   assert.match(r.out, /test \(best epoch \d\): ACC 0\.\d+ \[95% CI/);
   assert.match(r.out, /sensitivity [\d.]+ · specificity [\d.]+/);
   const files = fs.readdirSync(run);
-  for (const f of ['config.json', 'model', 'model-last', 'history.csv', 'metrics.json', 'learning-curve.png', 'samples.png', 'roc.png', 'confusion-matrix.png', 'report.html']) {
+  for (const f of [
+    'config.json',
+    'model',
+    'model-last',
+    'history.csv',
+    'metrics.json',
+    'learning-curve.png',
+    'samples.png',
+    'roc.png',
+    'confusion-matrix.png',
+    'report.html',
+  ]) {
     assert.ok(files.includes(f), `${f} in ${files}`);
   }
-  assert.ok(files.some((f) => /^pneumoniamnist_test_\[AUC\]0\.\d{3}_\[ACC\]0\.\d{3}@run\.csv$/.test(f)), files.join(' '));
+  assert.ok(
+    files.some((f) => /^pneumoniamnist_test_\[AUC\]0\.\d{3}_\[ACC\]0\.\d{3}@run\.csv$/.test(f)),
+    files.join(' '),
+  );
   assert.ok(!files.some((f) => f.includes('.tmp')), 'no temporary files left');
   const config = JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8'));
   assert.equal(config.seed, 42);
@@ -110,9 +147,15 @@ test('bad input is a clear error with no partial output', () => {
   assertUserError(medcnn([...base, '--epochs', 'five']), /--epochs must be a whole number/);
   assertUserError(medcnn([...base, '--lr', '0']), /--lr must be greater than 0/);
   assertUserError(medcnn([...base, '--bogus']), /Unknown option --bogus/);
-  assertUserError(medcnn(['train', '--root', path.join(work, 'no-such-root'), '--out', out]), /pneumoniamnist\.npz is missing/);
+  assertUserError(
+    medcnn(['train', '--root', path.join(work, 'no-such-root'), '--out', out]),
+    /pneumoniamnist\.npz is missing/,
+  );
   const corruptRoot = tempDir();
-  fs.writeFileSync(path.join(corruptRoot, 'pneumoniamnist.npz'), fs.readFileSync(path.join(root, 'pneumoniamnist.npz')).subarray(0, 5000));
+  fs.writeFileSync(
+    path.join(corruptRoot, 'pneumoniamnist.npz'),
+    fs.readFileSync(path.join(root, 'pneumoniamnist.npz')).subarray(0, 5000),
+  );
   assertUserError(medcnn(['train', '--root', corruptRoot, '--out', out]), /pneumoniamnist\.npz/);
   assert.ok(!fs.existsSync(out), 'no run folder was made for failed runs');
   const aFile = path.join(work, 'a-file');
@@ -124,8 +167,11 @@ test('bad input is a clear error with no partial output', () => {
 
 test('Ctrl-C stops after the batch and saves what is done', async () => {
   const out = path.join(work, 'interrupted');
-  const child = spawn(process.execPath, [CLI, 'train', '--epochs', '50', '--root', root, '--out', out, '--no-progress'],
-    { env: { ...process.env, MEDCNN_BACKEND: 'wasm' } });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'train', '--epochs', '50', '--root', root, '--out', out, '--no-progress'],
+    { env: { ...process.env, MEDCNN_BACKEND: 'wasm' } },
+  );
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
@@ -135,7 +181,8 @@ test('Ctrl-C stops after the batch and saves what is done', async () => {
   assert.equal(code, 0, stdout);
   assert.match(stdout, /Stopping after this batch/);
   assert.match(stdout, /test \(best epoch 1\)/);
-  for (const f of ['model/model.json', 'model-last/weights.bin', 'history.csv', 'report.html']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  for (const f of ['model/model.json', 'model-last/weights.bin', 'history.csv', 'report.html'])
+    assert.ok(fs.existsSync(path.join(out, f)), f);
   assert.ok(fs.readFileSync(path.join(out, 'history.csv'), 'utf8').trim().split('\n').length < 51);
 });
 

@@ -13,8 +13,20 @@ import { PNEUMONIA_FILE, pneumonia, tempDir, writeZip, writeMedmnistNpz, head } 
 
 test('the registry knows all 12 MedMNIST 2D datasets with the package facts', () => {
   const flags = listDatasets().map((d) => d.flag);
-  assert.deepEqual(flags, ['pathmnist', 'chestmnist', 'dermamnist', 'octmnist', 'pneumoniamnist', 'retinamnist',
-    'breastmnist', 'bloodmnist', 'tissuemnist', 'organamnist', 'organcmnist', 'organsmnist']);
+  assert.deepEqual(flags, [
+    'pathmnist',
+    'chestmnist',
+    'dermamnist',
+    'octmnist',
+    'pneumoniamnist',
+    'retinamnist',
+    'breastmnist',
+    'bloodmnist',
+    'tissuemnist',
+    'organamnist',
+    'organcmnist',
+    'organsmnist',
+  ]);
   const p = getDatasetInfo('PneumoniaMNIST');
   assert.equal(p.task, 'binary-class');
   assert.deepEqual(p.samples, { train: 4708, val: 524, test: 624 });
@@ -25,7 +37,10 @@ test('the registry knows all 12 MedMNIST 2D datasets with the package facts', ()
   for (const d of listDatasets()) {
     for (const s of [28, 64, 128, 224] as const) assert.match(d.files[s].md5, /^[0-9a-f]{32}$/, `${d.flag} ${s}`);
   }
-  assert.throws(() => getDatasetInfo('pneumonia'), (e: Error) => e instanceof MedcnnError && /Unknown dataset 'pneumonia'.*pneumoniamnist/.test(e.message));
+  assert.throws(
+    () => getDatasetInfo('pneumonia'),
+    (e: Error) => e instanceof MedcnnError && /Unknown dataset 'pneumonia'.*pneumoniamnist/.test(e.message),
+  );
 });
 
 test('the shared PneumoniaMNIST file matches the MD5 the registry lists', () => {
@@ -63,7 +78,9 @@ test('npy versions 1, 2 and 3 all parse', () => {
   const v1 = encodeNpy([2, 3], data);
   assert.deepEqual(parseNpy(v1, 'v1'), { shape: [2, 3], data });
   for (const major of [2, 3]) {
-    const header = new TextEncoder().encode("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }".padEnd(116) + '\n');
+    const header = new TextEncoder().encode(
+      `${"{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }".padEnd(116)}\n`,
+    );
     const bytes = new Uint8Array(12 + header.length + data.length);
     bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
     new DataView(bytes.buffer).setUint32(8, header.length, true);
@@ -120,10 +137,14 @@ test('a corrupt member fails its CRC check', () => {
 test('wrong dtype and wrong keys are clear errors', () => {
   const dir = tempDir();
   const f32 = path.join(dir, 'f32.npz');
-  writeZip(f32, {
-    'test_images.npy': encodeNpy([1, 2, 2], new Uint8Array(16), '<f4'),
-    'test_labels.npy': encodeNpy([1, 1], new Uint8Array(1)),
-  }, true);
+  writeZip(
+    f32,
+    {
+      'test_images.npy': encodeNpy([1, 2, 2], new Uint8Array(16), '<f4'),
+      'test_labels.npy': encodeNpy([1, 1], new Uint8Array(1)),
+    },
+    true,
+  );
   expectError(() => readSplits(f32, ['test']), /f32\.npz/, /dtype is '<f4'/, /uint8/);
   const keys = path.join(dir, 'keys.npz');
   writeZip(keys, { 'x.npy': encodeNpy([1], new Uint8Array(1)) }, true);
@@ -136,14 +157,23 @@ test('wrong dtype and wrong keys are clear errors', () => {
 test('labels out of range or mismatched counts are refused', () => {
   const dir = tempDir();
   const file = path.join(dir, 'pneumoniamnist.npz');
-  writeZip(file, {
-    'train_images.npy': encodeNpy([2, 2, 2], new Uint8Array(8)),
-    'train_labels.npy': encodeNpy([2, 1], Uint8Array.from([0, 7])),
-  }, false);
+  writeZip(
+    file,
+    {
+      'train_images.npy': encodeNpy([2, 2, 2], new Uint8Array(8)),
+      'train_labels.npy': encodeNpy([2, 1], Uint8Array.from([0, 7])),
+    },
+    false,
+  );
   expectError(() => loadDataset(getDatasetInfo('pneumoniamnist'), 28, dir, ['train']), /label value 7 is out of range/);
 });
 
 test('a missing dataset file says how to get it', () => {
   const dir = tempDir();
-  expectError(() => loadDataset(getDatasetInfo('breastmnist'), 28, dir, ['train']), /breastmnist\.npz is missing/, /medcnn download breastmnist/, /zenodo/);
+  expectError(
+    () => loadDataset(getDatasetInfo('breastmnist'), 28, dir, ['train']),
+    /breastmnist\.npz is missing/,
+    /medcnn download breastmnist/,
+    /zenodo/,
+  );
 });

@@ -49,22 +49,28 @@ test('downloads a good file, checks its MD5 and renames it into place', async ()
 
 test('a wrong MD5 leaves nothing behind and says where to put the file', async () => {
   const dir = tempDir();
-  await assert.rejects(downloadFile(`${base}/good.npz`, path.join(dir, 'x.npz'), '0'.repeat(32), { progress: false }),
-    (e: Error) => e instanceof MedcnnError && /MD5/.test(e.message) && /save it as .*x\.npz/.test(e.message));
+  await assert.rejects(
+    downloadFile(`${base}/good.npz`, path.join(dir, 'x.npz'), '0'.repeat(32), { progress: false }),
+    (e: Error) => e instanceof MedcnnError && /MD5/.test(e.message) && /save it as .*x\.npz/.test(e.message),
+  );
   assert.deepEqual(leftovers(dir), []);
 });
 
 test('a connection dropped halfway leaves nothing behind', async () => {
   const dir = tempDir();
-  await assert.rejects(downloadFile(`${base}/drop.npz`, path.join(dir, 'x.npz'), md5, { progress: false }),
-    (e: Error) => e instanceof MedcnnError && /failed/.test(e.message) && /Nothing was saved/.test(e.message));
+  await assert.rejects(
+    downloadFile(`${base}/drop.npz`, path.join(dir, 'x.npz'), md5, { progress: false }),
+    (e: Error) => e instanceof MedcnnError && /failed/.test(e.message) && /Nothing was saved/.test(e.message),
+  );
   assert.deepEqual(leftovers(dir), []);
 });
 
 test('a 404 is a clear error', async () => {
   const dir = tempDir();
-  await assert.rejects(downloadFile(`${base}/missing.npz`, path.join(dir, 'x.npz'), md5, { progress: false }),
-    (e: Error) => e instanceof MedcnnError && /HTTP 404/.test(e.message));
+  await assert.rejects(
+    downloadFile(`${base}/missing.npz`, path.join(dir, 'x.npz'), md5, { progress: false }),
+    (e: Error) => e instanceof MedcnnError && /HTTP 404/.test(e.message),
+  );
   assert.deepEqual(leftovers(dir), []);
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { imagesToTensor, range, TUTORIAL_NORMALIZATION } from '../src/data/batch.js';
 import type { SplitData } from '../src/data/load.js';
 import { initEngine } from '../src/engine/backend.js';
@@ -38,7 +38,10 @@ function writePng(file: string, split: SplitData, i: number): void {
   const canvas = createCanvas(28, 28);
   const g = canvas.getContext('2d');
   const img = g.createImageData(28, 28);
-  for (let p = 0; p < 784; p++) { const v = split.images[i * 784 + p]; img.data.set([v, v, v, 255], p * 4); }
+  for (let p = 0; p < 784; p++) {
+    const v = split.images[i * 784 + p];
+    img.data.set([v, v, v, 255], p * 4);
+  }
   g.putImageData(img, 0, 0);
   fs.writeFileSync(file, canvas.toBuffer('image/png'));
 }
@@ -51,8 +54,15 @@ before(async () => {
   seedEverything(42);
   trained = createModel('simplecnn', opts);
   const res = await trainModel({
-    model: trained, task: 'binary-class', train: head(train, 640), val: head(val, 100), epochs: 1, batchSize: 64,
-    learningRate: 1e-3, seed: 42, normalization: TUTORIAL_NORMALIZATION,
+    model: trained,
+    task: 'binary-class',
+    train: head(train, 640),
+    val: head(val, 100),
+    epochs: 1,
+    batchSize: 64,
+    learningRate: 1e-3,
+    seed: 42,
+    normalization: TUTORIAL_NORMALIZATION,
   });
   assert.ok(res.history[0].valAuc > 0.85, `the model learned (val AUC ${res.history[0].valAuc})`);
   // A run folder as 'medcnn train' leaves it, for the explain/anatomy commands.
@@ -60,14 +70,38 @@ before(async () => {
   fs.mkdirSync(runDir);
   await saveModel(trained, path.join(runDir, 'model'));
   const config: RunConfig = {
-    medcnnVersion: '0.1.0', dataset: 'pneumoniamnist', size: 28, task: 'binary-class',
-    labels: [{ en: 'normal', ja: '正常' }, { en: 'pneumonia', ja: '肺炎' }], model: 'simplecnn', inputShape: [28, 28, 1], numClasses: 2,
-    normalization: TUTORIAL_NORMALIZATION, epochs: 1, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', seed: 42, augment: 'none',
-    selection: 'best validation AUC', backend: 'wasm', threads: 1, versions: {}, lang: 'en', startedAt: '', command: '',
+    medcnnVersion: '0.1.0',
+    dataset: 'pneumoniamnist',
+    size: 28,
+    task: 'binary-class',
+    labels: [
+      { en: 'normal', ja: '正常' },
+      { en: 'pneumonia', ja: '肺炎' },
+    ],
+    model: 'simplecnn',
+    inputShape: [28, 28, 1],
+    numClasses: 2,
+    normalization: TUTORIAL_NORMALIZATION,
+    epochs: 1,
+    batchSize: 64,
+    learningRate: 1e-3,
+    optimizer: 'adam',
+    seed: 42,
+    augment: 'none',
+    selection: 'best validation AUC',
+    backend: 'wasm',
+    threads: 1,
+    versions: {},
+    lang: 'en',
+    startedAt: '',
+    command: '',
   };
   writeRunConfig(runDir, config);
   // Test images 0 and 2 are pneumonia, 1 and 3 normal.
-  for (const i of [0, 1, 2, 3]) writePng((pngs[i] = path.join(path.dirname(runDir), `xray${i}.png`)), te, i);
+  for (const i of [0, 1, 2, 3]) {
+    pngs[i] = path.join(path.dirname(runDir), `xray${i}.png`);
+    writePng(pngs[i], te, i);
+  }
 });
 
 test('the graph walker reproduces model.predict for Sequential, residual (ResNet-18) and the trained model, in inference mode', () => {
@@ -92,14 +126,23 @@ test('Grad-CAM: the last convolution block by default, one non-negative map per 
   assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   assert.equal(a.layer, 'relu3');
   assert.deepEqual([a.height, a.width, a.maps.length], [7, 7, 4]);
-  assert.ok(a.maps.every((m) => m.every((v) => v >= 0)), 'non-negative (the ReLU of Grad-CAM)');
+  assert.ok(
+    a.maps.every((m) => m.every((v) => v >= 0)),
+    'non-negative (the ReLU of Grad-CAM)',
+  );
   assert.ok(a.maps.filter((m) => m.some((v) => v > 0)).length >= 3, 'maps of the predicted class are not empty');
-  assert.deepEqual(a.classIndices, a.probabilities.map((p) => p.indexOf(Math.max(...p))));
+  assert.deepEqual(
+    a.classIndices,
+    a.probabilities.map((p) => p.indexOf(Math.max(...p))),
+  );
   const b = gradCam(trained, x, 'binary-class');
   assert.deepEqual(a.maps, b.maps, 'the same input gives the same map (dropout/BatchNorm in inference mode)');
   const forced = gradCam(trained, x, 'binary-class', { classIndex: 0, layer: 'conv2' });
   assert.deepEqual([forced.layer, forced.height, forced.classIndices.join()], ['conv2', 14, '0,0,0,0']);
-  assert.throws(() => gradCam(trained, x, 'binary-class', { layer: 'nope' }), (e: unknown) => e instanceof MedcnnError && /conv1, conv2, conv3/.test((e as Error).message));
+  assert.throws(
+    () => gradCam(trained, x, 'binary-class', { layer: 'nope' }),
+    (e: unknown) => e instanceof MedcnnError && /conv1, conv2, conv3/.test((e as Error).message),
+  );
   assert.throws(() => gradCam(trained, x, 'binary-class', { classIndex: 2 }), MedcnnError);
   x.dispose();
 });
@@ -133,22 +176,39 @@ test('sanity check after Adebayo et al. (2018): trained maps differ clearly from
   // Not vacuous: the randomised model's maps are real maps, not empty ones (which would correlate with nothing).
   const live = r1.maps.filter((m) => m.some((v) => v !== m[0])).length;
   assert.ok(live >= n / 2, `${live} of ${n} randomised maps are non-constant`);
-  console.log(`# Grad-CAM sanity check: mean Spearman ρ(trained, randomised) over ${n} test X-rays = ${meanRho.toFixed(3)} (bound < 0.5; ${live} randomised maps non-constant)`);
+  console.log(
+    `# Grad-CAM sanity check: mean Spearman ρ(trained, randomised) over ${n} test X-rays = ${meanRho.toFixed(3)} (bound < 0.5; ${live} randomised maps non-constant)`,
+  );
   x.dispose();
   randomised.dispose();
 });
 
 test('anatomy: first-layer filters, and per block the maps after convolution, ReLU and pooling', () => {
   const filters = firstLayerFilters(trained);
-  assert.deepEqual([filters.layer, filters.height, filters.width, filters.filters.length, filters.total], ['conv1', 3, 3, 16, 16]);
+  assert.deepEqual(
+    [filters.layer, filters.height, filters.width, filters.filters.length, filters.total],
+    ['conv1', 3, 3, 16, 16],
+  );
   const x = batch(1);
   const blocks = featureMapBlocks(trained, x, 3, 8);
-  assert.deepEqual(blocks.map((b) => b.stages.map((s) => `${s.kind}:${s.layer}:${s.height}`).join(' ')), [
-    'conv:conv1:28 relu:relu1:28 pool:pool1:14', 'conv:conv2:14 relu:relu2:14 pool:pool2:7', 'conv:conv3:7 relu:relu3:7 pool:pool3:3']);
+  assert.deepEqual(
+    blocks.map((b) => b.stages.map((s) => `${s.kind}:${s.layer}:${s.height}`).join(' ')),
+    [
+      'conv:conv1:28 relu:relu1:28 pool:pool1:14',
+      'conv:conv2:14 relu:relu2:14 pool:pool2:7',
+      'conv:conv3:7 relu:relu3:7 pool:pool3:3',
+    ],
+  );
   const relu = blocks[0].stages[1];
   assert.equal(relu.maps.length, 8);
-  assert.ok(relu.maps.every((m) => m.every((v) => v >= 0)), 'nothing negative after ReLU');
-  assert.ok(blocks[0].stages[0].maps.some((m) => m.some((v) => v < 0)), 'the convolution has negative responses');
+  assert.ok(
+    relu.maps.every((m) => m.every((v) => v >= 0)),
+    'nothing negative after ReLU',
+  );
+  assert.ok(
+    blocks[0].stages[0].maps.some((m) => m.some((v) => v < 0)),
+    'the convolution has negative responses',
+  );
   x.dispose();
 });
 
@@ -162,12 +222,16 @@ test('explain and anatomy write their figures from a run folder, in English and 
     assert.ok(Math.abs(r.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5);
   }
   const panels = await anatomyOfImage(runDir, pngs[2], { outDir: path.join(out, 'anatomy'), lang: 'ja', blocks: 2 });
-  assert.deepEqual(panels.map((p) => path.basename(p)), ['xray2-filters.png', 'xray2-block1.png', 'xray2-block2.png']);
+  assert.deepEqual(
+    panels.map((p) => path.basename(p)),
+    ['xray2-filters.png', 'xray2-block1.png', 'xray2-block2.png'],
+  );
   assert.ok(!fs.readdirSync(out).some((f) => f.includes('.tmp')), 'no temporary files left');
 });
 
 test('medcnn explain / anatomy on the command line: output, --class, --layer, and clear errors', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm' } });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm' } });
   const out = path.join(tempDir(), 'cli');
   let r = cli(['explain', runDir, pngs[0], pngs[3], '--class', '1', '--layer', 'conv2', '--out', out]);
   assert.equal(r.status, 0, r.stderr);

@@ -30,8 +30,10 @@ describe('parameter counts match the reference implementations', () => {
       const model = createModel(name, { inputShape: [side, side, channels], numClasses: classes });
       try {
         assert.equal(countParams(model), params);
-        if (name === 'resnet18') assert.ok(Math.abs(countMultiplyAdds(model) / 1.814e9 - 1) < 0.01, 'ResNet-18 ≈ 1.81 GMACs at 224');
-        if (name === 'vgg16') assert.ok(Math.abs(countMultiplyAdds(model) / 15.47e9 - 1) < 0.01, 'VGG-16 ≈ 15.47 GMACs at 224');
+        if (name === 'resnet18')
+          assert.ok(Math.abs(countMultiplyAdds(model) / 1.814e9 - 1) < 0.01, 'ResNet-18 ≈ 1.81 GMACs at 224');
+        if (name === 'vgg16')
+          assert.ok(Math.abs(countMultiplyAdds(model) / 15.47e9 - 1) < 0.01, 'VGG-16 ≈ 15.47 GMACs at 224');
       } finally {
         model.dispose();
       }
@@ -41,11 +43,16 @@ describe('parameter counts match the reference implementations', () => {
 
 describe('every model builds and runs forward at MedMNIST sizes', () => {
   for (const name of NEW_MODELS) {
-    for (const [side, channels, classes] of [[28, 1, 2], [64, 3, 5]] as const) {
+    for (const [side, channels, classes] of [
+      [28, 1, 2],
+      [64, 3, 5],
+    ] as const) {
       test(`${name} at ${side}×${side}×${channels} → [N, ${classes}]`, () => {
         const model = createModel(name, { inputShape: [side, side, channels], numClasses: classes });
         try {
-          const out = tf.tidy(() => model.predict(tf.randomUniform([side > 28 ? 1 : 2, side, side, channels], -1, 1)) as tf.Tensor);
+          const out = tf.tidy(
+            () => model.predict(tf.randomUniform([side > 28 ? 1 : 2, side, side, channels], -1, 1)) as tf.Tensor,
+          );
           assert.deepEqual(out.shape, [side > 28 ? 1 : 2, classes]);
           assert.ok(Array.from(out.dataSync()).every(Number.isFinite));
           out.dispose();
@@ -68,7 +75,11 @@ describe('one training step at 28×28', () => {
         const first = vars[0].clone();
         const x = tf.randomUniform([4, 28, 28, 1], -1, 1);
         const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2);
-        const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, vars)!;
+        const loss = optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          true,
+          vars,
+        )!;
         assert.ok(Number.isFinite(loss.dataSync()[0]));
         assert.ok(tf.any(tf.notEqual(first, vars[0])).dataSync()[0], 'the first layer’s weights changed');
         tf.dispose([first, x, y, loss]);
@@ -99,7 +110,12 @@ describe('registry and inputs', () => {
   });
 
   test('inputs outside 28–224, non-square or with 2 channels are refused with a MedcnnError', () => {
-    for (const inputShape of [[20, 20, 1], [256, 256, 3], [28, 32, 1], [28, 28, 2]] as [number, number, number][]) {
+    for (const inputShape of [
+      [20, 20, 1],
+      [256, 256, 3],
+      [28, 32, 1],
+      [28, 28, 2],
+    ] as [number, number, number][]) {
       for (const name of ['lenet5', 'vgg11', 'resnet18']) {
         assert.throws(() => createModel(name, { inputShape, numClasses: 2 }), MedcnnError, `${name} ${inputShape}`);
       }

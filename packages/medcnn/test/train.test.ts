@@ -21,9 +21,26 @@ test("SimpleCNN is the tutorial's network: 97,634 parameters in conv-BN-ReLU-poo
   const m = createModel('simplecnn', opts);
   const params = m.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   assert.equal(params, 97_634); // same as the PyTorch SimpleCNN
-  assert.deepEqual(m.layers.map((l) => l.getClassName()), [
-    'Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D', 'Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D',
-    'Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense']);
+  assert.deepEqual(
+    m.layers.map((l) => l.getClassName()),
+    [
+      'Conv2D',
+      'BatchNormalization',
+      'ReLU',
+      'MaxPooling2D',
+      'Conv2D',
+      'BatchNormalization',
+      'ReLU',
+      'MaxPooling2D',
+      'Conv2D',
+      'BatchNormalization',
+      'ReLU',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense',
+      'Dense',
+    ],
+  );
   assert.deepEqual(m.outputs[0].shape, [null, 2]);
   m.dispose();
 });
@@ -33,8 +50,15 @@ async function shortRun(seed: number, epochs = 2) {
   seedEverything(seed);
   const model = createModel('simplecnn', opts);
   const res = await trainModel({
-    model, task: 'binary-class', train: head(train, 256), val: head(val, 100), epochs, batchSize: 64,
-    learningRate: 1e-3, seed, normalization: TUTORIAL_NORMALIZATION,
+    model,
+    task: 'binary-class',
+    train: head(train, 256),
+    val: head(val, 100),
+    epochs,
+    batchSize: 64,
+    learningRate: 1e-3,
+    seed,
+    normalization: TUTORIAL_NORMALIZATION,
   });
   return { model, res };
 }
@@ -43,9 +67,18 @@ test('the same seed gives the same loss curve; another seed does not', async () 
   const a = await shortRun(5, 1);
   const b = await shortRun(5, 1);
   const c = await shortRun(6, 1);
-  assert.deepEqual(a.res.history.map((h) => h.trainLoss), b.res.history.map((h) => h.trainLoss));
-  assert.deepEqual(a.res.history.map((h) => h.valAuc), b.res.history.map((h) => h.valAuc));
-  assert.notDeepEqual(a.res.history.map((h) => h.trainLoss), c.res.history.map((h) => h.trainLoss));
+  assert.deepEqual(
+    a.res.history.map((h) => h.trainLoss),
+    b.res.history.map((h) => h.trainLoss),
+  );
+  assert.deepEqual(
+    a.res.history.map((h) => h.valAuc),
+    b.res.history.map((h) => h.valAuc),
+  );
+  assert.notDeepEqual(
+    a.res.history.map((h) => h.trainLoss),
+    c.res.history.map((h) => h.trainLoss),
+  );
   for (const r of [a, b, c]) r.model.dispose();
 });
 
@@ -57,8 +90,15 @@ test('training on real X-rays learns, updates BatchNorm statistics, and saves/lo
   const movingMeanBefore = (bn.getWeights()[2].dataSync() as Float32Array).slice();
   const numTensors = tf.memory().numTensors;
   const res = await trainModel({
-    model, task: 'binary-class', train: head(train, 960), val: head(val, 200), epochs: 2, batchSize: 64,
-    learningRate: 1e-3, seed: 1, normalization: TUTORIAL_NORMALIZATION,
+    model,
+    task: 'binary-class',
+    train: head(train, 960),
+    val: head(val, 200),
+    epochs: 2,
+    batchSize: 64,
+    learningRate: 1e-3,
+    seed: 1,
+    normalization: TUTORIAL_NORMALIZATION,
   });
   assert.equal(tf.memory().numTensors, numTensors, 'no tensors leak from training');
   assert.ok(res.history[1].trainLoss < res.history[0].trainLoss, 'loss falls');

@@ -18,12 +18,19 @@ import { trainRun } from '../src/run/train-run.js';
 import { trainModel } from '../src/train/trainer.js';
 import { parseCompareSpecs, parseFractions } from '../src/transfer/compare.js';
 import { loadBackbone } from '../src/transfer/load.js';
-import { backboneBlocks, buildTransferModel, computeOutputs, freezeBackbone, frozenCut } from '../src/transfer/model.js';
+import {
+  backboneBlocks,
+  buildTransferModel,
+  computeOutputs,
+  freezeBackbone,
+  frozenCut,
+} from '../src/transfer/model.js';
 import { transferOptionsFromFlags } from '../src/transfer/options.js';
 import { head, pneumonia, smallPneumoniaRoot, tempDir } from './helpers.js';
 
 /** The ImageNet MobileNetV2 (0.35) the project keeps beside the code (../shared/pretrained). */
-const PRETRAINED_ROOT = process.env.MEDCNN_PRETRAINED ?? path.resolve(import.meta.dirname, '../../../../../shared/pretrained');
+const PRETRAINED_ROOT =
+  process.env.MEDCNN_PRETRAINED ?? path.resolve(import.meta.dirname, '../../../../../shared/pretrained');
 const MOBILENET = path.join(PRETRAINED_ROOT, 'mobilenet_v2_0.35_imagenet_notop');
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 // Tests rebuild the backbone for 32×32 inputs: the same weights, a 1×1 final map, and milliseconds per image.
@@ -38,7 +45,10 @@ before(async () => {
   // A local web server standing in for a model host (tests use no network).
   server = http.createServer((req, res) => {
     const file = path.join(MOBILENET, path.basename(req.url ?? ''));
-    if (!req.url?.startsWith('/mnv2/') || !fs.existsSync(file)) { res.writeHead(404).end(); return; }
+    if (!req.url?.startsWith('/mnv2/') || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
     res.writeHead(200).end(fs.readFileSync(file));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -63,8 +73,14 @@ test('a backbone loads from a folder, a model.json, a URL or its name, rebuilt f
     small.model.dispose();
   }
   native.model.dispose();
-  await assert.rejects(loadBackbone(`${baseUrl}/missing/model.json`), (e: unknown) => e instanceof MedcnnError && /HTTP 404/.test((e as Error).message));
-  await assert.rejects(loadBackbone('resnet-imaginary'), (e: unknown) => e instanceof MedcnnError && /Known backbones: mobilenet_v2_0\.35/.test((e as Error).message));
+  await assert.rejects(
+    loadBackbone(`${baseUrl}/missing/model.json`),
+    (e: unknown) => e instanceof MedcnnError && /HTTP 404/.test((e as Error).message),
+  );
+  await assert.rejects(
+    loadBackbone('resnet-imaginary'),
+    (e: unknown) => e instanceof MedcnnError && /Known backbones: mobilenet_v2_0\.35/.test((e as Error).message),
+  );
   await assert.rejects(loadBackbone(MOBILENET, 8), /--input-size must be/);
 });
 
@@ -73,7 +89,10 @@ test('the transfer model adapts 28×28 grayscale inside itself: resize, gray →
   seedEverything(1);
   const tm = buildTransferModel(backbone, [28, 28, 1], 2);
   assert.deepEqual(tm.model.inputs[0].shape, [null, 28, 28, 1]);
-  assert.deepEqual(tm.model.layers.slice(1, 4).map((l) => l.name), ['resize', 'gray_to_rgb', 'Conv1_pad']);
+  assert.deepEqual(
+    tm.model.layers.slice(1, 4).map((l) => l.name),
+    ['resize', 'gray_to_rgb', 'Conv1_pad'],
+  );
   assert.deepEqual(tm.model.outputs[0].shape, [null, 2]);
   assert.deepEqual(tm.adaptation, { from: [28, 28, 1], resizeTo: SIZE, grayToRgb: true });
   const [, , testSplit] = pneumonia();
@@ -92,9 +111,15 @@ test('freezing: all, the deepest N blocks or up to a layer; frozen BatchNorm sta
   let tm = await build();
   const blocks = backboneBlocks(tm.backboneLayers);
   assert.equal(blocks.length, 18);
-  assert.deepEqual([blocks[1][0].name, blocks[16][0].name, blocks[17][0].name], ['block_1_expand', 'block_16_expand', 'Conv_1']);
+  assert.deepEqual(
+    [blocks[1][0].name, blocks[16][0].name, blocks[17][0].name],
+    ['block_1_expand', 'block_16_expand', 'Conv_1'],
+  );
   freezeBackbone(tm, { mode: 'all' });
-  assert.deepEqual(tm.model.trainableWeights.map((w) => w.originalName), ['head_logits/kernel', 'head_logits/bias']);
+  assert.deepEqual(
+    tm.model.trainableWeights.map((w) => w.originalName),
+    ['head_logits/kernel', 'head_logits/bias'],
+  );
   tm.model.dispose();
 
   tm = await build();
@@ -104,7 +129,13 @@ test('freezing: all, the deepest N blocks or up to a layer; frozen BatchNorm sta
   // A frozen BatchNorm gives the same output in training mode as in inference mode.
   const bn = tm.model.getLayer('block_3_expand_BN');
   const probe = tf.randomNormal([4, 8, 8, bn.getWeights()[0].shape[0]]);
-  const diff = tf.max(tf.abs(tf.sub(bn.apply(probe, { training: true }) as tf.Tensor, bn.apply(probe, { training: false }) as tf.Tensor))).dataSync()[0];
+  const diff = tf
+    .max(
+      tf.abs(
+        tf.sub(bn.apply(probe, { training: true }) as tf.Tensor, bn.apply(probe, { training: false }) as tf.Tensor),
+      ),
+    )
+    .dataSync()[0];
   assert.equal(diff, 0);
   probe.dispose();
   const cut = frozenCut(tm, frozen)!;
@@ -114,13 +145,33 @@ test('freezing: all, the deepest N blocks or up to a layer; frozen BatchNorm sta
   const [train, val] = pneumonia();
   const tr = head(train, 128);
   const va = head(val, 64);
-  const cache = new Map([[tr, computeOutputs(cut.prefix, tr, tm.normalization)], [va, computeOutputs(cut.prefix, va, tm.normalization)]]);
-  const snapshot = (name: string) => tm.model.getLayer(name).getWeights().map((w) => Array.from(w.dataSync()));
-  const before = { conv: snapshot('block_16_project'), frozenConv: snapshot('block_15_project'), frozenBn: snapshot('block_15_project_BN'), bn: snapshot('Conv_1_bn') };
+  const cache = new Map([
+    [tr, computeOutputs(cut.prefix, tr, tm.normalization)],
+    [va, computeOutputs(cut.prefix, va, tm.normalization)],
+  ]);
+  const snapshot = (name: string) =>
+    tm.model
+      .getLayer(name)
+      .getWeights()
+      .map((w) => Array.from(w.dataSync()));
+  const before = {
+    conv: snapshot('block_16_project'),
+    frozenConv: snapshot('block_15_project'),
+    frozenBn: snapshot('block_15_project_BN'),
+    bn: snapshot('Conv_1_bn'),
+  };
   const names = new Set(trainable.flatMap((l) => l.trainableWeights.map((w) => (w.read() as tf.Variable).name)));
   await trainModel({
-    model: cut.suffix, task: 'binary-class', train: tr, val: va, epochs: 1, batchSize: 32, learningRate: 1e-3, seed: 1,
-    normalization: tm.normalization, inputOf: (d, idx) => tf.gather(cache.get(d)!, tf.tensor1d(idx, 'int32')),
+    model: cut.suffix,
+    task: 'binary-class',
+    train: tr,
+    val: va,
+    epochs: 1,
+    batchSize: 32,
+    learningRate: 1e-3,
+    seed: 1,
+    normalization: tm.normalization,
+    inputOf: (d, idx) => tf.gather(cache.get(d)!, tf.tensor1d(idx, 'int32')),
     slowWeights: { names, learningRate: 1e-4 },
   });
   assert.notDeepEqual(snapshot('block_16_project'), before.conv, 'a fine-tuned conv moved');
@@ -134,7 +185,10 @@ test('freezing: all, the deepest N blocks or up to a layer; frozen BatchNorm sta
   // Inside a residual block the shortcut is a second crossing, so there is no single tensor to cache.
   assert.equal(frozenCut(tm, freezeBackbone(tm, { mode: 'until', layer: 'block_15_expand_relu' }).frozen), null);
   assert.throws(() => freezeBackbone(tm, { mode: 'blocks', blocks: 19 }), /from 1 to 18/);
-  assert.throws(() => freezeBackbone(tm, { mode: 'until', layer: 'nope' }), /Block ends: .*block_16_project_BN, out_relu/);
+  assert.throws(
+    () => freezeBackbone(tm, { mode: 'until', layer: 'nope' }),
+    /Block ends: .*block_16_project_BN, out_relu/,
+  );
   tm.model.dispose();
 });
 
@@ -143,8 +197,20 @@ test('train --pretrained --freeze all: cached features, config.json records the 
   const dir = path.join(tempDir(), 'run');
   const lines: string[] = [];
   const res = await trainRun({
-    dataset: 'pneumoniamnist', model: 'simplecnn', size: 28, epochs: 12, batchSize: 64, learningRate: 3e-3, seed: 42, root, out: dir,
-    backend: 'wasm', lang: 'en', progress: false, handleSigint: false, log: (l) => lines.push(l),
+    dataset: 'pneumoniamnist',
+    model: 'simplecnn',
+    size: 28,
+    epochs: 12,
+    batchSize: 64,
+    learningRate: 3e-3,
+    seed: 42,
+    root,
+    out: dir,
+    backend: 'wasm',
+    lang: 'en',
+    progress: false,
+    handleSigint: false,
+    log: (l) => lines.push(l),
     transfer: { pretrained: MOBILENET, inputSize: SIZE, freeze: { mode: 'all' } },
   });
   assert.match(lines.join('\n'), /rebuilt for 32×32 inputs; frozen, head only/);
@@ -186,11 +252,24 @@ test('transfer flags and compare specs are checked before any work', () => {
   assert.equal(transferOptionsFromFlags({}), undefined);
   assert.deepEqual(transferOptionsFromFlags({ pretrained: 'x' })?.freeze, { mode: 'all' });
   assert.deepEqual(transferOptionsFromFlags({ pretrained: 'x', 'finetune-blocks': 3, 'backbone-lr': 1e-5 }), {
-    pretrained: 'x', inputSize: undefined, freeze: { mode: 'blocks', blocks: 3 }, backboneLearningRate: 1e-5 });
+    pretrained: 'x',
+    inputSize: undefined,
+    freeze: { mode: 'blocks', blocks: 3 },
+    backboneLearningRate: 1e-5,
+  });
   assert.throws(() => transferOptionsFromFlags({ 'finetune-blocks': 2 }), /add --pretrained/);
-  assert.throws(() => transferOptionsFromFlags({ pretrained: 'x', freeze: 'all', 'finetune-blocks': 2 }), /Choose one of/);
-  assert.throws(() => transferOptionsFromFlags({ pretrained: 'x', 'backbone-lr': 0.1 }), /needs a trained backbone part/);
-  assert.deepEqual(parseCompareSpecs('scratch:simplecnn,transfer:mobilenet_v2_0.35').map((s) => s.label), ['scratch:simplecnn', 'transfer:mobilenet_v2_0.35']);
+  assert.throws(
+    () => transferOptionsFromFlags({ pretrained: 'x', freeze: 'all', 'finetune-blocks': 2 }),
+    /Choose one of/,
+  );
+  assert.throws(
+    () => transferOptionsFromFlags({ pretrained: 'x', 'backbone-lr': 0.1 }),
+    /needs a trained backbone part/,
+  );
+  assert.deepEqual(
+    parseCompareSpecs('scratch:simplecnn,transfer:mobilenet_v2_0.35').map((s) => s.label),
+    ['scratch:simplecnn', 'transfer:mobilenet_v2_0.35'],
+  );
   assert.throws(() => parseCompareSpecs('scratch:nonet'), /Unknown model 'nonet'/);
   assert.deepEqual(parseFractions('0.1,0.25,1'), [0.1, 0.25, 1]);
   assert.throws(() => parseFractions('0,2'), /in \(0, 1\]/);
@@ -199,17 +278,53 @@ test('transfer flags and compare specs are checked before any work', () => {
 test('medcnn compare trains each run on the same subset, seed and augmentation and writes the table and the overlaid curves', () => {
   const root = smallPneumoniaRoot(200, 60, 60);
   const out = path.join(tempDir(), 'cmp');
-  const r = spawnSync(process.execPath, [CLI, 'compare', '--runs', 'scratch:simplecnn,transfer:mobilenet_v2_0.35', '--train-fraction', '0.25',
-    '--epochs', '1', '--input-size', String(SIZE), '--augment', 'auto', '--root', root, '--out', out],
-  { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm', MEDCNN_PRETRAINED: PRETRAINED_ROOT } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'compare',
+      '--runs',
+      'scratch:simplecnn,transfer:mobilenet_v2_0.35',
+      '--train-fraction',
+      '0.25',
+      '--epochs',
+      '1',
+      '--input-size',
+      String(SIZE),
+      '--augment',
+      'auto',
+      '--root',
+      root,
+      '--out',
+      out,
+    ],
+    { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm', MEDCNN_PRETRAINED: PRETRAINED_ROOT } },
+  );
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /\| scratch:simplecnn \| 0\.25 \| 50 \| \d \| 0\.\d{4} \| 0\.\d{4} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
+  assert.match(
+    r.stdout,
+    /\| scratch:simplecnn \| 0\.25 \| 50 \| \d \| 0\.\d{4} \| 0\.\d{4} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
+  );
   assert.match(r.stdout, /\| transfer:mobilenet_v2_0\.35 \| 0\.25 \| 50 \|/);
-  for (const f of ['compare.md', 'compare.csv', 'compare.json', 'compare-curves.png']) assert.ok(fs.existsSync(path.join(out, f)), f);
-  const configs = ['scratch-simplecnn-f0.25', 'transfer-mobilenet_v2_0.35-f0.25'].map((d) => readRunConfig(path.join(out, d)));
-  assert.deepEqual(configs.map((c) => [c.seed, c.trainFraction]), [[42, 0.25], [42, 0.25]]);
-  assert.ok(configs.every((c) => c.augment.startsWith('auto → chest-xray')), 'every run got the same augmentation');
-  const refused = spawnSync(process.execPath, [CLI, 'compare', '--augment', 'hflip', '--root', root, '--out', out], { encoding: 'utf8' });
+  for (const f of ['compare.md', 'compare.csv', 'compare.json', 'compare-curves.png'])
+    assert.ok(fs.existsSync(path.join(out, f)), f);
+  const configs = ['scratch-simplecnn-f0.25', 'transfer-mobilenet_v2_0.35-f0.25'].map((d) =>
+    readRunConfig(path.join(out, d)),
+  );
+  assert.deepEqual(
+    configs.map((c) => [c.seed, c.trainFraction]),
+    [
+      [42, 0.25],
+      [42, 0.25],
+    ],
+  );
+  assert.ok(
+    configs.every((c) => c.augment.startsWith('auto → chest-xray')),
+    'every run got the same augmentation',
+  );
+  const refused = spawnSync(process.execPath, [CLI, 'compare', '--augment', 'hflip', '--root', root, '--out', out], {
+    encoding: 'utf8',
+  });
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /dextrocardia/);
   const bad = spawnSync(process.execPath, [CLI, 'train', '--freeze-until', 'Conv_1'], { encoding: 'utf8' });

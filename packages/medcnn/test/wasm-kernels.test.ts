@@ -33,13 +33,28 @@ function close(a: Float32Array, b: Float32Array, what: string): void {
 }
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-const convCases: { x: [number, number, number, number]; f: [number, number, number, number]; stride: number; pad: Pad }[] = [
+const convCases: {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  stride: number;
+  pad: Pad;
+}[] = [
   { x: [1, 5, 5, 1], f: [3, 3, 1, 2], stride: 1, pad: 'same' },
   { x: [3, 7, 6, 3], f: [3, 3, 3, 4], stride: 2, pad: 'same' },
   { x: [2, 9, 9, 2], f: [3, 3, 2, 3], stride: 2, pad: 'valid' },
   { x: [5, 11, 7, 4], f: [5, 2, 4, 3], stride: 1, pad: 'valid' },
   { x: [1, 8, 8, 3], f: [1, 1, 3, 5], stride: 2, pad: 'same' },
-  { x: [2, 6, 7, 2], f: [3, 3, 2, 2], stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 6, 7, 2],
+    f: [3, 3, 2, 2],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 test('wasm Conv2DBackpropFilter equals the cpu backend', async () => {
@@ -47,7 +62,9 @@ test('wasm Conv2DBackpropFilter equals the cpu backend', async () => {
     const xv = rand(c.x.reduce((a, b) => a * b));
     const fv = rand(c.f.reduce((a, b) => a * b));
     const grads = (): tf.Tensor[] => {
-      const g = tf.grads((x: tf.Tensor, f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad))));
+      const g = tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad))),
+      );
       return g([tf.tensor4d(xv, c.x), tf.tensor4d(fv, c.f)]);
     };
     const [wasmDx, wasmDf] = await on('wasm', grads);
@@ -58,7 +75,13 @@ test('wasm Conv2DBackpropFilter equals the cpu backend', async () => {
 });
 
 test('wasm depthwise convolution gradients equal the cpu backend', async () => {
-  const cases: { x: [number, number, number, number]; f: [number, number, number, number]; stride: number; pad: 'same' | 'valid'; dil: number }[] = [
+  const cases: {
+    x: [number, number, number, number];
+    f: [number, number, number, number];
+    stride: number;
+    pad: 'same' | 'valid';
+    dil: number;
+  }[] = [
     { x: [1, 5, 5, 2], f: [3, 3, 2, 1], stride: 1, pad: 'same', dil: 1 },
     { x: [3, 7, 9, 3], f: [3, 3, 3, 2], stride: 2, pad: 'same', dil: 1 },
     { x: [2, 9, 8, 4], f: [3, 3, 4, 1], stride: 2, pad: 'valid', dil: 1 },
@@ -70,7 +93,8 @@ test('wasm depthwise convolution gradients equal the cpu backend', async () => {
     const fv = rand(c.f.reduce((a, b) => a * b));
     const grads = (): tf.Tensor[] => {
       const g = tf.grads((x: tf.Tensor, f: tf.Tensor) =>
-        tf.sum(tf.square(tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, "NHWC", c.dil))));
+        tf.sum(tf.square(tf.depthwiseConv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil))),
+      );
       return g([tf.tensor4d(xv, c.x), tf.tensor4d(fv, c.f)]);
     };
     const [wasmDx, wasmDf] = await on('wasm', grads);
@@ -84,7 +108,7 @@ test('composed kernels free their intermediates', async () => {
   await tf.setBackend('wasm');
   const x = tf.randomNormal([2, 9, 9, 3]);
   const f = tf.randomNormal([3, 3, 3, 4]);
-  const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same")));
+  const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
   tf.dispose(g([x, f]));
   const before = tf.engine().backend.numDataIds();
   for (let i = 0; i < 5; i++) tf.dispose(g([x, f]));

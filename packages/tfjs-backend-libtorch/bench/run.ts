@@ -15,8 +15,11 @@ const epochs = Number(flag('epochs', '3'));
 const backend = flag('backend', 'libtorch');
 const shared = process.env.MEDCNN_SHARED ?? '/work/shared';
 const only = flag('model', '');
-const models: ('simplecnn' | 'resnet18')[] = only ? [only as 'simplecnn' | 'resnet18']
-  : argv.includes('--resnet') ? ['simplecnn', 'resnet18'] : ['simplecnn'];
+const models: ('simplecnn' | 'resnet18')[] = only
+  ? [only as 'simplecnn' | 'resnet18']
+  : argv.includes('--resnet')
+    ? ['simplecnn', 'resnet18']
+    : ['simplecnn'];
 
 for (const model of models) {
   // ResNet-18 is ~20x slower per sample: time it on a subset.
@@ -24,13 +27,21 @@ for (const model of models) {
   const ours = await benchTraining({ backend, model, threads, epochs, samples });
   console.log(JSON.stringify(ours));
   if (argv.includes('--no-torch')) continue;
-  const ref = torchReference({ script: `${shared}/bench/torch_reference.py`, npz: `${shared}/medmnist/pneumoniamnist.npz`,
-    model, epochs, threads, limit: samples < 4708 ? samples : 0 });
+  const ref = torchReference({
+    script: `${shared}/bench/torch_reference.py`,
+    npz: `${shared}/medmnist/pneumoniamnist.npz`,
+    model,
+    epochs,
+    threads,
+    limit: samples < 4708 ? samples : 0,
+  });
   if (!ref) {
     console.log('torch_reference.py unavailable (needs /usr/bin/python3 with python3-torch and the npz)');
     continue;
   }
   console.log(JSON.stringify(ref));
   const ratio = ours.samples_per_second / (ref.samples_per_second as number);
-  console.log(`${model}: ${backend} ${ours.samples_per_second.toFixed(0)} samples/s, PyTorch ${(ref.samples_per_second as number).toFixed(0)} samples/s, ratio ${ratio.toFixed(2)}x (${threads} threads)`);
+  console.log(
+    `${model}: ${backend} ${ours.samples_per_second.toFixed(0)} samples/s, PyTorch ${(ref.samples_per_second as number).toFixed(0)} samples/s, ratio ${ratio.toFixed(2)}x (${threads} threads)`,
+  );
 }

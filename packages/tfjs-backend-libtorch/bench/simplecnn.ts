@@ -32,7 +32,10 @@ export interface TrainBenchResult {
 export async function benchTraining(opts: TrainBenchOptions = {}): Promise<TrainBenchResult> {
   const backend = opts.backend ?? 'libtorch';
   const model = opts.model ?? 'simplecnn';
-  const samples = opts.samples ?? 4708, batch = opts.batch ?? 64, epochs = opts.epochs ?? 3, threads = opts.threads ?? 2;
+  const samples = opts.samples ?? 4708,
+    batch = opts.batch ?? 64,
+    epochs = opts.epochs ?? 3,
+    threads = opts.threads ?? 2;
   if (backend === 'libtorch') {
     const r = registerLibtorchBackend({ threads });
     if (!r.ok) throw new Error(r.reason);
@@ -45,8 +48,18 @@ export async function benchTraining(opts: TrainBenchOptions = {}): Promise<Train
   const times: number[] = [];
   let start = 0;
   await net.fit(x, y, {
-    batchSize: batch, epochs, shuffle: true, verbose: 0,
-    callbacks: { onEpochBegin: async () => { start = performance.now(); }, onEpochEnd: async () => { times.push((performance.now() - start) / 1000); } },
+    batchSize: batch,
+    epochs,
+    shuffle: true,
+    verbose: 0,
+    callbacks: {
+      onEpochBegin: async () => {
+        start = performance.now();
+      },
+      onEpochEnd: async () => {
+        times.push((performance.now() - start) / 1000);
+      },
+    },
   });
   const t0 = performance.now();
   tf.dispose(net.predict(x, { batchSize: 256 }) as tf.Tensor);
@@ -56,15 +69,39 @@ export async function benchTraining(opts: TrainBenchOptions = {}): Promise<Train
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2; // as Python's statistics.median
-  return { backend, model, threads, batch, train_samples: samples, epoch_seconds_median: median,
-    samples_per_second: samples / median, inference_samples_per_second: samples / inferSeconds };
+  return {
+    backend,
+    model,
+    threads,
+    batch,
+    train_samples: samples,
+    epoch_seconds_median: median,
+    samples_per_second: samples / median,
+    inference_samples_per_second: samples / inferSeconds,
+  };
 }
 
 /** Runs /work/shared/bench/torch_reference.py (Debian python3-torch) and returns its JSON line, or null. */
-export function torchReference(opts: { script: string; npz: string; model?: string; epochs?: number; threads?: number; limit?: number }): Record<string, unknown> | null {
+export function torchReference(opts: {
+  script: string;
+  npz: string;
+  model?: string;
+  epochs?: number;
+  threads?: number;
+  limit?: number;
+}): Record<string, unknown> | null {
   if (!existsSync(opts.script) || !existsSync(opts.npz)) return null;
-  const args = [opts.script, '--npz', opts.npz, '--model', opts.model ?? 'simplecnn', '--epochs', String(opts.epochs ?? 3),
-    '--threads', String(opts.threads ?? 2)];
+  const args = [
+    opts.script,
+    '--npz',
+    opts.npz,
+    '--model',
+    opts.model ?? 'simplecnn',
+    '--epochs',
+    String(opts.epochs ?? 3),
+    '--threads',
+    String(opts.threads ?? 2),
+  ];
   if (opts.limit) args.push('--limit', String(opts.limit));
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
   const last = r.stdout?.trim().split('\n').pop();

@@ -2,15 +2,26 @@
 // The addon is optional, so this never fails the install: it says why it
 // skipped or failed and exits 0 (the backend then reports itself unavailable).
 'use strict';
-const { spawnSync } = require('child_process');
-const fs = require('fs');
-const path = require('path');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
 const { find } = require('./libtorch-path.cjs');
 
 function nodeGyp() {
   // npm tells lifecycle scripts where its bundled node-gyp is.
-  if (process.env.npm_config_node_gyp && fs.existsSync(process.env.npm_config_node_gyp)) return process.env.npm_config_node_gyp;
-  const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (process.env.npm_config_node_gyp && fs.existsSync(process.env.npm_config_node_gyp))
+    return process.env.npm_config_node_gyp;
+  const bundled = path.join(
+    path.dirname(process.execPath),
+    '..',
+    'lib',
+    'node_modules',
+    'npm',
+    'node_modules',
+    'node-gyp',
+    'bin',
+    'node-gyp.js',
+  );
   return fs.existsSync(bundled) ? bundled : null;
 }
 
@@ -30,20 +41,22 @@ function main() {
     console.log('tfjs-backend-libtorch: native addon not built: node-gyp not found (it ships with npm)');
     return;
   }
-  const args = [gyp, 'rebuild', `--jobs=${Math.max(1, require('os').availableParallelism?.() ?? 2)}`];
+  const args = [gyp, 'rebuild', `--jobs=${Math.max(1, require('node:os').availableParallelism?.() ?? 2)}`];
   // Use the headers of the running node when they are installed, rather than downloading them.
   const prefix = path.join(path.dirname(process.execPath), '..');
   if (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
   console.log(`tfjs-backend-libtorch: building against libtorch in ${found.lib}`);
   const r = spawnSync(process.execPath, args, { cwd: pkg, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.log(`tfjs-backend-libtorch: native build failed (exit ${r.status ?? r.signal}); the backend will be unavailable`);
+    console.log(
+      `tfjs-backend-libtorch: native build failed (exit ${r.status ?? r.signal}); the backend will be unavailable`,
+    );
   }
 }
 
 try {
   main();
 } catch (e) {
-  console.log(`tfjs-backend-libtorch: native addon not built: ${e && e.message}`);
+  console.log(`tfjs-backend-libtorch: native addon not built: ${e?.message}`);
 }
 process.exit(0);

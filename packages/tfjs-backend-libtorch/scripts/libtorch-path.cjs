@@ -2,8 +2,8 @@
 // `node libtorch-path.cjs include|lib` prints that directory (binding.gyp uses it);
 // required as a module it exports find(), which returns {include, lib} or {reason}.
 'use strict';
-const fs = require('fs');
-const path = require('path');
+const fs = require('node:fs');
+const path = require('node:path');
 
 function find() {
   const candidates = [];

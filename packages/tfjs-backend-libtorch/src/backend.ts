@@ -33,8 +33,11 @@ export class LibtorchBackend extends KernelBackend {
     if (dtype === 'string') {
       slot = { id: -1, refCount, dtype, strings: values ?? [] };
     } else {
-      const data = values ?? new (dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array)(
-        shape.reduce((a, b) => a * b, 1));
+      const data =
+        values ??
+        new (dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array)(
+          shape.reduce((a, b) => a * b, 1),
+        );
       slot = { id: this.addon.write(data as ArrayBufferView, shape, dtypeCode(dtype)), refCount, dtype };
     }
     this.slots.set(dataId, slot);
@@ -111,7 +114,11 @@ export class LibtorchBackend extends KernelBackend {
 
   override memory() {
     // numBytesInLibtorch: held by tensors; numBytesCachedInLibtorch: freed, kept for reuse (native/allocator.cc).
-    return { unreliable: false, numBytesInLibtorch: this.addon.memoryBytes(), numBytesCachedInLibtorch: this.addon.cachedBytes() } as { unreliable: boolean };
+    return {
+      unreliable: false,
+      numBytesInLibtorch: this.addon.memoryBytes(),
+      numBytesCachedInLibtorch: this.addon.cachedBytes(),
+    } as { unreliable: boolean };
   }
 
   override async time(f: () => void) {
@@ -140,7 +147,9 @@ export class LibtorchBackend extends KernelBackend {
     const flat = this.addon.run(this.op(op), ids, attrs, castTo === undefined ? -1 : dtypeCode(castTo));
     const outs: TensorInfo[] = [];
     for (let p = 0; p < flat.length; ) {
-      const id = flat[p], dtype = dtypeName(flat[p + 1]), rank = flat[p + 2];
+      const id = flat[p],
+        dtype = dtypeName(flat[p + 1]),
+        rank = flat[p + 2];
       outs.push(this.adopt(id, flat.slice(p + 3, p + 3 + rank), dtype));
       p += 3 + rank;
     }

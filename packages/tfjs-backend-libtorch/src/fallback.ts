@@ -1,5 +1,5 @@
 /** Automatic fallback to the cpu backend for kernels that are not native (yet). */
-import { type KernelConfig, type KernelFunc, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 import type { LibtorchBackend } from './backend.js';

@@ -101,10 +101,13 @@ const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['auto', 'onednn', 'gemm'];
  */
 export function setConvAlgorithm(algorithm: ConvAlgorithm): void {
   const mode = CONV_ALGORITHMS.indexOf(algorithm);
-  if (mode < 0) throw new Error(`unknown convolution algorithm '${algorithm}'; use one of ${CONV_ALGORITHMS.join(', ')}`);
+  if (mode < 0)
+    throw new Error(`unknown convolution algorithm '${algorithm}'; use one of ${CONV_ALGORITHMS.join(', ')}`);
   const loaded = loadAddon();
   if ('addon' in loaded && !loaded.addon.setConvAlgorithm(mode)) {
-    throw new Error("convolution algorithm 'gemm' is unavailable: this libtorch does not expose oneDNN's sgemm (a shared libdnnl.so.2, as Debian's libtorch has)");
+    throw new Error(
+      "convolution algorithm 'gemm' is unavailable: this libtorch does not expose oneDNN's sgemm (a shared libdnnl.so.2, as Debian's libtorch has)",
+    );
   }
 }
 

@@ -16,7 +16,13 @@ export type Args = Parameters<KernelFunc>[0];
 
 /** Fused activation codes understood by native/kernels/activation.cc. */
 export const ACTIVATIONS: Record<string, number> = {
-  linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5, prelu: 6,
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  elu: 3,
+  sigmoid: 4,
+  leakyrelu: 5,
+  prelu: 6,
 };
 
 /** Thrown by a kernel for inputs it leaves to the cpu backend (e.g. NCHW data). */
@@ -64,9 +70,14 @@ export function unaryKernel(
 }
 
 /** A broadcasting binary kernel on `a` and `b`; arithmetic upcasts, comparisons give bool. */
-export function binaryKernel(kernelName: string, op: string, result: 'upcast' | 'bool' | 'int32' = 'upcast'): KernelConfig {
+export function binaryKernel(
+  kernelName: string,
+  op: string,
+  result: 'upcast' | 'bool' | 'int32' = 'upcast',
+): KernelConfig {
   return kernel(kernelName, (b, inputs) => {
-    const x = inputs.a!, y = inputs.b!;
+    const x = inputs.a!,
+      y = inputs.b!;
     const out = result === 'upcast' ? upcastType(x.dtype, y.dtype) : result;
     return b.run1(op, [x, y], [], out);
   });

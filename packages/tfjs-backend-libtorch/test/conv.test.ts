@@ -7,14 +7,27 @@ import { setConvAlgorithm, type ConvAlgorithm } from '../src/index.js';
 import { compareBackends, skipReason } from '../testing/helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface ConvCase { x: number[]; k: number; cin?: number; cout: number; stride: number; pad: Pad; dil?: number }
+interface ConvCase {
+  x: number[];
+  k: number;
+  cin?: number;
+  cout: number;
+  stride: number;
+  pad: Pad;
+  dil?: number;
+}
 
-const explicit: Pad = [[0, 0], [1, 2], [2, 1], [0, 0]];
+const explicit: Pad = [
+  [0, 0],
+  [1, 2],
+  [2, 1],
+  [0, 0],
+];
 const convCases: ConvCase[] = [
   { x: [1, 7, 9, 3], k: 3, cout: 4, stride: 1, pad: 'same' },
-  { x: [2, 8, 8, 2], k: 3, cout: 5, stride: 2, pad: 'same' },   // asymmetric 'same'
+  { x: [2, 8, 8, 2], k: 3, cout: 5, stride: 2, pad: 'same' }, // asymmetric 'same'
   { x: [2, 9, 7, 3], k: 3, cout: 4, stride: 2, pad: 'valid' },
-  { x: [1, 6, 5, 2], k: 2, cout: 3, stride: 1, pad: 'same' },   // even kernel: asymmetric
+  { x: [1, 6, 5, 2], k: 2, cout: 3, stride: 1, pad: 'same' }, // even kernel: asymmetric
   { x: [2, 7, 7, 3], k: 3, cout: 2, stride: 1, pad: explicit },
   { x: [1, 9, 9, 2], k: 3, cout: 3, stride: 1, pad: 'same', dil: 2 },
   { x: [3, 5, 5, 1], k: 1, cout: 4, stride: 1, pad: 'valid' },
@@ -22,7 +35,7 @@ const convCases: ConvCase[] = [
   // 3x3 with 64 x 64 channels and more: NCHW memory (oneDNN's blocked kernels); 1x1: channels_last
   { x: [2, 5, 5, 64], k: 3, cout: 64, stride: 1, pad: 'same' },
   { x: [1, 8, 8, 64], k: 3, cout: 72, stride: 2, pad: 'valid' },
-  { x: [1, 6, 7, 64], k: 3, cout: 64, stride: 2, pad: 'same' },  // asymmetric 'same'
+  { x: [1, 6, 7, 64], k: 3, cout: 64, stride: 2, pad: 'same' }, // asymmetric 'same'
   { x: [1, 5, 5, 64], k: 1, cout: 128, stride: 2, pad: 'valid' },
 ];
 
@@ -48,7 +61,18 @@ describe('conv2d as a matrix product', { skip: skipReason }, () => {
   // 3x3 512 -> 512 on 4x4, strided 3x3 256 -> 512 to 4x4.
   const big: ConvCase[] = [
     { x: [1, 4, 4, 512], k: 3, cout: 512, stride: 1, pad: 'same' },
-    { x: [1, 7, 7, 256], k: 3, cout: 512, stride: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    {
+      x: [1, 7, 7, 256],
+      k: 3,
+      cout: 512,
+      stride: 2,
+      pad: [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+    },
   ];
   for (const c of big) {
     // Sums of 2,304-4,608 products: both engines round differently, by up to ~1e-4 of the largest terms.
@@ -57,7 +81,10 @@ describe('conv2d as a matrix product', { skip: skipReason }, () => {
     });
   }
   it('an unknown algorithm is refused by name', () => {
-    assert.throws(() => setConvAlgorithm('winograd' as ConvAlgorithm), /unknown convolution algorithm 'winograd'; use one of auto, onednn, gemm/);
+    assert.throws(
+      () => setConvAlgorithm('winograd' as ConvAlgorithm),
+      /unknown convolution algorithm 'winograd'; use one of auto, onednn, gemm/,
+    );
   });
 });
 
@@ -73,25 +100,48 @@ async function compareConv(c: ConvCase, tol: number, gradTol: number): Promise<v
     tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil ?? 1);
   await compareBackends(`conv ${name}`, conv, [{ shape: c.x }, { shape: w }], tol);
   // tfjs has no gradient for dilated conv2d.
-  if ((c.dil ?? 1) === 1) await compareBackends(`conv grads ${name}`, (x, f, dy) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.mul(conv(a, b), dy)))([x, f]), [{ shape: c.x }, { shape: w }, { shape: tf.tidy(() => conv(tf.zeros(c.x), tf.zeros(w)).shape) }], gradTol);
+  if ((c.dil ?? 1) === 1)
+    await compareBackends(
+      `conv grads ${name}`,
+      (x, f, dy) => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), dy)))([x, f]),
+      [{ shape: c.x }, { shape: w }, { shape: tf.tidy(() => conv(tf.zeros(c.x), tf.zeros(w)).shape) }],
+      gradTol,
+    );
 }
 
 function convTests(algorithm: ConvAlgorithm): void {
   for (const c of convCases) {
     it(`forward and gradients ${caseName(c)}`, () => withAlgorithm(algorithm, () => compareConv(c, 1e-4, 1e-3)));
   }
-  it('fused conv2d with bias and activations, and its gradients', () => withAlgorithm(algorithm, async () => {
-    for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const) {
-      const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D,
-        strides: 1, pad: 'same', bias: b, activation, leakyreluAlpha: 0.1 });
-      await compareBackends(`fused ${activation}`, f, [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }]);
-      if (activation !== 'leakyrelu') {
-        await compareBackends(`fused grads ${activation}`, (x, w, b) => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
-          tf.sum(tf.square(f(p, q, r))))([x, w, b]), [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }], 1e-3);
+  it('fused conv2d with bias and activations, and its gradients', () =>
+    withAlgorithm(algorithm, async () => {
+      for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const) {
+        const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 1,
+            pad: 'same',
+            bias: b,
+            activation,
+            leakyreluAlpha: 0.1,
+          });
+        await compareBackends(`fused ${activation}`, f, [
+          { shape: [2, 5, 5, 3] },
+          { shape: [3, 3, 3, 4] },
+          { shape: [4] },
+        ]);
+        if (activation !== 'leakyrelu') {
+          await compareBackends(
+            `fused grads ${activation}`,
+            (x, w, b) =>
+              tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.square(f(p, q, r))))([x, w, b]),
+            [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }],
+            1e-3,
+          );
+        }
       }
-    }
-  }));
+    }));
 }
 
 describe('activations in NCHW memory', { skip: skipReason }, () => {
@@ -101,7 +151,12 @@ describe('activations in NCHW memory', { skip: skipReason }, () => {
     const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'));
     return [
       y,
-      tf.pad(y, [[0, 0], [1, 0], [0, 2], [0, 0]]),
+      tf.pad(y, [
+        [0, 0],
+        [1, 0],
+        [0, 2],
+        [0, 0],
+      ]),
       tf.slice(y, [0, 1, 1, 0], [2, 4, 3, 64]),
       tf.maxPool(y, 2, 2, 'same'),
       tf.avgPool(y, 3, 2, 'same'),
@@ -121,8 +176,13 @@ describe('activations in NCHW memory', { skip: skipReason }, () => {
     await compareBackends('after an NCHW conv', parts, specs, 1e-4);
   });
   it('and their gradients', async () => {
-    await compareBackends('gradients after an NCHW conv', (x, w) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-      tf.addN(parts(a, b).map((p) => tf.mean(tf.square(p)))))([x, w]), specs, 1e-3);
+    await compareBackends(
+      'gradients after an NCHW conv',
+      (x, w) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.addN(parts(a, b).map((p) => tf.mean(tf.square(p)))))([x, w]),
+      specs,
+      1e-3,
+    );
   });
 });
 
@@ -142,8 +202,12 @@ describe('depthwise conv2d', { skip: skipReason }, () => {
     it(`forward and gradients ${name}`, async () => {
       await compareBackends(`dw ${name}`, conv, [{ shape: c.x }, { shape: w }]);
       if ((c.dil ?? 1) === 1) {
-        await compareBackends(`dw grads ${name}`, (x, f) => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-          tf.sum(tf.square(conv(a, b))))([x, f]), [{ shape: c.x }, { shape: w }], 1e-3);
+        await compareBackends(
+          `dw grads ${name}`,
+          (x, f) => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a, b))))([x, f]),
+          [{ shape: c.x }, { shape: w }],
+          1e-3,
+        );
       }
     });
   }
@@ -164,8 +228,12 @@ describe('pooling', { skip: skipReason }, () => {
       for (const pool of [tf.maxPool, tf.avgPool]) {
         const f = (x: tf.Tensor) => pool(x as tf.Tensor4D, c.k, c.s, c.pad);
         await compareBackends(`pool ${name}`, f, [{ shape: c.x }]);
-        await compareBackends(`pool grad ${name}`, (x, w) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(f(y), w)))(x),
-          [{ shape: c.x }, { shape: tf.tidy(() => f(tf.zeros(c.x)).shape) }], 1e-4);
+        await compareBackends(
+          `pool grad ${name}`,
+          (x, w) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(f(y), w)))(x),
+          [{ shape: c.x }, { shape: tf.tidy(() => f(tf.zeros(c.x)).shape) }],
+          1e-4,
+        );
       }
     });
   }
@@ -173,40 +241,81 @@ describe('pooling', { skip: skipReason }, () => {
 
 describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
   it('batchNorm forward and gradients (all inputs)', async () => {
-    const bn = (x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => tf.batchNorm(x, m, v, o, s, 1e-3);
-    const specs = [{ shape: [2, 3, 3, 4] }, { shape: [4] }, { shape: [4], range: [0.5, 2] as [number, number] }, { shape: [4] }, { shape: [4] }];
+    const bn = (x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+      tf.batchNorm(x, m, v, o, s, 1e-3);
+    const specs = [
+      { shape: [2, 3, 3, 4] },
+      { shape: [4] },
+      { shape: [4], range: [0.5, 2] as [number, number] },
+      { shape: [4] },
+      { shape: [4] },
+    ];
     await compareBackends('batchNorm', bn, specs);
     await compareBackends('batchNorm no scale/offset', (x, m, v) => tf.batchNorm(x, m, v), specs.slice(0, 3));
-    await compareBackends('batchNorm grads', (...xs) => tf.grads((x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
-      tf.sum(tf.square(bn(x, m, v, o, s))))(xs), specs, 1e-3);
+    await compareBackends(
+      'batchNorm grads',
+      (...xs) =>
+        tf.grads((x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+          tf.sum(tf.square(bn(x, m, v, o, s))),
+        )(xs),
+      specs,
+      1e-3,
+    );
   });
   it('matMul with transposes, batches, broadcasting; fused matMul; gradients', async () => {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-      const sa = ta ? [4, 3] : [3, 4], sb = tb ? [5, 4] : [4, 5];
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      const sa = ta ? [4, 3] : [3, 4],
+        sb = tb ? [5, 4] : [4, 5];
       await compareBackends(`matMul ${ta} ${tb}`, (a, b) => tf.matMul(a, b, ta, tb), [{ shape: sa }, { shape: sb }]);
-      await compareBackends(`matMul grads ${ta} ${tb}`, (a, b) => tf.grads((p: tf.Tensor, q: tf.Tensor) =>
-        tf.sum(tf.square(tf.matMul(p, q, ta, tb))))([a, b]), [{ shape: sa }, { shape: sb }], 1e-3);
+      await compareBackends(
+        `matMul grads ${ta} ${tb}`,
+        (a, b) => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p, q, ta, tb))))([a, b]),
+        [{ shape: sa }, { shape: sb }],
+        1e-3,
+      );
     }
     await compareBackends('batched', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [2, 4, 5] }]);
     await compareBackends('broadcast batch', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [1, 4, 5] }]);
     for (const activation of ['linear', 'relu', 'sigmoid'] as const) {
-      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation });
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation });
       await compareBackends(`fused matMul ${activation}`, f, [{ shape: [3, 4] }, { shape: [4, 5] }, { shape: [5] }]);
-      await compareBackends(`fused matMul grads ${activation}`, (a, b, c) => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
-        tf.sum(tf.square(f(p, q, r))))([a, b, c]), [{ shape: [3, 4] }, { shape: [4, 5] }, { shape: [5] }], 1e-3);
+      await compareBackends(
+        `fused matMul grads ${activation}`,
+        (a, b, c) => tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.square(f(p, q, r))))([a, b, c]),
+        [{ shape: [3, 4] }, { shape: [4, 5] }, { shape: [5] }],
+        1e-3,
+      );
     }
   });
   it('resizeBilinear in all three conventions, and its gradient', async () => {
-    for (const [align, half] of [[false, false], [true, false], [false, true]]) {
-      for (const size of [[14, 10], [5, 3], [9, 9]] as [number, number][]) {
+    for (const [align, half] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
+      for (const size of [
+        [14, 10],
+        [5, 3],
+        [9, 9],
+      ] as [number, number][]) {
         const f = (x: tf.Tensor) => tf.image.resizeBilinear(x as tf.Tensor4D, size, align, half);
         await compareBackends(`resize ${size} ${align} ${half}`, f, [{ shape: [2, 7, 6, 3] }]);
         // The cpu gradient swaps height and width of non-square inputs and ignores halfPixelCenters,
         // so compare on square inputs without half-pixel centers only.
         if (half) continue;
         const g = (x: tf.Tensor) => tf.image.resizeBilinear(x as tf.Tensor4D, size, align, half);
-        await compareBackends(`resize grad ${size} ${align}`, (x, w) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(g(y), w)))(x),
-          [{ shape: [2, 7, 7, 3] }, { shape: [2, size[0], size[1], 3] }], 1e-4);
+        await compareBackends(
+          `resize grad ${size} ${align}`,
+          (x, w) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(g(y), w)))(x),
+          [{ shape: [2, 7, 7, 3] }, { shape: [2, size[0], size[1], 3] }],
+          1e-4,
+        );
       }
     }
   });
@@ -218,16 +327,44 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
       [-1, 0, 6, 0, 1, 0, 0, 0],
     ];
     // tfjs-backend-cpu 4.22 fills only the first image of a batch, so the reference is one image at a time.
-    const oneByOne = (x: tf.Tensor, t: tf.Tensor, interp: 'nearest' | 'bilinear', fill: 'constant' | 'reflect' | 'wrap' | 'nearest', size?: [number, number]) =>
-      tf.concat(tf.unstack(x).map((img, i) => tf.image.transform(tf.expandDims(img, 0) as tf.Tensor4D,
-        tf.slice(t, [t.shape[0] === 1 ? 0 : i, 0], [1, 8]) as tf.Tensor2D, interp, fill, 0.25, size)));
+    const oneByOne = (
+      x: tf.Tensor,
+      t: tf.Tensor,
+      interp: 'nearest' | 'bilinear',
+      fill: 'constant' | 'reflect' | 'wrap' | 'nearest',
+      size?: [number, number],
+    ) =>
+      tf.concat(
+        tf
+          .unstack(x)
+          .map((img, i) =>
+            tf.image.transform(
+              tf.expandDims(img, 0) as tf.Tensor4D,
+              tf.slice(t, [t.shape[0] === 1 ? 0 : i, 0], [1, 8]) as tf.Tensor2D,
+              interp,
+              fill,
+              0.25,
+              size,
+            ),
+          ),
+      );
     for (const interp of ['nearest', 'bilinear'] as const) {
       for (const fill of ['constant', 'reflect', 'wrap', 'nearest'] as const) {
-        await compareBackends(`transform ${interp} ${fill}`, (x) => oneByOne(x, tf.tensor2d(rows), interp, fill), [{ shape: [3, 7, 6, 2] }]);
+        await compareBackends(`transform ${interp} ${fill}`, (x) => oneByOne(x, tf.tensor2d(rows), interp, fill), [
+          { shape: [3, 7, 6, 2] },
+        ]);
       }
     }
-    await compareBackends('transform one row for all', (x) => oneByOne(x, tf.tensor2d([rows[0]]), 'bilinear', 'reflect'), [{ shape: [2, 5, 5, 1] }]);
-    await compareBackends('transform output size', (x) => oneByOne(x, tf.tensor2d([rows[1]]), 'bilinear', 'constant', [9, 4]), [{ shape: [1, 6, 6, 3] }]);
+    await compareBackends(
+      'transform one row for all',
+      (x) => oneByOne(x, tf.tensor2d([rows[0]]), 'bilinear', 'reflect'),
+      [{ shape: [2, 5, 5, 1] }],
+    );
+    await compareBackends(
+      'transform output size',
+      (x) => oneByOne(x, tf.tensor2d([rows[1]]), 'bilinear', 'constant', [9, 4]),
+      [{ shape: [1, 6, 6, 3] }],
+    );
     // Batched on native equals one image at a time on native.
     tf.setBackend('libtorch');
     const x = tf.randomUniform([3, 7, 6, 2], -1, 1, 'float32', 3);

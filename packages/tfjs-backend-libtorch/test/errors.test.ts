@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { fallbackCounts, getNumThreads, libtorchVersion, registerLibtorchBackend, resetFallbackCounts, setNumThreads } from '../src/index.js';
+import {
+  fallbackCounts,
+  getNumThreads,
+  libtorchVersion,
+  registerLibtorchBackend,
+  resetFallbackCounts,
+  setNumThreads,
+} from '../src/index.js';
 import { skipReason } from '../testing/helpers.js';
 
 describe('public API', () => {
@@ -28,11 +35,19 @@ describe('bad input', { skip: skipReason }, () => {
     await tf.setBackend('libtorch');
     const x = tf.zeros([1, 5, 5, 3]);
     const w = tf.zeros([3, 3, 4, 2]); // 4 input channels for a 3-channel image
-    assert.throws(() => tf.engine().runKernel('Conv2D', { x, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }),
-      (e: Error) => /Conv2D/.test(e.message) && /\[1,5,5,3\]/.test(e.message) && /\[3,3,4,2\]/.test(e.message));
-    const a = tf.zeros([2, 3]), b = tf.zeros([4, 5]);
-    assert.throws(() => tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA: false, transposeB: false }),
-      (e: Error) => /BatchMatMul/.test(e.message) && /\[2,3\]/.test(e.message));
+    assert.throws(
+      () =>
+        tf
+          .engine()
+          .runKernel('Conv2D', { x, filter: w }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }),
+      (e: Error) => /Conv2D/.test(e.message) && /\[1,5,5,3\]/.test(e.message) && /\[3,3,4,2\]/.test(e.message),
+    );
+    const a = tf.zeros([2, 3]),
+      b = tf.zeros([4, 5]);
+    assert.throws(
+      () => tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA: false, transposeB: false }),
+      (e: Error) => /BatchMatMul/.test(e.message) && /\[2,3\]/.test(e.message),
+    );
     assert.throws(() => tf.engine().runKernel('Add', { a, b }, {}), /Add/);
     // still alive and computing
     assert.deepEqual(Array.from(tf.add(tf.scalar(1), tf.scalar(2)).dataSync()), [3]);
@@ -47,7 +62,10 @@ describe('fallback to the cpu backend', { skip: skipReason }, () => {
     const lines: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.env.MEDCNN_TRACE_FALLBACK = '1';
-    process.stderr.write = ((s: string) => { lines.push(String(s)); return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((s: string) => {
+      lines.push(String(s));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       const x = tf.tensor1d([3, 1, 2]);
       assert.deepEqual(Array.from(tf.cumsum(x).dataSync()), [3, 4, 6]);

@@ -35,7 +35,10 @@ describe('allocator', { skip: skipReason }, () => {
     // Sizes around the cache's threshold (512 KiB) and its 1/8 size tolerance, allocated and freed in a
     // shuffled order; each live tensor must keep the value it was made with.
     let s = 7;
-    const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    };
     const live: { t: tf.Tensor; value: number; n: number }[] = [];
     for (let i = 0; i < 300; i++) {
       if (live.length > 0 && rand() < 0.45) {

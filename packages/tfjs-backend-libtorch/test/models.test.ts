@@ -10,7 +10,11 @@ import { setSeed, skipReason } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, simpleCnn } from '../testing/models.js';
 
 /** One fit step (with accuracy metric), one evaluate and one predict; returns the fallbacks they caused. */
-async function trainOnce(build: () => tfl.LayersModel, shape: [number, number, number], optimizer: string): Promise<Record<string, number>> {
+async function trainOnce(
+  build: () => tfl.LayersModel,
+  shape: [number, number, number],
+  optimizer: string,
+): Promise<Record<string, number>> {
   await tf.setBackend('libtorch');
   const model = build();
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -50,8 +54,13 @@ async function initialWeights(build: () => tfl.LayersModel): Promise<Weights> {
 }
 
 /** Losses of `steps` trainOnBatch calls from the given initial weights on one backend. */
-async function losses(backend: string, weights: Weights, steps: number,
-  build = () => simpleCnn([12, 12, 1]), shape: [number, number, number] = [12, 12, 1]): Promise<number[]> {
+async function losses(
+  backend: string,
+  weights: Weights,
+  steps: number,
+  build = () => simpleCnn([12, 12, 1]),
+  shape: [number, number, number] = [12, 12, 1],
+): Promise<number[]> {
   await tf.setBackend(backend);
   const model = build();
   model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
@@ -73,8 +82,12 @@ describe('SimpleCNN training matches the cpu backend', { skip: skipReason }, () 
     const weights = await initialWeights(() => simpleCnn([12, 12, 1]));
     const cpu = await losses('cpu', weights, 20);
     const native = await losses('libtorch', weights, 20);
-    cpu.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
-      `step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
+    cpu.forEach((l, i) =>
+      assert.ok(
+        Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
+        `step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`,
+      ),
+    );
   });
 });
 
@@ -92,12 +105,21 @@ describe('every convolution memory order and algorithm trains as the cpu backend
       const cpu = await losses('cpu', weights, 5, build, shape);
       try {
         // Each memory order, and every (non-depthwise) convolution as a matrix product (conv_gemm.cc).
-        for (const [layout, algorithm] of [['auto', 'auto'], ['nchw', 'auto'], ['channels-last', 'auto'], ['auto', 'gemm']] as const) {
+        for (const [layout, algorithm] of [
+          ['auto', 'auto'],
+          ['nchw', 'auto'],
+          ['channels-last', 'auto'],
+          ['auto', 'gemm'],
+        ] as const) {
           setConvLayout(layout);
           setConvAlgorithm(algorithm);
           const native = await losses('libtorch', weights, 5, build, shape);
-          cpu.forEach((l, i) => assert.ok(Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
-            `${layout}, ${algorithm}, step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`));
+          cpu.forEach((l, i) =>
+            assert.ok(
+              Math.abs(l - native[i]) <= 1e-3 * Math.max(1, Math.abs(l)),
+              `${layout}, ${algorithm}, step ${i}: libtorch loss ${native[i]} vs cpu ${l}\ncpu: ${cpu}\nlibtorch: ${native}`,
+            ),
+          );
         }
       } finally {
         setConvLayout('auto');
@@ -106,7 +128,10 @@ describe('every convolution memory order and algorithm trains as the cpu backend
     });
   }
   it('an unknown layout is refused by name', () => {
-    assert.throws(() => setConvLayout('nhwc' as ConvLayout), /unknown convolution layout 'nhwc'; use one of auto, channels-last, nchw/);
+    assert.throws(
+      () => setConvLayout('nhwc' as ConvLayout),
+      /unknown convolution layout 'nhwc'; use one of auto, channels-last, nchw/,
+    );
   });
 });
 
@@ -116,7 +141,11 @@ describe('no leaks', { skip: skipReason }, () => {
     const model = simpleCnn([12, 12, 1]);
     const optimizer = tf.train.adam(1e-3);
     const [x, y] = batchTensors(syntheticBatch(4, 12, 12, 1));
-    const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), false);
+    const step = () =>
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+        false,
+      );
     for (let i = 0; i < 50; i++) step();
     const tensors = tf.memory().numTensors;
     const dataIds = tf.engine().backend.numDataIds();

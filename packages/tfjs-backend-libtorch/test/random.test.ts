@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { skipReason } from '../testing/helpers.js';
 
 describe('random normal', { skip: skipReason }, () => {
-  const draw = (seed: number, shape: number[]) => tf.engine().runKernel('LibtorchRandomNormal', {}, { seed, shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const draw = (seed: number, shape: number[]) =>
+    tf.engine().runKernel('LibtorchRandomNormal', {}, { seed, shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
   it('is standard normal, the same for the same seed and different for another', () => {
     tf.setBackend('libtorch');
     const z = draw(3, [200, 500]);

@@ -9,9 +9,19 @@ describe('reductions', { skip: skipReason }, () => {
   it('sum, mean, max, min, prod with keepDims', async () => {
     for (const axis of axesList) {
       for (const keep of [false, true]) {
-        for (const [name, op] of Object.entries({ sum: tf.sum, mean: tf.mean, max: tf.max, min: tf.min, prod: tf.prod })) {
-          await compareBackends(`${name} ${axis} ${keep}`, (x) => op(x, axis, keep), [{ shape: [2, 3, 4], range: [0.5, 1.5] }]);
-          await compareBackends(`${name} int ${axis} ${keep}`, (x) => op(x, axis, keep), [{ shape: [2, 3, 4], dtype: 'int32' }]);
+        for (const [name, op] of Object.entries({
+          sum: tf.sum,
+          mean: tf.mean,
+          max: tf.max,
+          min: tf.min,
+          prod: tf.prod,
+        })) {
+          await compareBackends(`${name} ${axis} ${keep}`, (x) => op(x, axis, keep), [
+            { shape: [2, 3, 4], range: [0.5, 1.5] },
+          ]);
+          await compareBackends(`${name} int ${axis} ${keep}`, (x) => op(x, axis, keep), [
+            { shape: [2, 3, 4], dtype: 'int32' },
+          ]);
         }
       }
     }
@@ -31,7 +41,12 @@ describe('reductions', { skip: skipReason }, () => {
   });
   it('gradients of sum, mean, max', async () => {
     for (const op of [tf.sum, tf.mean, tf.max]) {
-      await compareBackends('grad reduce', (x) => tf.grad((y: tf.Tensor) => tf.sum(tf.square(op(y, [1, 2]))))(x), [{ shape: [2, 3, 4] }], 1e-3);
+      await compareBackends(
+        'grad reduce',
+        (x) => tf.grad((y: tf.Tensor) => tf.sum(tf.square(op(y, [1, 2]))))(x),
+        [{ shape: [2, 3, 4] }],
+        1e-3,
+      );
     }
   });
   it('scalar input', async () => {
@@ -49,26 +64,68 @@ describe('layout ops', { skip: skipReason }, () => {
   });
   it('concat, stack, unstack, split', async () => {
     await compareBackends('concat', (a, b) => tf.concat([a, b], 1), [{ shape: [2, 3] }, { shape: [2, 5] }]);
-    await compareBackends('concat int', (a, b) => tf.concat([a, b], 0), [{ shape: [2, 3], dtype: 'int32' }, { shape: [1, 3], dtype: 'int32' }]);
+    await compareBackends('concat int', (a, b) => tf.concat([a, b], 0), [
+      { shape: [2, 3], dtype: 'int32' },
+      { shape: [1, 3], dtype: 'int32' },
+    ]);
     await compareBackends('stack', (a, b) => tf.stack([a, b], 1), [{ shape: [2, 3] }, { shape: [2, 3] }]);
     await compareBackends('unstack', (a) => tf.unstack(a, 1), [{ shape: [2, 3] }]);
     await compareBackends('split', (a) => tf.split(a, [1, 3], 1), [{ shape: [2, 4] }]);
   });
   it('tile, pad, reverse, gather, oneHot, fill', async () => {
     await compareBackends('tile', (x) => tf.tile(x, [2, 1, 3]), [{ shape: [2, 3, 1] }]);
-    await compareBackends('pad', (x) => tf.pad(x, [[1, 0], [2, 3]], 0.5), [{ shape: [2, 3] }]);
+    await compareBackends(
+      'pad',
+      (x) =>
+        tf.pad(
+          x,
+          [
+            [1, 0],
+            [2, 3],
+          ],
+          0.5,
+        ),
+      [{ shape: [2, 3] }],
+    );
     await compareBackends('pad int', (x) => tf.pad(x, [[0, 1]], 7), [{ shape: [3], dtype: 'int32' }]);
     await compareBackends('reverse', (x) => tf.reverse(x, [0, 2]), [{ shape: [2, 3, 4] }]);
-    await compareBackends('gather', (x, i) => tf.gather(x, i, 1), [{ shape: [2, 4, 3] }, { shape: [2, 2], dtype: 'int32', values: [3, 0, 1, 1] }]);
+    await compareBackends('gather', (x, i) => tf.gather(x, i, 1), [
+      { shape: [2, 4, 3] },
+      { shape: [2, 2], dtype: 'int32', values: [3, 0, 1, 1] },
+    ]);
     await compareBackends('oneHot', (i) => tf.oneHot(i, 4), [{ shape: [5], dtype: 'int32', values: [0, 3, 1, -1, 4] }]);
-    await compareBackends('oneHot vals', (i) => tf.oneHot(i, 3, 2, -1), [{ shape: [2, 2], dtype: 'int32', values: [0, 2, 1, 1] }]);
+    await compareBackends('oneHot vals', (i) => tf.oneHot(i, 3, 2, -1), [
+      { shape: [2, 2], dtype: 'int32', values: [0, 2, 1, 1] },
+    ]);
     await compareBackends('fill', () => tf.fill([2, 3], 1.5), []);
     await compareBackends('zeros int', () => tf.zeros([2, 3], 'int32'), []);
   });
   it('gradients of layout ops', async () => {
-    await compareBackends('grad slice/concat/pad/gather/tile', (x) => tf.grad((y: tf.Tensor) => tf.sum(tf.square(tf.concat([
-      tf.slice(y, [0, 1], [2, 2]), tf.pad(y, [[0, 0], [1, 1]]), tf.gather(y, tf.tensor1d([2, 0, 2], 'int32'), 1),
-      tf.tile(y, [1, 2]), tf.reverse(y, 1), tf.transpose(tf.reshape(y, [3, 2]))]  .map((t) => tf.reshape(t, [-1])), 0))))(x),
-    [{ shape: [2, 3] }], 1e-3);
+    await compareBackends(
+      'grad slice/concat/pad/gather/tile',
+      (x) =>
+        tf.grad((y: tf.Tensor) =>
+          tf.sum(
+            tf.square(
+              tf.concat(
+                [
+                  tf.slice(y, [0, 1], [2, 2]),
+                  tf.pad(y, [
+                    [0, 0],
+                    [1, 1],
+                  ]),
+                  tf.gather(y, tf.tensor1d([2, 0, 2], 'int32'), 1),
+                  tf.tile(y, [1, 2]),
+                  tf.reverse(y, 1),
+                  tf.transpose(tf.reshape(y, [3, 2])),
+                ].map((t) => tf.reshape(t, [-1])),
+                0,
+              ),
+            ),
+          ),
+        )(x),
+      [{ shape: [2, 3] }],
+      1e-3,
+    );
   });
 });

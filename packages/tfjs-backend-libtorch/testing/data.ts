@@ -15,9 +15,11 @@ export function syntheticBatch(n: number, h = 28, w = 28, c = 1, classes = 2): B
   for (let i = 0; i < n; i++) {
     const label = Math.floor(rand() * classes);
     y[i * classes + label] = 1;
-    const cy = 4 + Math.floor(rand() * (h - 8)), cx = 4 + Math.floor(rand() * (w - 8));
+    const cy = 4 + Math.floor(rand() * (h - 8)),
+      cx = 4 + Math.floor(rand() * (w - 8));
     for (let p = 0; p < h * w * c; p++) {
-      const r = Math.floor(p / (w * c)), col = Math.floor(p / c) % w;
+      const r = Math.floor(p / (w * c)),
+        col = Math.floor(p / c) % w;
       const blob = Math.abs(r - cy) < 3 && Math.abs(col - cx) < 3 ? (label + 1) / classes : 0;
       x[i * h * w * c + p] = blob + 0.2 * (rand() - 0.5);
     }

@@ -57,14 +57,22 @@ export interface Outcome {
 }
 
 /** Runs fn on fresh copies of the inputs on one backend; returns plain outputs. */
-export async function runOn(backend: string, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
-  specs: InputSpec[], values: number[][]): Promise<Outcome[]> {
+export async function runOn(
+  backend: string,
+  fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  specs: InputSpec[],
+  values: number[][],
+): Promise<Outcome[]> {
   await tf.setBackend(backend);
   const xs = specs.map((s, i) => tf.tensor(values[i], s.shape, s.dtype ?? 'float32'));
   try {
     const out = tf.tidy(() => fn(...xs));
     const outs = Array.isArray(out) ? out : [out];
-    const res = outs.map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync() as ArrayLike<number>) }));
+    const res = outs.map((t) => ({
+      shape: t.shape,
+      dtype: t.dtype,
+      values: Array.from(t.dataSync() as ArrayLike<number>),
+    }));
     tf.dispose(outs);
     return res;
   } finally {
@@ -73,8 +81,12 @@ export async function runOn(backend: string, fn: (...xs: tf.Tensor[]) => tf.Tens
 }
 
 /** Asserts that fn gives the same shapes, dtypes and values (within tol) on libtorch and cpu. */
-export async function compareBackends(name: string, fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
-  specs: InputSpec[], tol = 1e-4): Promise<void> {
+export async function compareBackends(
+  name: string,
+  fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  specs: InputSpec[],
+  tol = 1e-4,
+): Promise<void> {
   const values = specs.map(makeValues);
   const want = await runOn('cpu', fn, specs, values);
   const got = await runOn('libtorch', fn, specs, values);
@@ -84,7 +96,8 @@ export async function compareBackends(name: string, fn: (...xs: tf.Tensor[]) => 
     if (w.shape.join() !== g.shape.join()) throw new Error(`${name}[${k}]: shape [${g.shape}] vs cpu [${w.shape}]`);
     if (w.dtype !== g.dtype) throw new Error(`${name}[${k}]: dtype ${g.dtype} vs cpu ${w.dtype}`);
     for (let i = 0; i < w.values.length; i++) {
-      const a = g.values[i], b = w.values[i];
+      const a = g.values[i],
+        b = w.values[i];
       if (Number.isNaN(a) && Number.isNaN(b)) continue;
       if (a === b) continue;
       if (!(Math.abs(a - b) <= tol * (1 + Math.abs(b)))) {

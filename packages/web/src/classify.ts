@@ -21,7 +21,9 @@ export function inputTensor(info: RunInfo, image: ChosenImage): tf.Tensor4D {
 export function classify(model: tfl.LayersModel, info: RunInfo, image: ChosenImage): Classification {
   const x = inputTensor(info, image);
   try {
-    const probs = tf.tidy(() => probabilities(info.task, model.apply(x, { training: false }) as tf.Tensor).arraySync() as number[][]);
+    const probs = tf.tidy(
+      () => probabilities(info.task, model.apply(x, { training: false }) as tf.Tensor).arraySync() as number[][],
+    );
     return { probabilities: probs[0], cam: gradCam(model, x, info.task) };
   } finally {
     x.dispose();
@@ -31,29 +33,38 @@ export function classify(model: tfl.LayersModel, info: RunInfo, image: ChosenIma
 /** The class probabilities as labelled bars, most probable first marked. */
 export function renderProbabilities(list: HTMLOListElement, info: RunInfo, result: Classification): void {
   const best = result.cam.classIndices[0];
-  list.replaceChildren(...result.probabilities.map((p, i) => {
-    const li = document.createElement('li');
-    li.dataset.class = String(i);
-    li.dataset.value = String(p);
-    if (i === best) li.classList.add('best');
-    const label = document.createElement('span');
-    label.className = 'label';
-    label.textContent = info.labels[i][lang()];
-    const bar = document.createElement('meter');
-    bar.min = 0;
-    bar.max = 1;
-    bar.value = p;
-    bar.setAttribute('aria-label', info.labels[i][lang()]);
-    const value = document.createElement('span');
-    value.className = 'value';
-    value.textContent = `${(p * 100).toFixed(2)} %`;
-    li.append(label, bar, value);
-    return li;
-  }));
+  list.replaceChildren(
+    ...result.probabilities.map((p, i) => {
+      const li = document.createElement('li');
+      li.dataset.class = String(i);
+      li.dataset.value = String(p);
+      if (i === best) li.classList.add('best');
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = info.labels[i][lang()];
+      const bar = document.createElement('meter');
+      bar.min = 0;
+      bar.max = 1;
+      bar.value = p;
+      bar.setAttribute('aria-label', info.labels[i][lang()]);
+      const value = document.createElement('span');
+      value.className = 'value';
+      value.textContent = `${(p * 100).toFixed(2)} %`;
+      li.append(label, bar, value);
+      return li;
+    }),
+  );
 }
 
 /** The image with its Grad-CAM heat map on a canvas above it (its opacity is the slider's). */
-export function renderCam(imageCanvas: HTMLCanvasElement, heatCanvas: HTMLCanvasElement, caption: HTMLElement, info: RunInfo, image: ChosenImage, result: Classification): void {
+export function renderCam(
+  imageCanvas: HTMLCanvasElement,
+  heatCanvas: HTMLCanvasElement,
+  caption: HTMLElement,
+  info: RunInfo,
+  image: ChosenImage,
+  result: Classification,
+): void {
   const [h, w, c] = info.inputShape;
   drawPixels(imageCanvas, image.pixels, h, w, c);
   const cam = result.cam;

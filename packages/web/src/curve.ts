@@ -4,7 +4,8 @@ import { t } from './i18n';
 /** The run's learning curve: train and validation loss on the left axis, validation AUC (0–1) on the right. */
 export function drawLearningCurve(canvas: HTMLCanvasElement, history: RunInfo['history']): void {
   const g = canvas.getContext('2d')!;
-  const W = canvas.width, H = canvas.height;
+  const W = canvas.width,
+    H = canvas.height;
   g.clearRect(0, 0, W, H);
   g.fillStyle = '#fff';
   g.fillRect(0, 0, W, H);
@@ -14,11 +15,18 @@ export function drawLearningCurve(canvas: HTMLCanvasElement, history: RunInfo['h
     g.fillText(t('noHistory'), 16, H / 2);
     return;
   }
-  const left = 48, right = W - 48, top = 36, bottom = H - 36;
+  const left = 48,
+    right = W - 48,
+    top = 36,
+    bottom = H - 36;
   const epochs = history.map((h) => h.epoch);
   const losses = history.flatMap((h) => [h.trainLoss, h.valLoss]).filter(Number.isFinite);
   const maxLoss = Math.max(...losses, 1e-6) * 1.1;
-  const x = (e: number): number => left + (epochs.length === 1 ? (right - left) / 2 : ((e - epochs[0]) / (epochs[epochs.length - 1] - epochs[0])) * (right - left));
+  const x = (e: number): number =>
+    left +
+    (epochs.length === 1
+      ? (right - left) / 2
+      : ((e - epochs[0]) / (epochs[epochs.length - 1] - epochs[0])) * (right - left));
   const yLoss = (v: number): number => bottom - (v / maxLoss) * (bottom - top);
   const yAuc = (v: number): number => bottom - v * (bottom - top);
   g.strokeStyle = '#999';
@@ -28,7 +36,7 @@ export function drawLearningCurve(canvas: HTMLCanvasElement, history: RunInfo['h
   for (const e of epochs) g.fillText(String(e), x(e), bottom + 14);
   g.fillText(t('epoch'), (left + right) / 2, H - 6);
   g.textAlign = 'right';
-  for (let k = 0; k <= 4; k++) g.fillText((maxLoss * k / 4).toFixed(2), left - 4, yLoss(maxLoss * k / 4) + 4);
+  for (let k = 0; k <= 4; k++) g.fillText(((maxLoss * k) / 4).toFixed(2), left - 4, yLoss((maxLoss * k) / 4) + 4);
   g.textAlign = 'left';
   for (let k = 0; k <= 4; k++) g.fillText((k / 4).toFixed(2), right + 4, yAuc(k / 4) + 4);
   const series: { label: string; colour: string; values: number[]; y: (v: number) => number; dash: number[] }[] = [

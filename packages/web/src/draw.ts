@@ -23,13 +23,16 @@ function paint(canvas: HTMLCanvasElement, h: number, w: number, rgbAt: (p: numbe
 
 /** A model-size image (1 or 3 channels, uint8). */
 export function drawPixels(canvas: HTMLCanvasElement, pixels: Uint8Array, h: number, w: number, c: number): void {
-  paint(canvas, h, w, (p) => (c === 3 ? [pixels[p * 3], pixels[p * 3 + 1], pixels[p * 3 + 2]] : [pixels[p], pixels[p], pixels[p]]));
+  paint(canvas, h, w, (p) =>
+    c === 3 ? [pixels[p * 3], pixels[p * 3 + 1], pixels[p * 3 + 2]] : [pixels[p], pixels[p], pixels[p]],
+  );
 }
 
 /** Jet-like colour for 0..1: blue (weak) through green and yellow to red (strong). */
 export function heatColor(v: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, v));
-  const channel = (centre: number): number => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * x - centre))));
+  const channel = (centre: number): number =>
+    Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * x - centre))));
   return [channel(3), channel(2), channel(1)];
 }
 
@@ -70,7 +73,8 @@ export function drawSigned(canvas: HTMLCanvasElement, values: Float32Array, h: n
 /** Marks one cell of an h×w grid drawn on the canvas. */
 export function outlineCell(canvas: HTMLCanvasElement, i: number, j: number, h: number, w: number, size = 1): void {
   const g = canvas.getContext('2d')!;
-  const sx = canvas.width / w, sy = canvas.height / h;
+  const sx = canvas.width / w,
+    sy = canvas.height / h;
   g.strokeStyle = '#f0a000';
   g.lineWidth = 2;
   g.strokeRect(j * sx + 1, i * sy + 1, size * sx - 2, size * sy - 2);

@@ -16,7 +16,8 @@ export interface ChosenImage {
  * conversion as `medcnn predict`. The header is checked before decoding, so a huge image is refused early.
  */
 export async function readImage(blob: Blob, name: string, h: number, w: number, c: number): Promise<ChosenImage> {
-  if (blob.size > MAX_FILE_MB * 1024 * 1024) throw new PageError('errFileTooBig', { name, mb: (blob.size / 1048576).toFixed(0), max: MAX_FILE_MB });
+  if (blob.size > MAX_FILE_MB * 1024 * 1024)
+    throw new PageError('errFileTooBig', { name, mb: (blob.size / 1048576).toFixed(0), max: MAX_FILE_MB });
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const header = imageHeader(bytes);
   if (!header) throw new PageError('errNotImage', { name });
@@ -25,7 +26,10 @@ export async function readImage(blob: Blob, name: string, h: number, w: number, 
   let bitmap: ImageBitmap;
   try {
     // No colour management and no premultiplication: the same pixel values the Node decoder gives.
-    bitmap = await createImageBitmap(new Blob([bytes], { type: `image/${header.kind}` }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    bitmap = await createImageBitmap(new Blob([bytes], { type: `image/${header.kind}` }), {
+      colorSpaceConversion: 'none',
+      premultiplyAlpha: 'none',
+    });
   } catch {
     throw new PageError('errDecode', { name });
   }
@@ -38,5 +42,10 @@ export async function readImage(blob: Blob, name: string, h: number, w: number, 
   g.drawImage(bitmap, 0, 0);
   const rgba = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
   bitmap.close();
-  return { name, width: canvas.width, height: canvas.height, pixels: modelPixels(rgba, canvas.width, canvas.height, w, h, c === 1 ? 1 : 3) };
+  return {
+    name,
+    width: canvas.width,
+    height: canvas.height,
+    pixels: modelPixels(rgba, canvas.width, canvas.height, w, h, c === 1 ? 1 : 3),
+  };
 }

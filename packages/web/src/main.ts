@@ -31,7 +31,10 @@ function showMessage(error: unknown): void {
     return;
   }
   box.hidden = false;
-  box.textContent = error instanceof PageError ? error.localized() : t('errCompute', { detail: (error as Error).message ?? String(error) });
+  box.textContent =
+    error instanceof PageError
+      ? error.localized()
+      : t('errCompute', { detail: (error as Error).message ?? String(error) });
 }
 
 /** Everything drawn from data, in the current language. */
@@ -42,11 +45,17 @@ function renderAll(): void {
   $('#engine').textContent = t('engine', { backend: state.backend });
   const select = $<HTMLSelectElement>('#sample');
   const chosen = select.value;
-  const options = [new Option(state.samples.length ? t('sampleChoose') : t('noSamples', { reason: state.samplesReason ?? '' }), '')];
+  const options = [
+    new Option(state.samples.length ? t('sampleChoose') : t('noSamples', { reason: state.samplesReason ?? '' }), ''),
+  ];
   for (const s of state.samples) {
-    const names = info.labels.length === s.labels.length && s.labels.length > 1
-      ? s.labels.map((v, k) => (v ? info.labels[k][lang()] : '')).filter(Boolean).join(', ') || '—'
-      : info.labels[s.labels[0]]?.[lang()] ?? String(s.labels[0]);
+    const names =
+      info.labels.length === s.labels.length && s.labels.length > 1
+        ? s.labels
+            .map((v, k) => (v ? info.labels[k][lang()] : ''))
+            .filter(Boolean)
+            .join(', ') || '—'
+        : (info.labels[s.labels[0]]?.[lang()] ?? String(s.labels[0]));
     options.push(new Option(t('sampleOption', { index: s.index, label: names }), String(s.index)));
   }
   select.replaceChildren(...options);
@@ -54,11 +63,24 @@ function renderAll(): void {
   state.anatomy.relabel();
   if (state.image) {
     const [h, w] = info.inputShape;
-    $('#image-name').textContent = t('imageName', { name: state.image.name, width: state.image.width, height: state.image.height, h, w });
+    $('#image-name').textContent = t('imageName', {
+      name: state.image.name,
+      width: state.image.width,
+      height: state.image.height,
+      h,
+      w,
+    });
   }
   if (state.image && state.result) {
     renderProbabilities($<HTMLOListElement>('#probs'), info, state.result);
-    renderCam($<HTMLCanvasElement>('#cam-image'), $<HTMLCanvasElement>('#cam-heat'), $('#cam-caption'), info, state.image, state.result);
+    renderCam(
+      $<HTMLCanvasElement>('#cam-image'),
+      $<HTMLCanvasElement>('#cam-heat'),
+      $('#cam-caption'),
+      info,
+      state.image,
+      state.result,
+    );
   }
 }
 
@@ -173,8 +195,20 @@ async function boot(): Promise<void> {
       throw new PageError('errEngine', { detail: (e as Error).message });
     }
     const model = await loadRunModel(info);
-    const { samples, reason } = await fetchSamples().catch((e: Error) => ({ samples: [] as Sample[], reason: e.message }));
-    state = { info, model, backend, anatomy: new AnatomyView(info, model), samples, samplesReason: reason, image: null, result: null };
+    const { samples, reason } = await fetchSamples().catch((e: Error) => ({
+      samples: [] as Sample[],
+      reason: e.message,
+    }));
+    state = {
+      info,
+      model,
+      backend,
+      anatomy: new AnatomyView(info, model),
+      samples,
+      samplesReason: reason,
+      image: null,
+      result: null,
+    };
     $('#probs-hint').textContent = t('predictionHint');
     renderAll();
     document.body.dataset.state = 'ready';

@@ -6,18 +6,23 @@ import type { RunInfo } from './run';
 export function renderRunPanel(info: RunInfo, backend: string): void {
   const facts: [string, string][] = [
     [t('factRun'), info.run],
-    [t('factModel'), info.backbone && !info.model.includes(info.backbone) ? `${info.model} (${info.backbone})` : info.model],
+    [
+      t('factModel'),
+      info.backbone && !info.model.includes(info.backbone) ? `${info.model} (${info.backbone})` : info.model,
+    ],
     [t('factDataset'), `${info.dataset} ${info.size}×${info.size}`],
     [t('factInput'), info.inputShape.join(' × ')],
     [t('factEngine'), backend],
   ];
-  document.querySelector('#run-facts')!.replaceChildren(...facts.flatMap(([k, v]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    return [dt, dd];
-  }));
+  document.querySelector('#run-facts')!.replaceChildren(
+    ...facts.flatMap(([k, v]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      return [dt, dd];
+    }),
+  );
 
   const table = document.querySelector<HTMLTableElement>('#metrics')!;
   table.replaceChildren();
@@ -31,7 +36,12 @@ export function renderRunPanel(info: RunInfo, backend: string): void {
     const rows: [string, number, [number, number] | null][] = [
       [t('accuracy'), test.acc, c?.ci95.accuracy ?? null],
       [t('auc'), test.auc, c?.ci95.auc ?? null],
-      ...(c ? [[t('sensitivity'), c.sensitivity, null], [t('specificity'), c.specificity, null]] as [string, number, null][] : []),
+      ...(c
+        ? ([
+            [t('sensitivity'), c.sensitivity, null],
+            [t('specificity'), c.specificity, null],
+          ] as [string, number, null][])
+        : []),
     ];
     const body = table.createTBody();
     for (const [name, value, ci] of rows) {

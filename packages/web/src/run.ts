@@ -58,7 +58,9 @@ export async function loadRunModel(info: RunInfo): Promise<tfl.LayersModel> {
   const shape = model.inputs[0].shape.slice(1);
   if (shape.join() !== info.inputShape.join()) {
     model.dispose();
-    throw new PageError('errModel', { detail: `the model takes ${shape.join('×')}, the run says ${info.inputShape.join('×')}` });
+    throw new PageError('errModel', {
+      detail: `the model takes ${shape.join('×')}, the run says ${info.inputShape.join('×')}`,
+    });
   }
   return model;
 }

@@ -16,11 +16,21 @@ const DATA_ROOT = process.env.MEDMNIST_ROOT
   : path.resolve(WEB, '../../../shared/medmnist');
 const ARTIFACTS = path.join(WEB, 'test-artifacts');
 // The flags that work on this machine kind (the env notes): no sandbox as root, no GPU, no background traffic.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const skip = !fs.existsSync(CHROMIUM)
   ? `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`
-  : !fs.existsSync(path.join(DATA_ROOT, 'pneumoniamnist.npz')) ? `no pneumoniamnist.npz under ${DATA_ROOT} (set MEDMNIST_ROOT)` : false;
+  : !fs.existsSync(path.join(DATA_ROOT, 'pneumoniamnist.npz'))
+    ? `no pneumoniamnist.npz under ${DATA_ROOT} (set MEDMNIST_ROOT)`
+    : false;
 if (skip) console.log(`# browser tests skipped: ${skip}`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'medcnn-web-test-'));
@@ -29,12 +39,18 @@ const servers: ChildProcess[] = [];
 let browser: Browser;
 
 function medcnn(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MEDMNIST_ROOT: DATA_ROOT }, timeout: 600_000 });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MEDMNIST_ROOT: DATA_ROOT },
+    timeout: 600_000,
+  });
 }
 
 /** Starts `medcnn serve` on a free port and returns the page's address once it listens. */
 async function serve(dir: string): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'serve', dir, '--port', '0'], { env: { ...process.env, MEDMNIST_ROOT: DATA_ROOT } });
+  const child = spawn(process.execPath, [CLI, 'serve', dir, '--port', '0'], {
+    env: { ...process.env, MEDMNIST_ROOT: DATA_ROOT },
+  });
   servers.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -77,7 +93,10 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('the page classifies a test image as medcnn predict does, shows a Grad-CAM, and talks to 127.0.0.1 only', { skip, timeout: 300_000 }, async () => {
+test('the page classifies a test image as medcnn predict does, shows a Grad-CAM, and talks to 127.0.0.1 only', {
+  skip,
+  timeout: 300_000,
+}, async () => {
   const url = await serve(run);
   const { page, requests } = await openPage(url);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
@@ -86,7 +105,9 @@ test('the page classifies a test image as medcnn predict does, shows a Grad-CAM,
 
   // A PneumoniaMNIST test image, as the server offers it, written to disk and given to both.
   const sample = await page.evaluate(async () => {
-    const list = (await (await fetch('./api/samples.json')).json()) as { samples: { index: number; labels: number[] }[] };
+    const list = (await (await fetch('./api/samples.json')).json()) as {
+      samples: { index: number; labels: number[] }[];
+    };
     const pick = list.samples.find((s) => s.labels[0] === 1)!;
     const bytes = new Uint8Array(await (await fetch(`./api/samples/${pick.index}.png`)).arrayBuffer());
     return { index: pick.index, bytes: Array.from(bytes) };
@@ -99,15 +120,25 @@ test('the page classifies a test image as medcnn predict does, shows a Grad-CAM,
 
   await page.setInputFiles('#file', png);
   await page.waitForSelector('body[data-classified="1"]', { timeout: 60_000 });
-  const shown = await page.$$eval('#probs li', (items) => items.map((li) => ({ value: Number((li as HTMLElement).dataset.value), text: li.querySelector('.value')!.textContent! })));
+  const shown = await page.$$eval('#probs li', (items) =>
+    items.map((li) => ({
+      value: Number((li as HTMLElement).dataset.value),
+      text: li.querySelector('.value')!.textContent!,
+    })),
+  );
   assert.equal(shown.length, expected.length);
   shown.forEach((s, i) => {
     assert.ok(Math.abs(s.value - expected[i]) < 1e-4, `class ${i}: page ${s.value}, medcnn predict ${expected[i]}`);
-    assert.ok(Math.abs(Number.parseFloat(s.text) / 100 - expected[i]) < 1e-4, `class ${i}: shown '${s.text}', medcnn predict ${expected[i]}`);
+    assert.ok(
+      Math.abs(Number.parseFloat(s.text) / 100 - expected[i]) < 1e-4,
+      `class ${i}: shown '${s.text}', medcnn predict ${expected[i]}`,
+    );
   });
 
   const heat = await page.$eval('#cam-heat', (c) => {
-    const data = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+    const data = (c as HTMLCanvasElement)
+      .getContext('2d')!
+      .getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
     const colours = new Set<number>();
     let painted = 0;
     for (let p = 0; p < data.length; p += 4) {
@@ -130,11 +161,17 @@ test('the page classifies a test image as medcnn predict does, shows a Grad-CAM,
 
   const foreign = requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:') && !r.startsWith('blob:'));
   assert.deepEqual(foreign, [], 'every request stays on the medcnn server');
-  assert.ok(requests.some((r) => r.endsWith('/model/weights.bin')), 'the model is fetched from the server');
+  assert.ok(
+    requests.some((r) => r.endsWith('/model/weights.bin')),
+    'the model is fetched from the server',
+  );
   await page.context().close();
 });
 
-test('the anatomy page shows conv, ReLU and pooling of the chosen filter, and the multiply-adds of a pixel', { skip, timeout: 180_000 }, async () => {
+test('the anatomy page shows conv, ReLU and pooling of the chosen filter, and the multiply-adds of a pixel', {
+  skip,
+  timeout: 180_000,
+}, async () => {
   const url = await serve(run);
   const { page, requests } = await openPage(url);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
@@ -148,7 +185,10 @@ test('the anatomy page shows conv, ReLU and pooling of the chosen filter, and th
   assert.equal(await page.isVisible('#page-anatomy'), true);
   assert.equal(await page.isVisible('#page-classify'), false);
   const filters = await page.$$eval('#filter option', (o) => o.map((x) => x.textContent));
-  assert.ok(filters.includes('Vertical edge (hand-made)') && filters.some((f) => /^Learned filter 1 of \d+/.test(f!)), filters.join(' | '));
+  assert.ok(
+    filters.includes('Vertical edge (hand-made)') && filters.some((f) => /^Learned filter 1 of \d+/.test(f!)),
+    filters.join(' | '),
+  );
   await page.selectOption('#filter', '0');
   await page.focus('#stage-conv');
   await page.keyboard.press('ArrowRight');
@@ -161,13 +201,21 @@ test('the anatomy page shows conv, ReLU and pooling of the chosen filter, and th
   assert.equal(terms.length, 9);
   const sum = terms.reduce((s, [a, b]) => s + a * b, 0);
   assert.ok(Math.abs(sum - Number(m[3])) < 0.01, `Σ I·K = ${sum}, shown ${m[3]}`);
-  const pool = await page.$eval('#stage-pool', (c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 224, 224).data.some((v, i) => i % 4 !== 3 && v < 250));
+  const pool = await page.$eval('#stage-pool', (c) =>
+    (c as HTMLCanvasElement)
+      .getContext('2d')!
+      .getImageData(0, 0, 224, 224)
+      .data.some((v, i) => i % 4 !== 3 && v < 250),
+  );
   assert.ok(pool, 'the pooled map is drawn');
   await shot(page, 'anatomy-en.png');
   await page.click('[data-lang="ja"]');
   assert.match((await page.textContent('#cap-pool'))!, /最大プーリング/);
   await shot(page, 'anatomy-ja.png');
-  assert.deepEqual(requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:') && !r.startsWith('blob:')), []);
+  assert.deepEqual(
+    requests.filter((r) => !r.startsWith(url) && !r.startsWith('data:') && !r.startsWith('blob:')),
+    [],
+  );
   await page.context().close();
 });
 
@@ -191,13 +239,19 @@ test('bad input in the page gets a clear message, not a blank screen', { skip, t
   await page.waitForFunction(() => /too large/.test(document.querySelector('#message')!.textContent!));
   // A damaged PNG.
   const broken = path.join(work, 'broken.png');
-  fs.writeFileSync(broken, Buffer.concat([huge.subarray(0, 16), Buffer.from([0, 0, 0, 28, 0, 0, 0, 28]), Buffer.alloc(40, 7)]));
+  fs.writeFileSync(
+    broken,
+    Buffer.concat([huge.subarray(0, 16), Buffer.from([0, 0, 0, 28, 0, 0, 0, 28]), Buffer.alloc(40, 7)]),
+  );
   await page.setInputFiles('#file', broken);
   await page.waitForFunction(() => /could not be decoded/.test(document.querySelector('#message')!.textContent!));
   await page.context().close();
 });
 
-test('a run whose model files are damaged or missing shows a clear message in the page', { skip, timeout: 180_000 }, async () => {
+test('a run whose model files are damaged or missing shows a clear message in the page', {
+  skip,
+  timeout: 180_000,
+}, async () => {
   for (const damage of ['truncate', 'remove'] as const) {
     const copy = path.join(work, `damaged-${damage}`);
     fs.cpSync(run, copy, { recursive: true });

@@ -22,7 +22,9 @@ function median(xs: number[]): number {
  * Times the chest-xray preset on a batch of 64 28×28×1 images against one SimpleCNN training step on the
  * same batch (on the given backend, else the current one), prints both and their ratio; the goal is under 10%.
  */
-export async function benchAugment(opts: { backend?: string; repeats?: number; log?: (line: string) => void } = {}): Promise<AugmentBenchResult> {
+export async function benchAugment(
+  opts: { backend?: string; repeats?: number; log?: (line: string) => void } = {},
+): Promise<AugmentBenchResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   // With no backend named, measure on the one already running (npm run bench initialises each in turn).
   const backend = opts.backend ? (await initEngine({ backend: opts.backend })).backend : tf.getBackend();
@@ -30,7 +32,10 @@ export async function benchAugment(opts: { backend?: string; repeats?: number; l
   seedEverything(1);
   const rng = makeRng(1);
   const x = tf.tidy(() => tf.clipByValue(tf.randomNormal([64, 28, 28, 1], 0, 0.5, 'float32', 1), -1, 1)) as tf.Tensor4D;
-  const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 2), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: 64 }, (_, i) => i % 2),
+    'int32',
+  );
   const augment = makeAugmentFn(planAugmentation('auto', 'chest-xray')!);
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   const optimizer = tf.train.adam(1e-3);
@@ -47,13 +52,25 @@ export async function benchAugment(opts: { backend?: string; repeats?: number; l
     return out;
   };
   const augmentMs = median(time(() => augment(x, rng)));
-  const trainStepMs = median(time(() => tf.tidy(() => optimizer.minimize(
-    () => crossEntropy('binary-class', model.apply(x, { training: true }) as tf.Tensor, y), true, vars)!)));
+  const trainStepMs = median(
+    time(() =>
+      tf.tidy(
+        () =>
+          optimizer.minimize(
+            () => crossEntropy('binary-class', model.apply(x, { training: true }) as tf.Tensor, y),
+            true,
+            vars,
+          )!,
+      ),
+    ),
+  );
   optimizer.dispose();
   model.dispose();
   x.dispose();
   y.dispose();
   const ratio = augmentMs / trainStepMs;
-  log(`augment (chest-xray preset, 64×28×28×1) on ${backend}: ${augmentMs.toFixed(2)} ms/batch · SimpleCNN train step: ${trainStepMs.toFixed(2)} ms/batch · ratio ${(ratio * 100).toFixed(1)}% (goal < 10%)`);
+  log(
+    `augment (chest-xray preset, 64×28×28×1) on ${backend}: ${augmentMs.toFixed(2)} ms/batch · SimpleCNN train step: ${trainStepMs.toFixed(2)} ms/batch · ratio ${(ratio * 100).toFixed(1)}% (goal < 10%)`,
+  );
   return { backend, augmentMs, trainStepMs, ratio };
 }

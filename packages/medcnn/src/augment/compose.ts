@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AugmentFn } from '../train/trainer.js';
 import { composeAffine } from './transforms/geometry.js';
-import { IDENTITY, type Affine, type BatchInfo, type GeometricTransform, type PhotometricDraw, type PhotometricTransform, type Transform } from './types.js';
+import {
+  IDENTITY,
+  type Affine,
+  type BatchInfo,
+  type GeometricTransform,
+  type PhotometricDraw,
+  type PhotometricTransform,
+  type Transform,
+} from './types.js';
 
 /**
  * How pixels moved in from outside the image are filled: a mirror of the image (the crops fill their frame, so a
@@ -33,7 +41,9 @@ function transformRows(maps: Affine[], info: BatchInfo): Float32Array {
   const cx = (info.width - 1) / 2;
   const cy = (info.height - 1) / 2;
   const rows = new Float32Array(info.n * 8);
-  maps.forEach(([a, b, c, d, e, f], i) => rows.set([a, b, c + cx - a * cx - b * cy, d, e, f + cy - d * cx - e * cy, 0, 0], i * 8));
+  maps.forEach(([a, b, c, d, e, f], i) =>
+    rows.set([a, b, c + cx - a * cx - b * cy, d, e, f + cy - d * cx - e * cy, 0, 0], i * 8),
+  );
   return rows;
 }
 
@@ -48,8 +58,13 @@ function resample(x: tf.Tensor4D, maps: Affine[], info: BatchInfo, opts: Pipelin
   if (maps.every(isIdentity)) return x;
   const backend = tf.getBackend();
   if (backend !== 'cpu' && tf.getKernel('Transform', backend) !== undefined) {
-    return tf.image.transform(x, tf.tensor2d(transformRows(maps, info), [info.n, 8]), 'bilinear',
-      opts.fill === 'black' ? 'constant' : 'reflect', opts.fill === 'black' ? opts.black : 0) as tf.Tensor4D;
+    return tf.image.transform(
+      x,
+      tf.tensor2d(transformRows(maps, info), [info.n, 8]),
+      'bilinear',
+      opts.fill === 'black' ? 'constant' : 'reflect',
+      opts.fill === 'black' ? opts.black : 0,
+    ) as tf.Tensor4D;
   }
   const { n, height: h, width: w, channels: c } = info;
   const cx = (w - 1) / 2;
@@ -73,7 +88,7 @@ function resample(x: tf.Tensor4D, maps: Affine[], info: BatchInfo, opts: Pipelin
         for (let t = 0; t < 4; t++) {
           let xx = x0 + (t & 1);
           let yy = y0 + (t >> 1);
-          weight[k] = ((t & 1) ? fx : 1 - fx) * ((t >> 1) ? fy : 1 - fy);
+          weight[k] = (t & 1 ? fx : 1 - fx) * (t >> 1 ? fy : 1 - fy);
           if (black) {
             index[k] = xx < 0 || yy < 0 || xx >= w || yy >= h ? fillRow : base + yy * w + xx;
           } else {
@@ -101,13 +116,25 @@ function isPhotometric(t: Transform): t is PhotometricTransform {
 }
 
 /** Applies drawn photometric transforms in order: one native call where the backend has it, else each with tfjs ops. */
-function applyPhotometric(x: tf.Tensor4D, run: { t: PhotometricTransform; draw: PhotometricDraw }[], info: BatchInfo): tf.Tensor4D {
-  if (!tf.getKernel(NATIVE_INTENSITY, tf.getBackend())) return run.reduce((y, { t, draw }) => t.applyDrawn(y, info, draw), x);
+function applyPhotometric(
+  x: tf.Tensor4D,
+  run: { t: PhotometricTransform; draw: PhotometricDraw }[],
+  info: BatchInfo,
+): tf.Tensor4D {
+  if (!tf.getKernel(NATIVE_INTENSITY, tf.getBackend()))
+    return run.reduce((y, { t, draw }) => t.applyDrawn(y, info, draw), x);
   const values = new Float32Array(run.length * info.n);
   run.forEach(({ draw }, i) => values.set(draw.values, i * info.n));
-  return tf.engine().runKernel(NATIVE_INTENSITY, { x, values: tf.tensor2d(values, [run.length, info.n]) }, {
-    black: info.black, white: info.white, codes: run.map(({ t }) => t.code), seeds: run.map(({ draw }) => draw.seed),
-  }) as tf.Tensor4D;
+  return tf.engine().runKernel(
+    NATIVE_INTENSITY,
+    { x, values: tf.tensor2d(values, [run.length, info.n]) },
+    {
+      black: info.black,
+      white: info.white,
+      codes: run.map(({ t }) => t.code),
+      seeds: run.map(({ draw }) => draw.seed),
+    },
+  ) as tf.Tensor4D;
 }
 
 /**
@@ -117,32 +144,33 @@ function applyPhotometric(x: tf.Tensor4D, run: { t: PhotometricTransform; draw: 
  * generator in a fixed order: transform by transform, image by image.
  */
 export function composeTransforms(transforms: Transform[], opts: PipelineOptions): AugmentFn {
-  return (input, rng) => tf.tidy(() => {
-    const [n, height, width, channels] = input.shape;
-    const info: BatchInfo = { n, height, width, channels, black: opts.black, white: opts.white };
-    let x = input;
-    let pendingMaps: Affine[] | null = null;
-    let pendingPhotometric: { t: PhotometricTransform; draw: PhotometricDraw }[] = [];
-    const flush = (): void => {
-      if (pendingMaps) x = resample(x, pendingMaps, info, opts);
-      if (pendingPhotometric.length > 0) x = applyPhotometric(x, pendingPhotometric, info);
-      pendingMaps = null;
-      pendingPhotometric = [];
-    };
-    for (const t of transforms) {
-      if (t.kind === 'geometric') {
-        if (pendingPhotometric.length > 0) flush();
-        const maps = (t as GeometricTransform).sample(info, rng);
-        pendingMaps = pendingMaps ? pendingMaps.map((m, i) => composeAffine(m, maps[i])) : maps;
-      } else if (isPhotometric(t)) {
-        if (pendingMaps) flush();
-        pendingPhotometric.push({ t, draw: t.draw(info, rng) });
-      } else {
-        flush();
-        x = t.apply(x, info, rng);
+  return (input, rng) =>
+    tf.tidy(() => {
+      const [n, height, width, channels] = input.shape;
+      const info: BatchInfo = { n, height, width, channels, black: opts.black, white: opts.white };
+      let x = input;
+      let pendingMaps: Affine[] | null = null;
+      let pendingPhotometric: { t: PhotometricTransform; draw: PhotometricDraw }[] = [];
+      const flush = (): void => {
+        if (pendingMaps) x = resample(x, pendingMaps, info, opts);
+        if (pendingPhotometric.length > 0) x = applyPhotometric(x, pendingPhotometric, info);
+        pendingMaps = null;
+        pendingPhotometric = [];
+      };
+      for (const t of transforms) {
+        if (t.kind === 'geometric') {
+          if (pendingPhotometric.length > 0) flush();
+          const maps = (t as GeometricTransform).sample(info, rng);
+          pendingMaps = pendingMaps ? pendingMaps.map((m, i) => composeAffine(m, maps[i])) : maps;
+        } else if (isPhotometric(t)) {
+          if (pendingMaps) flush();
+          pendingPhotometric.push({ t, draw: t.draw(info, rng) });
+        } else {
+          flush();
+          x = t.apply(x, info, rng);
+        }
       }
-    }
-    flush();
-    return x === input ? input.clone() : x;
-  });
+      flush();
+      return x === input ? input.clone() : x;
+    });
 }

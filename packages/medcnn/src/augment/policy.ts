@@ -29,17 +29,25 @@ export interface PlanOptions {
 
 function parseItem(item: string): { name: string; value?: number } {
   const [name, raw, extra] = item.split(':');
-  if (extra !== undefined || name === '') throw new MedcnnError(`Augmentation '${item}' is not NAME or NAME:VALUE (e.g. rotate:10).`);
+  if (extra !== undefined || name === '')
+    throw new MedcnnError(`Augmentation '${item}' is not NAME or NAME:VALUE (e.g. rotate:10).`);
   if (raw === undefined) return { name };
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new MedcnnError(`Augmentation '${item}': '${raw}' is not a number.`);
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new MedcnnError(`Augmentation '${item}': '${raw}' is not a number.`);
   return { name, value };
 }
 
 /** Why `name:value` is not safe for this modality, or null when it is. */
-function refusal(preset: ModalityPreset, name: string, value: number, rule: ModalityPreset['rules'][keyof ModalityPreset['rules']]): string | null {
+function refusal(
+  preset: ModalityPreset,
+  name: string,
+  value: number,
+  rule: ModalityPreset['rules'][keyof ModalityPreset['rules']],
+): string | null {
   if (!rule.allowed) return `${name} is refused for ${preset.title.en}: ${rule.why}.`;
-  if (rule.max !== undefined && value > rule.max) return `${name}:${value} is more than the ${rule.max} allowed for ${preset.title.en}: ${rule.why}.`;
+  if (rule.max !== undefined && value > rule.max)
+    return `${name}:${value} is more than the ${rule.max} allowed for ${preset.title.en}: ${rule.why}.`;
   return null;
 }
 
@@ -51,11 +59,15 @@ function refusal(preset: ModalityPreset, name: string, value: number, rule: Moda
 export function planAugmentation(spec: string, modality: Modality, opts: PlanOptions = {}): AugmentPlan | null {
   const text = spec.trim().toLowerCase();
   if (text === '' || text === 'none') return null;
-  if (text === 'list') throw new MedcnnError(`'--augment list' prints the presets and transforms; it cannot be used to train.`);
+  if (text === 'list')
+    throw new MedcnnError(`'--augment list' prints the presets and transforms; it cannot be used to train.`);
   const own = presetFor(modality);
   const items: { name: string; value?: number }[] = [];
   const labels: string[] = [];
-  for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const preset = raw === 'auto' ? own : findPreset(raw);
     if (preset) {
       items.push(...preset.transforms.split(',').map(parseItem));
@@ -70,14 +82,17 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
   for (const { name, value } of items) {
     const def = getTransform(name);
     const v = value ?? def.defaultValue;
-    if (!(v > 0 && v <= def.limit)) throw new MedcnnError(`Augmentation ${name}:${v}: the ${def.param} must be above 0 and at most ${def.limit}.`);
+    if (!(v > 0 && v <= def.limit))
+      throw new MedcnnError(`Augmentation ${name}:${v}: the ${def.param} must be above 0 and at most ${def.limit}.`);
     const why = refusal(own, name, v, own.rules[def.name]);
     if (why) refusals.push(why);
     transforms.push(def.create(v));
   }
   if (refusals.length && !opts.allowUnsafe) {
-    throw new MedcnnError(`Augmentation refused for ${modality} images, because it would change what the image means:\n  ${refusals.join('\n  ')}\n` +
-      `Remove it (try --augment auto for the ${modality} preset), or pass --allow-unsafe-augment if you are sure.`);
+    throw new MedcnnError(
+      `Augmentation refused for ${modality} images, because it would change what the image means:\n  ${refusals.join('\n  ')}\n` +
+        `Remove it (try --augment auto for the ${modality} preset), or pass --allow-unsafe-augment if you are sure.`,
+    );
   }
   const list = transforms.map((t) => `${t.name}:${t.value}`).join(',');
   const asked = labels.join(',');
@@ -87,17 +102,24 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
 
 /** Builds the trainer's augmentation function from a plan, for inputs normalised as `norm` says. */
 export function makeAugmentFn(plan: AugmentPlan, norm: Normalization = TUTORIAL_NORMALIZATION): AugmentFn {
-  return composeTransforms(plan.transforms, { fill: plan.fill, black: (0 - norm.mean) / norm.std, white: (1 - norm.mean) / norm.std });
+  return composeTransforms(plan.transforms, {
+    fill: plan.fill,
+    black: (0 - norm.mean) / norm.std,
+    white: (1 - norm.mean) / norm.std,
+  });
 }
 
 /** The text of `--augment list`: every transform with its parameter, and every preset with its reasons. */
 export function describeAugmentations(): string {
   const lines = ['Transforms (NAME or NAME:VALUE, comma-separated; a preset name may appear in the list):'];
-  for (const d of listTransforms()) lines.push(`  ${`${d.name}:${d.defaultValue}`.padEnd(16)} ${d.summary} (${d.param}, at most ${d.limit})`);
-  lines.push('', 'Presets (--augment auto picks the one of the dataset\'s modality):');
+  for (const d of listTransforms())
+    lines.push(`  ${`${d.name}:${d.defaultValue}`.padEnd(16)} ${d.summary} (${d.param}, at most ${d.limit})`);
+  lines.push('', "Presets (--augment auto picks the one of the dataset's modality):");
   for (const p of listPresets()) {
     lines.push(`  ${p.modality.padEnd(16)} ${p.transforms}`, `  ${''.padEnd(16)} ${p.why}`);
-    const refused = Object.entries(p.rules).filter(([, r]) => !r.allowed).map(([n]) => n);
+    const refused = Object.entries(p.rules)
+      .filter(([, r]) => !r.allowed)
+      .map(([n]) => n);
     lines.push(`  ${''.padEnd(16)} refused: ${refused.length ? refused.join(', ') : 'none'}`, '');
   }
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { createCanvas } from '@napi-rs/canvas';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { imagesToTensor, TUTORIAL_NORMALIZATION } from '../data/batch.js';
 import type { DatasetInfo } from '../data/dataset-info.js';
 import type { SplitData } from '../data/load.js';
@@ -79,8 +79,13 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   const title = wrap(measure, `${info.pythonClass} · ${info.modality} · --augment ${plan.name}`, width - 2 * groupGap);
   measure.font = font(13);
   const notes = [
-    ...wrap(measure, `${preset.title[opts.lang]}: ${preset.why}`, width - 2 * groupGap).map((text) => ({ text, color: '#333' })),
-    ...plan.overridden.flatMap((r) => wrap(measure, `UNSAFE (allowed by --allow-unsafe-augment): ${r}`, width - 2 * groupGap)).map((text) => ({ text, color: '#c00' })),
+    ...wrap(measure, `${preset.title[opts.lang]}: ${preset.why}`, width - 2 * groupGap).map((text) => ({
+      text,
+      color: '#333',
+    })),
+    ...plan.overridden
+      .flatMap((r) => wrap(measure, `UNSAFE (allowed by --allow-unsafe-augment): ${r}`, width - 2 * groupGap))
+      .map((text) => ({ text, color: '#c00' })),
   ];
   const titleH = title.length * 22;
   const headerH = titleH + 34 + notes.length * 18 + 12;
@@ -91,7 +96,11 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   title.forEach((line, i) => g.fillText(line, groupGap, 26 + i * 22));
   g.font = font(13);
   g.fillStyle = '#444';
-  g.fillText(`Left of each group: the original (blue frame); then ${opts.versions} augmented versions. Seed ${opts.seed}.`, groupGap, titleH + 24);
+  g.fillText(
+    `Left of each group: the original (blue frame); then ${opts.versions} augmented versions. Seed ${opts.seed}.`,
+    groupGap,
+    titleH + 24,
+  );
   notes.forEach(({ text, color }, i) => {
     g.fillStyle = color;
     g.fillText(text, groupGap, titleH + 44 + i * 18);
@@ -110,9 +119,13 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
         g.strokeRect(x - 1.5, y0 - 1.5, tile + 3, tile + 3);
       }
     });
-    const label = info.task === 'multi-label, binary-class'
-      ? info.labels.filter((_, k) => data.labels[idx[i] * data.labelWidth + k] === 1).map((l) => l[opts.lang]).join(', ') || (opts.lang === 'ja' ? '所見なし' : 'no finding')
-      : info.labels[data.labels[idx[i] * data.labelWidth]][opts.lang];
+    const label =
+      info.task === 'multi-label, binary-class'
+        ? info.labels
+            .filter((_, k) => data.labels[idx[i] * data.labelWidth + k] === 1)
+            .map((l) => l[opts.lang])
+            .join(', ') || (opts.lang === 'ja' ? '所見なし' : 'no finding')
+        : info.labels[data.labels[idx[i] * data.labelWidth]][opts.lang];
     g.fillStyle = '#111';
     g.font = font(13);
     g.fillText(label.length > 40 ? `${label.slice(0, 39)}…` : label, x0, y0 + tile + 18);

@@ -2,8 +2,17 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 /** The names of every transform medcnn knows; each modality preset must rule on all of them. */
 export const TRANSFORM_NAMES = [
-  'rotate', 'translate', 'zoom', 'hflip', 'vflip', 'rot90',
-  'brightness', 'contrast', 'gamma', 'noise', 'blur',
+  'rotate',
+  'translate',
+  'zoom',
+  'hflip',
+  'vflip',
+  'rot90',
+  'brightness',
+  'contrast',
+  'gamma',
+  'noise',
+  'blur',
 ] as const;
 export type TransformName = (typeof TRANSFORM_NAMES)[number];
 

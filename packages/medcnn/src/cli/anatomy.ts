@@ -9,7 +9,9 @@ const flags = {
   blocks: { kind: 'int', help: 'how many convolutional blocks to show', default: 3, min: 1 },
   maps: { kind: 'int', help: 'feature maps shown per stage', default: 16, min: 1 },
   out: { kind: 'string', help: 'folder for the panels (default RUN_DIR/anatomy)' },
-  lang: commonFlags.lang, backend: commonFlags.backend, threads: commonFlags.threads,
+  lang: commonFlags.lang,
+  backend: commonFlags.backend,
+  threads: commonFlags.threads,
 } as const;
 
 export const anatomyCommand: Command = {
@@ -23,7 +25,10 @@ export const anatomyCommand: Command = {
     const lang = parseLang(f.lang as string);
     await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
     const written = await anatomyOfImage(positionals[0], positionals[1], {
-      outDir: f.out as string | undefined, blocks: f.blocks as number, maps: f.maps as number, lang,
+      outDir: f.out as string | undefined,
+      blocks: f.blocks as number,
+      maps: f.maps as number,
+      lang,
     });
     for (const png of written) console.log(t(lang, 'anatomyWritten', { png }));
   },

@@ -36,14 +36,19 @@ export function parseArgs(command: string, argv: string[], spec: Record<string, 
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const s = spec[name];
     if (!s) {
-      throw new MedcnnError(`Unknown option --${name} for 'medcnn ${command}'. Options: ${Object.keys(spec).map((k) => `--${k}`).join(', ')}.`);
+      throw new MedcnnError(
+        `Unknown option --${name} for 'medcnn ${command}'. Options: ${Object.keys(spec)
+          .map((k) => `--${k}`)
+          .join(', ')}.`,
+      );
     }
     if (s.kind === 'boolean') {
       flags[name] = eq < 0 ? true : !['false', '0', 'no'].includes(arg.slice(eq + 1));
       continue;
     }
-    let raw: string | undefined = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new MedcnnError(`Option --${name} needs a value (${s.help}).`);
+    const raw: string | undefined = eq < 0 ? argv[++i] : arg.slice(eq + 1);
+    if (raw === undefined || (eq < 0 && raw.startsWith('--')))
+      throw new MedcnnError(`Option --${name} needs a value (${s.help}).`);
     flags[name] = convert(name, raw, s);
   }
   return { flags, positionals };
@@ -51,7 +56,8 @@ export function parseArgs(command: string, argv: string[], spec: Record<string, 
 
 function convert(name: string, raw: string, s: FlagSpec): string | number {
   if (s.kind === 'string') {
-    if (s.choices && !s.choices.includes(raw)) throw new MedcnnError(`--${name} must be one of ${s.choices.join(', ')}, got '${raw}'.`);
+    if (s.choices && !s.choices.includes(raw))
+      throw new MedcnnError(`--${name} must be one of ${s.choices.join(', ')}, got '${raw}'.`);
     return raw;
   }
   const value = Number(raw);

@@ -13,7 +13,11 @@ import { commonFlags, type Command } from './command.js';
 
 const flags = {
   dataset: { kind: 'string', help: 'MedMNIST dataset flag', default: 'pneumoniamnist' },
-  augment: { kind: 'string', help: 'auto, a modality preset, or a list such as rotate:10,translate:0.1 (list: show them)', default: 'auto' },
+  augment: {
+    kind: 'string',
+    help: 'auto, a modality preset, or a list such as rotate:10,translate:0.1 (list: show them)',
+    default: 'auto',
+  },
   'allow-unsafe-augment': { kind: 'boolean', help: 'allow transforms that change the medical meaning (shown in red)' },
   n: { kind: 'int', help: 'original images shown', default: 16, min: 1 },
   versions: { kind: 'int', help: 'augmented versions beside each original', default: 3, min: 1 },
@@ -30,20 +34,35 @@ export const augmentPreviewCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('augment-preview', argv, flags);
-    if (positionals.length) throw new MedcnnError(`'medcnn augment-preview' takes no positional arguments, got: ${positionals.join(' ')}`);
+    if (positionals.length)
+      throw new MedcnnError(`'medcnn augment-preview' takes no positional arguments, got: ${positionals.join(' ')}`);
     if ((f.augment as string).trim().toLowerCase() === 'list') {
       console.log(describeAugmentations());
       return;
     }
     const info = getDatasetInfo(f.dataset as string);
-    const plan = planAugmentation(f.augment as string, info.modality, { allowUnsafe: Boolean(f['allow-unsafe-augment']) });
-    if (!plan) throw new MedcnnError(`--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`);
+    const plan = planAugmentation(f.augment as string, info.modality, {
+      allowUnsafe: Boolean(f['allow-unsafe-augment']),
+    });
+    if (!plan)
+      throw new MedcnnError(
+        `--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`,
+      );
     for (const r of plan.overridden) console.warn(`medcnn: warning: ${r}`);
     await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
-    const [train] = loadDataset(info, checkSize(f.size as number), resolveDataRoot(f.root as string | undefined), ['train']);
-    const png = augmentPreviewPng(info, train, plan, { n: f.n as number, versions: f.versions as number, seed: f.seed as number, lang: parseLang(f.lang as string) });
+    const [train] = loadDataset(info, checkSize(f.size as number), resolveDataRoot(f.root as string | undefined), [
+      'train',
+    ]);
+    const png = augmentPreviewPng(info, train, plan, {
+      n: f.n as number,
+      versions: f.versions as number,
+      seed: f.seed as number,
+      lang: parseLang(f.lang as string),
+    });
     const out = (f.out as string | undefined) ?? `augment-preview-${info.flag}.png`;
     writeFileAtomic(path.resolve(out), png);
-    console.log(`${out}: ${Math.min(f.n as number, train.count)} ${info.flag} images, each with ${f.versions} versions of --augment ${plan.name}`);
+    console.log(
+      `${out}: ${Math.min(f.n as number, train.count)} ${info.flag} images, each with ${f.versions} versions of --augment ${plan.name}`,
+    );
   },
 };

@@ -13,6 +13,10 @@ export interface Command {
 export const commonFlags = {
   root: { kind: 'string', help: 'data folder (else MEDMNIST_ROOT, else ~/.medmnist)' },
   lang: { kind: 'string', help: 'output language', choices: ['en', 'ja'], default: 'en' },
-  backend: { kind: 'string', help: 'engine backend (default: MEDCNN_BACKEND, else auto: libtorch, wasm, cpu)', choices: ['auto', 'libtorch', 'wasm', 'cpu'] },
+  backend: {
+    kind: 'string',
+    help: 'engine backend (default: MEDCNN_BACKEND, else auto: libtorch, wasm, cpu)',
+    choices: ['auto', 'libtorch', 'wasm', 'cpu'],
+  },
   threads: { kind: 'int', help: 'intra-op threads for the native backend', min: 1 },
 } satisfies Record<string, FlagSpec>;

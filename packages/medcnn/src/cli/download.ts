@@ -6,7 +6,11 @@ import { parseLang, t } from '../i18n/messages.js';
 import { parseArgs } from './args.js';
 import { commonFlags, type Command } from './command.js';
 
-const flags = { size: { kind: 'int', help: 'image size: 28, 64, 128 or 224', default: 28 }, root: commonFlags.root, lang: commonFlags.lang } as const;
+const flags = {
+  size: { kind: 'int', help: 'image size: 28, 64, 128 or 224', default: 28 },
+  root: commonFlags.root,
+  lang: commonFlags.lang,
+} as const;
 
 export const downloadCommand: Command = {
   name: 'download',

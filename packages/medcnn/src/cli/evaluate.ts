@@ -24,11 +24,17 @@ export const evaluateCommand: Command = {
     const lang = argv.some((a) => a.startsWith('--lang')) ? parseLang(f.lang as string) : config.lang;
     await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
     const m = await evaluateRun(dir, f.split as 'val' | 'test', { root: f.root as string | undefined, lang });
-    console.log(t(lang, 'evaluated', { split: m.split, acc: m.acc.toFixed(4), auc: m.auc.toFixed(4), file: m.predictionsFile }));
+    console.log(
+      t(lang, 'evaluated', { split: m.split, acc: m.acc.toFixed(4), auc: m.auc.toFixed(4), file: m.predictionsFile }),
+    );
     if (m.clinical) {
       const c = m.clinical;
-      console.log(`  ACC 95% CI ${c.ci95.accuracy.map((v) => v.toFixed(3)).join('–')} · AUC 95% CI ${c.ci95.auc.map((v) => v.toFixed(3)).join('–')}`);
-      console.log(`  ${t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) })}`);
+      console.log(
+        `  ACC 95% CI ${c.ci95.accuracy.map((v) => v.toFixed(3)).join('–')} · AUC 95% CI ${c.ci95.auc.map((v) => v.toFixed(3)).join('–')}`,
+      );
+      console.log(
+        `  ${t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) })}`,
+      );
       console.log(`  confusion [[TN, FP], [FN, TP]] = ${JSON.stringify(c.confusion)}`);
     }
   },

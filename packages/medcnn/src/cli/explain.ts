@@ -6,11 +6,13 @@ import { parseArgs } from './args.js';
 import { commonFlags, type Command } from './command.js';
 
 const flags = {
-  class: { kind: 'int', help: 'class index to explain (default: each image\'s predicted class)', min: 0 },
+  class: { kind: 'int', help: "class index to explain (default: each image's predicted class)", min: 0 },
   layer: { kind: 'string', help: 'layer to look at (default: the last convolution)' },
   out: { kind: 'string', help: 'folder for the figures (default RUN_DIR/explain)' },
   json: { kind: 'boolean', help: 'print JSON' },
-  lang: commonFlags.lang, backend: commonFlags.backend, threads: commonFlags.threads,
+  lang: commonFlags.lang,
+  backend: commonFlags.backend,
+  threads: commonFlags.threads,
 } as const;
 
 export const explainCommand: Command = {
@@ -20,13 +22,27 @@ export const explainCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('explain', argv, flags);
-    if (positionals.length < 2) throw new MedcnnError('usage: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]');
+    if (positionals.length < 2)
+      throw new MedcnnError('usage: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]');
     const lang = parseLang(f.lang as string);
     await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
     const results = await explainImages(positionals[0], positionals.slice(1), {
-      outDir: f.out as string | undefined, classIndex: f.class as number | undefined, layer: f.layer as string | undefined, lang,
+      outDir: f.out as string | undefined,
+      classIndex: f.class as number | undefined,
+      layer: f.layer as string | undefined,
+      lang,
     });
     if (f.json) console.log(JSON.stringify(results, null, 2));
-    else for (const r of results) console.log(t(lang, 'explained', { file: r.file, label: r.label, prob: r.probabilities[r.classIndex].toFixed(4), layer: r.layer, png: r.png }));
+    else
+      for (const r of results)
+        console.log(
+          t(lang, 'explained', {
+            file: r.file,
+            label: r.label,
+            prob: r.probabilities[r.classIndex].toFixed(4),
+            layer: r.layer,
+            png: r.png,
+          }),
+        );
   },
 };

@@ -20,10 +20,14 @@ export const infoCommand: Command = {
     const root = resolveDataRoot(f.root as string | undefined);
     if (positionals.length > 1) throw new MedcnnError('usage: medcnn info [FLAG]');
     if (positionals.length === 0) {
-      console.log(`${'flag'.padEnd(16)}${'task'.padEnd(27)}${'modality'.padEnd(16)}ch  classes  ${'train/val/test'.padEnd(22)}here (${root})`);
+      console.log(
+        `${'flag'.padEnd(16)}${'task'.padEnd(27)}${'modality'.padEnd(16)}ch  classes  ${'train/val/test'.padEnd(22)}here (${root})`,
+      );
       for (const d of listDatasets()) {
         const here = SIZES.filter((s) => fs.existsSync(datasetPath(d, s, root))).join(',') || '-';
-        console.log(`${d.flag.padEnd(16)}${d.task.padEnd(27)}${d.modality.padEnd(16)}${String(d.channels).padEnd(4)}${String(d.labels.length).padEnd(9)}${`${d.samples.train}/${d.samples.val}/${d.samples.test}`.padEnd(22)}${here}`);
+        console.log(
+          `${d.flag.padEnd(16)}${d.task.padEnd(27)}${d.modality.padEnd(16)}${String(d.channels).padEnd(4)}${String(d.labels.length).padEnd(9)}${`${d.samples.train}/${d.samples.val}/${d.samples.test}`.padEnd(22)}${here}`,
+        );
       }
       return;
     }
@@ -37,7 +41,9 @@ export const infoCommand: Command = {
     console.log(`  files (root ${root}):`);
     for (const s of SIZES) {
       const file = d.files[s];
-      console.log(`    ${String(s).padStart(3)}: ${file.fileName.padEnd(26)} md5 ${file.md5} ${fs.existsSync(datasetPath(d, s, root)) ? '[here]' : '[missing]'}`);
+      console.log(
+        `    ${String(s).padStart(3)}: ${file.fileName.padEnd(26)} md5 ${file.md5} ${fs.existsSync(datasetPath(d, s, root)) ? '[here]' : '[missing]'}`,
+      );
       console.log(`         ${file.url}`);
     }
   },

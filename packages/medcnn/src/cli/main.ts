@@ -14,11 +14,28 @@ import { predictCommand } from './predict.js';
 import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
-const commands: Command[] = [trainCommand, evaluateCommand, predictCommand, infoCommand, downloadCommand, modelsCommand, augmentPreviewCommand, explainCommand, anatomyCommand, compareCommand, serveCommand];
+const commands: Command[] = [
+  trainCommand,
+  evaluateCommand,
+  predictCommand,
+  infoCommand,
+  downloadCommand,
+  modelsCommand,
+  augmentPreviewCommand,
+  explainCommand,
+  anatomyCommand,
+  compareCommand,
+  serveCommand,
+];
 
 function help(): string {
-  return ['medcnn: train, evaluate and explain CNNs on MedMNIST medical images', '', 'usage: medcnn COMMAND [options]   (medcnn COMMAND --help for its options)', '',
-    ...commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`)].join('\n');
+  return [
+    'medcnn: train, evaluate and explain CNNs on MedMNIST medical images',
+    '',
+    'usage: medcnn COMMAND [options]   (medcnn COMMAND --help for its options)',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`),
+  ].join('\n');
 }
 
 /** Runs the medcnn command line; user errors print a message without a stack trace and exit 1. */

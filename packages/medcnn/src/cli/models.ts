@@ -20,7 +20,9 @@ export const modelsCommand: Command = {
       const params = countParams(model);
       const macs = countMultiplyAdds(model);
       model.dispose();
-      console.log(`${m.name.padEnd(12)} ${String(m.year).padEnd(6)}${params.toLocaleString('en-US').padStart(12)} params ${formatMacs(macs).padStart(8)} mult-adds  ${m.title} — ${m.introduced[lang]}`);
+      console.log(
+        `${m.name.padEnd(12)} ${String(m.year).padEnd(6)}${params.toLocaleString('en-US').padStart(12)} params ${formatMacs(macs).padStart(8)} mult-adds  ${m.title} — ${m.introduced[lang]}`,
+      );
       console.log(`${''.padEnd(19)}${m.paper}`);
     }
   },

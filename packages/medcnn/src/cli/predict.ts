@@ -5,7 +5,12 @@ import { predictImages } from '../run/predict-images.js';
 import { parseArgs } from './args.js';
 import { commonFlags, type Command } from './command.js';
 
-const flags = { lang: commonFlags.lang, backend: commonFlags.backend, threads: commonFlags.threads, json: { kind: 'boolean', help: 'print JSON' } } as const;
+const flags = {
+  lang: commonFlags.lang,
+  backend: commonFlags.backend,
+  threads: commonFlags.threads,
+  json: { kind: 'boolean', help: 'print JSON' },
+} as const;
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -19,6 +24,8 @@ export const predictCommand: Command = {
     await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
     const results = await predictImages(positionals[0], positionals.slice(1), lang);
     if (f.json) console.log(JSON.stringify(results, null, 2));
-    else for (const r of results) console.log(t(lang, 'prediction', { file: r.file, label: r.label, prob: r.probability.toFixed(4) }));
+    else
+      for (const r of results)
+        console.log(t(lang, 'prediction', { file: r.file, label: r.label, prob: r.probability.toFixed(4) }));
   },
 };

@@ -6,7 +6,11 @@ import { commonFlags, type Command } from './command.js';
 
 const flags = {
   port: { kind: 'int', help: 'port to listen on (0 picks a free one)', min: 0, default: 8080 },
-  host: { kind: 'string', help: 'address to listen on; other than 127.0.0.1 lets other machines open the page', default: '127.0.0.1' },
+  host: {
+    kind: 'string',
+    help: 'address to listen on; other than 127.0.0.1 lets other machines open the page',
+    default: '127.0.0.1',
+  },
   root: commonFlags.root,
   lang: commonFlags.lang,
 } as const;
@@ -22,13 +26,23 @@ export const serveCommand: Command = {
     if ((f.port as number) > 65535) throw new MedcnnError(`--port must be at most 65535, got ${f.port}.`);
     const lang = parseLang(f.lang as string);
     const host = f.host as string;
-    const { server, url } = await serveRun(positionals[0], { host, port: f.port as number, root: f.root as string | undefined });
+    const { server, url } = await serveRun(positionals[0], {
+      host,
+      port: f.port as number,
+      root: f.root as string | undefined,
+    });
     const page = lang === 'ja' ? `${url}?lang=ja` : url;
-    console.log(lang === 'ja'
-      ? `${page} で公開中（Ctrl-C で終了）。画像はブラウザの中だけで処理され、送信されません。`
-      : `serving on ${page} (Ctrl-C to stop). Images are classified inside the browser and never sent anywhere.`);
+    console.log(
+      lang === 'ja'
+        ? `${page} で公開中（Ctrl-C で終了）。画像はブラウザの中だけで処理され、送信されません。`
+        : `serving on ${page} (Ctrl-C to stop). Images are classified inside the browser and never sent anywhere.`,
+    );
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-      console.log(lang === 'ja' ? `注意: ${host} で待ち受けるため、他のマシンからもこのページを開けます。` : `note: listening on ${host}, so other machines can open this page.`);
+      console.log(
+        lang === 'ja'
+          ? `注意: ${host} で待ち受けるため、他のマシンからもこのページを開けます。`
+          : `note: listening on ${host}, so other machines can open this page.`,
+      );
     }
     await new Promise<void>((resolve) => {
       const stop = (): void => {

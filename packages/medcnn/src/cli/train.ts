@@ -16,8 +16,15 @@ const flags = {
   lr: { kind: 'float', help: 'Adam learning rate', default: 0.001 },
   seed: { kind: 'int', help: 'random seed (initialisation, shuffling, augmentation)', default: 42, min: 0 },
   out: { kind: 'string', help: 'run folder (default runs/<dataset>-<model>-<time>)' },
-  augment: { kind: 'string', help: 'none, auto (the dataset\'s modality preset), a preset, or a list such as rotate:10,translate:0.1; list: show them', default: 'none' },
-  'allow-unsafe-augment': { kind: 'boolean', help: 'allow transforms that change the medical meaning (e.g. mirroring a chest X-ray)' },
+  augment: {
+    kind: 'string',
+    help: "none, auto (the dataset's modality preset), a preset, or a list such as rotate:10,translate:0.1; list: show them",
+    default: 'none',
+  },
+  'allow-unsafe-augment': {
+    kind: 'boolean',
+    help: 'allow transforms that change the medical meaning (e.g. mirroring a chest X-ray)',
+  },
   download: { kind: 'boolean', help: 'download the dataset if it is missing' },
   'no-progress': { kind: 'boolean', help: 'no progress bars' },
   ...transferFlags,
@@ -26,20 +33,27 @@ const flags = {
 
 export const trainCommand: Command = {
   name: 'train',
-  synopsis: '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--augment none|auto|PRESET|LIST] [--out DIR]',
+  synopsis:
+    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--augment none|auto|PRESET|LIST] [--out DIR]',
   summary: 'train a model, keep the best on validation AUC, evaluate on test, write the report',
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('train', argv, flags);
-    if (positionals.length) throw new (await import('../errors.js')).MedcnnError(`'medcnn train' takes no positional arguments, got: ${positionals.join(' ')}`);
-    if (!((f.lr as number) > 0)) throw new (await import('../errors.js')).MedcnnError(`--lr must be greater than 0, got ${f.lr}.`);
+    if (positionals.length)
+      throw new (await import('../errors.js')).MedcnnError(
+        `'medcnn train' takes no positional arguments, got: ${positionals.join(' ')}`,
+      );
+    if (!((f.lr as number) > 0))
+      throw new (await import('../errors.js')).MedcnnError(`--lr must be greater than 0, got ${f.lr}.`);
     if ((f.augment as string).trim().toLowerCase() === 'list') {
       console.log(describeAugmentations());
       return;
     }
     const transfer = transferOptionsFromFlags(f);
     // Checked before any data is loaded, so a refused transform costs nothing.
-    const plan = planAugmentation(f.augment as string, getDatasetInfo(f.dataset as string).modality, { allowUnsafe: Boolean(f['allow-unsafe-augment']) });
+    const plan = planAugmentation(f.augment as string, getDatasetInfo(f.dataset as string).modality, {
+      allowUnsafe: Boolean(f['allow-unsafe-augment']),
+    });
     for (const r of plan?.overridden ?? []) console.warn(`medcnn: warning: ${r}`);
     if (plan) console.log(`augment: ${plan.name}`);
     await trainRun({

@@ -13,7 +13,8 @@ export const TUTORIAL_NORMALIZATION: Normalization = { mean: 0.5, std: 0.5 };
 export function imagesToTensor(data: SplitData, indices: ArrayLike<number>, norm: Normalization): tf.Tensor4D {
   const px = data.height * data.width * data.channels;
   const out = new Float32Array(indices.length * px);
-  for (let b = 0; b < indices.length; b++) normalizePixels(data.images.subarray(indices[b] * px, (indices[b] + 1) * px), norm, out, b * px);
+  for (let b = 0; b < indices.length; b++)
+    normalizePixels(data.images.subarray(indices[b] * px, (indices[b] + 1) * px), norm, out, b * px);
   return tf.tensor4d(out, [indices.length, data.height, data.width, data.channels]);
 }
 
@@ -22,7 +23,8 @@ export function labelsToTensor(data: SplitData, indices: ArrayLike<number>, mult
   const w = data.labelWidth;
   if (multiLabel) {
     const out = new Float32Array(indices.length * w);
-    for (let b = 0; b < indices.length; b++) for (let k = 0; k < w; k++) out[b * w + k] = data.labels[indices[b] * w + k];
+    for (let b = 0; b < indices.length; b++)
+      for (let k = 0; k < w; k++) out[b * w + k] = data.labels[indices[b] * w + k];
     return tf.tensor2d(out, [indices.length, w]);
   }
   const out = new Int32Array(indices.length);

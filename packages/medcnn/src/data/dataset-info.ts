@@ -3,8 +3,14 @@ export type Task = 'binary-class' | 'multi-class' | 'multi-label, binary-class' 
 
 /** The imaging modality: it decides which augmentations keep the diagnosis intact. */
 export type Modality =
-  | 'chest-xray' | 'ct' | 'ultrasound' | 'retinal-oct' | 'fundus'
-  | 'dermoscopy' | 'histopathology' | 'blood-smear';
+  | 'chest-xray'
+  | 'ct'
+  | 'ultrasound'
+  | 'retinal-oct'
+  | 'fundus'
+  | 'dermoscopy'
+  | 'histopathology'
+  | 'blood-smear';
 
 export type Split = 'train' | 'val' | 'test';
 export const SPLITS: readonly Split[] = ['train', 'val', 'test'];

@@ -24,7 +24,9 @@ export async function downloadFile(url: string, dest: string, md5: string, opts:
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new MedcnnError(`Cannot create the data folder ${dir}: ${(e as Error).message}. Choose another with --root or MEDMNIST_ROOT.`);
+    throw new MedcnnError(
+      `Cannot create the data folder ${dir}: ${(e as Error).message}. Choose another with --root or MEDMNIST_ROOT.`,
+    );
   }
   const tmp = path.join(dir, `.${path.basename(dest)}.download-${process.pid}`);
   const cleanup = (): void => fs.rmSync(tmp, { force: true });
@@ -39,7 +41,9 @@ export async function downloadFile(url: string, dest: string, md5: string, opts:
     await fetchTo(url, tmp, hash, opts, 0);
     const got = hash.digest('hex');
     if (got !== md5) {
-      throw new MedcnnError(`Downloaded ${path.basename(dest)} has MD5 ${got}, expected ${md5}: the file is damaged or changed. Nothing was saved. ${byHand}`);
+      throw new MedcnnError(
+        `Downloaded ${path.basename(dest)} has MD5 ${got}, expected ${md5}: the file is damaged or changed. Nothing was saved. ${byHand}`,
+      );
     }
     fs.renameSync(tmp, dest);
   } catch (e) {
@@ -51,7 +55,13 @@ export async function downloadFile(url: string, dest: string, md5: string, opts:
   }
 }
 
-function fetchTo(url: string, file: string, hash: crypto.Hash, opts: DownloadOptions, redirects: number): Promise<void> {
+function fetchTo(
+  url: string,
+  file: string,
+  hash: crypto.Hash,
+  opts: DownloadOptions,
+  redirects: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const client = url.startsWith('https:') ? https : url.startsWith('http:') ? http : null;
     if (!client) return reject(new MedcnnError(`Unsupported URL '${url}': only http and https are supported.`));
@@ -67,7 +77,8 @@ function fetchTo(url: string, file: string, hash: crypto.Hash, opts: DownloadOpt
         return reject(new Error(`the server answered HTTP ${status}`));
       }
       const total = Number(res.headers['content-length'] ?? 0);
-      const bar = opts.progress === false ? null : new ProgressBar(total, `download ${path.basename(url.split('?')[0])}`);
+      const bar =
+        opts.progress === false ? null : new ProgressBar(total, `download ${path.basename(url.split('?')[0])}`);
       const out = fs.createWriteStream(file);
       let received = 0;
       res.on('data', (chunk: Buffer) => {
@@ -78,12 +89,14 @@ function fetchTo(url: string, file: string, hash: crypto.Hash, opts: DownloadOpt
       res.on('aborted', () => out.destroy(new Error('the connection was closed before the file was complete')));
       res.on('error', (e) => out.destroy(e));
       res.on('end', () => {
-        if (total > 0 && received !== total) out.destroy(new Error(`the connection ended after ${received} of ${total} bytes`));
+        if (total > 0 && received !== total)
+          out.destroy(new Error(`the connection ended after ${received} of ${total} bytes`));
       });
       out.on('error', reject);
       out.on('finish', () => {
         bar?.finish(`${(received / 1e6).toFixed(1)} MB`);
-        if (total > 0 && received !== total) reject(new Error(`the connection ended after ${received} of ${total} bytes`));
+        if (total > 0 && received !== total)
+          reject(new Error(`the connection ended after ${received} of ${total} bytes`));
         else resolve();
       });
       res.pipe(out);
@@ -94,7 +107,12 @@ function fetchTo(url: string, file: string, hash: crypto.Hash, opts: DownloadOpt
 }
 
 /** Downloads a dataset's npz into the data root unless it is already there. Returns its path. */
-export async function ensureDataset(info: DatasetInfo, size: ImageSize, root: string, opts: DownloadOptions = {}): Promise<string> {
+export async function ensureDataset(
+  info: DatasetInfo,
+  size: ImageSize,
+  root: string,
+  opts: DownloadOptions = {},
+): Promise<string> {
   const dest = datasetPath(info, size, root);
   if (fs.existsSync(dest)) return dest;
   const file = info.files[size];

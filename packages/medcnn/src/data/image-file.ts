@@ -5,7 +5,12 @@ import { MedcnnError } from '../errors.js';
 import { imageHeader, imageSizeProblem, modelPixels, normalizePixels } from './pixels.js';
 
 /** Reads a PNG or JPEG and returns it as uint8 pixels of the size and channels a model takes (see modelPixels). */
-export async function readImageFile(file: string, height: number, width: number, channels: number): Promise<Uint8Array> {
+export async function readImageFile(
+  file: string,
+  height: number,
+  width: number,
+  channels: number,
+): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -13,16 +18,18 @@ export async function readImageFile(file: string, height: number, width: number,
     throw new MedcnnError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
   }
   const header = imageHeader(bytes);
-  if (!header) throw new MedcnnError(`${file} is not a PNG or JPEG image. Pass chest X-ray images as .png or .jpg files.`);
+  if (!header)
+    throw new MedcnnError(`${file} is not a PNG or JPEG image. Pass chest X-ray images as .png or .jpg files.`);
   const tooBig = header.width > 0 ? imageSizeProblem(header.width, header.height) : null;
   if (tooBig) throw new MedcnnError(`${file} cannot be used: ${tooBig}.`);
-  let image;
+  let image: Awaited<ReturnType<typeof loadImage>>;
   try {
     image = await loadImage(bytes);
   } catch (e) {
     throw new MedcnnError(`${file} could not be decoded as an image (${(e as Error).message}); it may be damaged.`);
   }
-  if (!image.width || !image.height) throw new MedcnnError(`${file} could not be decoded as an image; it may be damaged.`);
+  if (!image.width || !image.height)
+    throw new MedcnnError(`${file} could not be decoded as an image; it may be damaged.`);
   const problem = imageSizeProblem(image.width, image.height);
   if (problem) throw new MedcnnError(`${file} cannot be used: ${problem}.`);
   // Decoded at its own size; the resampling to the model's size is medcnn's own, shared with the browser page.
@@ -35,7 +42,9 @@ export async function readImageFile(file: string, height: number, width: number,
 
 /** Image files as one batch for a model: their pixels, and the tensor normalised exactly as in training. */
 export async function readImageBatch(
-  files: string[], [h, w, c]: [number, number, number], norm: { mean: number; std: number },
+  files: string[],
+  [h, w, c]: [number, number, number],
+  norm: { mean: number; std: number },
 ): Promise<{ pixels: Uint8Array[]; x: tf.Tensor4D }> {
   const pixels: Uint8Array[] = [];
   for (const f of files) pixels.push(await readImageFile(f, h, w, c));

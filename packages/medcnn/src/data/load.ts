@@ -44,14 +44,18 @@ export function readSplits(file: string, splits: Split[], info?: DatasetInfo): S
       }
       const channels = img.shape.length === 4 ? 3 : 1;
       if (info && channels !== info.channels) {
-        throw new MedcnnError(`${file}: ${split} images have ${channels} channel(s), ${info.flag} has ${info.channels}`);
+        throw new MedcnnError(
+          `${file}: ${split} images have ${channels} channel(s), ${info.flag} has ${info.channels}`,
+        );
       }
       const labelWidth = lab.shape.length === 1 ? 1 : lab.shape.slice(1).reduce((a, b) => a * b, 1);
       if (info) {
         const classes = info.labels.length;
         const isMultiLabel = info.task === 'multi-label, binary-class';
         if (isMultiLabel ? labelWidth !== classes : labelWidth !== 1) {
-          throw new MedcnnError(`${file}: ${split} labels have ${labelWidth} column(s), ${info.flag} expects ${isMultiLabel ? classes : 1}`);
+          throw new MedcnnError(
+            `${file}: ${split} labels have ${labelWidth} column(s), ${info.flag} expects ${isMultiLabel ? classes : 1}`,
+          );
         }
         const max = lab.data.reduce((m, v) => Math.max(m, v), 0);
         if (max >= (isMultiLabel ? 2 : classes)) {

@@ -61,7 +61,7 @@ export function encodeNpy(shape: number[], data: Uint8Array, descr = '|u1'): Uin
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = 10 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + header.length + data.length);
   out.set(MAGIC, 0);
   out[6] = 1;

@@ -23,7 +23,14 @@ export function imageSizeProblem(width: number, height: number): string | null {
  * X-ray is averaged down rather than sampled (no aliasing); an image already of the size is copied as is.
  * Alpha is ignored.
  */
-export function modelPixels(rgba: ArrayLike<number>, w: number, h: number, outW: number, outH: number, channels: 1 | 3): Uint8Array {
+export function modelPixels(
+  rgba: ArrayLike<number>,
+  w: number,
+  h: number,
+  outW: number,
+  outH: number,
+  channels: 1 | 3,
+): Uint8Array {
   const rgb = new Float32Array(w * h * 3);
   for (let p = 0; p < w * h; p++) {
     rgb[p * 3] = rgba[p * 4];
@@ -34,7 +41,9 @@ export function modelPixels(rgba: ArrayLike<number>, w: number, h: number, outW:
   const small = resampleAxis(wide, outW, h, outH, false);
   const out = new Uint8Array(outW * outH * channels);
   for (let p = 0; p < outW * outH; p++) {
-    const r = small[p * 3], g = small[p * 3 + 1], b = small[p * 3 + 2];
+    const r = small[p * 3],
+      g = small[p * 3 + 1],
+      b = small[p * 3 + 2];
     if (channels === 1) out[p] = clampByte(0.299 * r + 0.587 * g + 0.114 * b);
     else {
       out[p * 3] = clampByte(r);
@@ -69,7 +78,9 @@ function resampleAxis(src: Float32Array, w: number, h: number, outLen: number, a
     }
     const lines = alongX ? h : w;
     for (let line = 0; line < lines; line++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = 0; k < weights.length; k++) {
         const i = lo + k;
         const s = (alongX ? line * w + i : i * w + line) * 3;
@@ -91,7 +102,10 @@ function resampleAxis(src: Float32Array, w: number, h: number, outLen: number, a
  * browser page all use. Writes into `out` from `offset` when given (a batch being filled).
  */
 export function normalizePixels(
-  pixels: ArrayLike<number>, norm: { mean: number; std: number }, out = new Float32Array(pixels.length), offset = 0,
+  pixels: ArrayLike<number>,
+  norm: { mean: number; std: number },
+  out = new Float32Array(pixels.length),
+  offset = 0,
 ): Float32Array {
   const scale = 1 / (255 * norm.std);
   const shift = norm.mean / norm.std;
@@ -106,7 +120,8 @@ export function normalizePixels(
 export function imageHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: number; height: number } | null {
   const isPng = bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   if (isPng) {
-    const u32 = (o: number): number => ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+    const u32 = (o: number): number =>
+      ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
     return { kind: 'png', width: u32(16), height: u32(20) };
   }
   const isJpeg = bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
@@ -114,9 +129,15 @@ export function imageHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: n
   // Walk the JPEG segments to the first start-of-frame (SOF0–SOF15 but DHT, JPG and DAC), which holds the size.
   let o = 2;
   while (o + 9 < bytes.length) {
-    if (bytes[o] !== 0xff) { o++; continue; }
+    if (bytes[o] !== 0xff) {
+      o++;
+      continue;
+    }
     const marker = bytes[o + 1];
-    if (marker === 0xff) { o++; continue; }
+    if (marker === 0xff) {
+      o++;
+      continue;
+    }
     const length = (bytes[o + 2] << 8) | bytes[o + 3];
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       return { kind: 'jpeg', height: (bytes[o + 5] << 8) | bytes[o + 6], width: (bytes[o + 7] << 8) | bytes[o + 8] };

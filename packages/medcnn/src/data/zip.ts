@@ -55,7 +55,8 @@ export class ZipFile {
         throw corrupt(this.path, `member '${name}' does not inflate (${(err as Error).message})`);
       }
     } else throw corrupt(this.path, `member '${name}' uses unsupported compression method ${e.method}`);
-    if (data.length !== e.size) throw corrupt(this.path, `member '${name}' has ${data.length} bytes, expected ${e.size}`);
+    if (data.length !== e.size)
+      throw corrupt(this.path, `member '${name}' has ${data.length} bytes, expected ${e.size}`);
     if (zlib.crc32(data) !== e.crc32) throw corrupt(this.path, `member '${name}' fails its CRC-32 check`);
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
@@ -88,7 +89,8 @@ function readAt(path: string, fd: number, fileSize: number, offset: number, leng
 function readCentralDirectory(path: string, fd: number, size: number): Map<string, ZipEntry> {
   // The end-of-central-directory record sits in the last 22 + 65535 (max comment) bytes.
   const tailLen = Math.min(size, 22 + 65535);
-  if (size < 22) throw new MedcnnError(`${path} is not a zip/npz file (only ${size} bytes). Delete it and download it again.`);
+  if (size < 22)
+    throw new MedcnnError(`${path} is not a zip/npz file (only ${size} bytes). Delete it and download it again.`);
   const tail = readAt(path, fd, size, size - tailLen, tailLen);
   let eocd = -1;
   for (let i = tailLen - 22; i >= 0; i--) {

@@ -71,9 +71,13 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
   const skipped: EngineInfo['skipped'] = [];
   for (const name of order) {
     const reason =
-      name === 'libtorch' ? await tryLibtorch(threads)
-      : name === 'wasm' ? await tryWasm()
-      : (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialise';
+      name === 'libtorch'
+        ? await tryLibtorch(threads)
+        : name === 'wasm'
+          ? await tryWasm()
+          : (await tf.setBackend('cpu'))
+            ? null
+            : 'the cpu backend failed to initialise';
     if (reason === null) {
       const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.versions.node };
       current = { backend: name, threads: name === 'cpu' || name === 'wasm' ? 1 : threads, skipped, versions };

@@ -79,10 +79,12 @@ export function featureMapBlocks(model: tfl.LayersModel, x: tf.Tensor4D, maxBloc
     const current = blocks[blocks.length - 1];
     if (!current) continue;
     const kinds = current.stages.map((s) => s.kind);
-    if (ACTIVATIONS.test(cls) && !kinds.includes('relu') && !kinds.includes('pool')) current.stages.push({ kind: 'relu', layer });
+    if (ACTIVATIONS.test(cls) && !kinds.includes('relu') && !kinds.includes('pool'))
+      current.stages.push({ kind: 'relu', layer });
     else if (POOLS.test(cls) && !kinds.includes('pool')) current.stages.push({ kind: 'pool', layer });
   }
-  if (blocks.length === 0) throw new MedcnnError(`${model.name} has no convolution layer, so it has no feature maps to show.`);
+  if (blocks.length === 0)
+    throw new MedcnnError(`${model.name} has no convolution layer, so it has no feature maps to show.`);
   const wanted = new Map(blocks.flatMap((b) => b.stages.map((s) => [s.layer, s] as const)));
   const captured = new Map<tfl.layers.Layer, Stage>();
   tf.tidy(() => {
@@ -98,9 +100,20 @@ export function featureMapBlocks(model: tfl.LayersModel, x: tf.Tensor4D, maxBloc
           for (let p = 0; p < h * w; p++) m[p] = data[p * c + k];
           return m;
         });
-        captured.set(layer, { kind: s.kind, layer: layer.name, className: layer.getClassName(), height: h, width: w, totalChannels: c, maps });
+        captured.set(layer, {
+          kind: s.kind,
+          layer: layer.name,
+          className: layer.getClassName(),
+          height: h,
+          width: w,
+          totalChannels: c,
+          maps,
+        });
       },
     });
   });
-  return blocks.map((b) => ({ index: b.index, stages: b.stages.map((s) => captured.get(s.layer)).filter((s): s is Stage => Boolean(s)) }));
+  return blocks.map((b) => ({
+    index: b.index,
+    stages: b.stages.map((s) => captured.get(s.layer)).filter((s): s is Stage => Boolean(s)),
+  }));
 }

@@ -35,7 +35,8 @@ export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.
     return layer;
   }
   const convs = layers.filter(isConvLayer);
-  if (convs.length === 0) throw new MedcnnError(`${model.name} has no convolution layer, so Grad-CAM has nothing to look at.`);
+  if (convs.length === 0)
+    throw new MedcnnError(`${model.name} has no convolution layer, so Grad-CAM has nothing to look at.`);
   const inModel = new Set(layers);
   let target = convs[convs.length - 1];
   for (;;) {
@@ -54,17 +55,31 @@ const BLOCK_TAIL = /^(BatchNormalization|Activation|ReLU|LeakyReLU|ELU|PReLU|Add
  * Runs in inference mode (BatchNorm uses its moving statistics, dropout is off). By default each image
  * is explained for its most probable class; `classIndex` picks one class for all.
  */
-export function gradCam(model: tfl.LayersModel, x: tf.Tensor4D, task: Task, opts: { layer?: string; classIndex?: number } = {}): GradCamResult {
+export function gradCam(
+  model: tfl.LayersModel,
+  x: tf.Tensor4D,
+  task: Task,
+  opts: { layer?: string; classIndex?: number } = {},
+): GradCamResult {
   const target = gradCamLayer(model, opts.layer);
   const numClasses = model.outputs[0].shape[1] as number;
-  if (opts.classIndex !== undefined && !(Number.isInteger(opts.classIndex) && opts.classIndex >= 0 && opts.classIndex < numClasses)) {
+  if (
+    opts.classIndex !== undefined &&
+    !(Number.isInteger(opts.classIndex) && opts.classIndex >= 0 && opts.classIndex < numClasses)
+  ) {
     throw new MedcnnError(`--class must be a class index from 0 to ${numClasses - 1}, got ${opts.classIndex}.`);
   }
   return tf.tidy(() => {
     let activation: tf.Tensor | null = null;
-    const [logits] = runGraph<tf.Tensor>(model, [x], { onLayer: (l, out) => { if (l === target) activation = out; } });
+    const [logits] = runGraph<tf.Tensor>(model, [x], {
+      onLayer: (l, out) => {
+        if (l === target) activation = out;
+      },
+    });
     if (!activation || (activation as tf.Tensor).rank !== 4) {
-      throw new MedcnnError(`Layer '${target.name}' does not output a feature map (height × width × channels); choose a convolution layer with --layer.`);
+      throw new MedcnnError(
+        `Layer '${target.name}' does not output a feature map (height × width × channels); choose a convolution layer with --layer.`,
+      );
     }
     const a = activation as tf.Tensor4D;
     const probs = probabilities(task, logits).arraySync() as number[][];
@@ -111,10 +126,17 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const ra = ranks(a);
   const rb = ranks(b);
   const n = ra.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += ra[i]; mb += rb[i]; }
-  ma /= n; mb /= n;
-  let cov = 0, va = 0, vb = 0;
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += ra[i];
+    mb += rb[i];
+  }
+  ma /= n;
+  mb /= n;
+  let cov = 0,
+    va = 0,
+    vb = 0;
   for (let i = 0; i < n; i++) {
     cov += (ra[i] - ma) * (rb[i] - mb);
     va += (ra[i] - ma) ** 2;
@@ -127,7 +149,7 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function ranks(v: ArrayLike<number>): Float64Array {
   const idx = Array.from({ length: v.length }, (_, i) => i).sort((i, j) => v[i] - v[j]);
   const r = new Float64Array(v.length);
-  for (let i = 0; i < idx.length;) {
+  for (let i = 0; i < idx.length; ) {
     let j = i;
     while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
     for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2;

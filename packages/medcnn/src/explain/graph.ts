@@ -19,7 +19,11 @@ export interface GraphRunOptions<T> {
  * Unlike model.apply it can tap every intermediate output and replace any layer's output with a value,
  * which is what Grad-CAM and the feature-map panels need. Returns the model's outputs.
  */
-export function runGraph<T extends tf.Tensor | Sym>(model: tfl.LayersModel, inputs: T[], opts: GraphRunOptions<T> = {}): T[] {
+export function runGraph<T extends tf.Tensor | Sym>(
+  model: tfl.LayersModel,
+  inputs: T[],
+  opts: GraphRunOptions<T> = {},
+): T[] {
   const values = new Map<number, T>();
   model.inputs.forEach((s, i) => values.set(s.id, inputs[i]));
   const evaluate = (s: Sym): T => {

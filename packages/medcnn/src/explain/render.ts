@@ -39,16 +39,22 @@ export function mapCanvas(values: ArrayLike<number>, h: number, w: number, mode:
   const canvas = createCanvas(w, h);
   const g = canvas.getContext('2d');
   const img = g.createImageData(w, h);
-  let lo = Infinity, hi = -Infinity, absMax = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    absMax = 0;
   for (let i = 0; i < h * w; i++) {
     lo = Math.min(lo, values[i]);
     hi = Math.max(hi, values[i]);
     absMax = Math.max(absMax, Math.abs(values[i]));
   }
   for (let p = 0; p < h * w; p++) {
-    const rgb: [number, number, number] = mode === 'diverging'
-      ? diverging(absMax > 0 ? values[p] / absMax : 0)
-      : (() => { const v = Math.round(hi > lo ? (255 * (values[p] - Math.min(0, lo))) / (hi - Math.min(0, lo)) : 0); return [v, v, v]; })();
+    const rgb: [number, number, number] =
+      mode === 'diverging'
+        ? diverging(absMax > 0 ? values[p] / absMax : 0)
+        : (() => {
+            const v = Math.round(hi > lo ? (255 * (values[p] - Math.min(0, lo))) / (hi - Math.min(0, lo)) : 0);
+            return [v, v, v];
+          })();
     img.data.set([...rgb, 255], p * 4);
   }
   g.putImageData(img, 0, 0);
@@ -86,9 +92,17 @@ export function explainPng(f: ExplainFigure, lang: Lang): Buffer {
   g.font = font(17, true);
   g.fillText(`${t(lang, 'explainTitle')} — ${shorten(f.file, 48)}`, pad, 28);
   g.font = font(13);
-  g.fillText(t(lang, 'explainSubtitle', {
-    label: f.labels[f.classIndex], k: f.classIndex, layer: f.layer, h: f.mapHeight, w: f.mapWidth,
-  }), pad, 50);
+  g.fillText(
+    t(lang, 'explainSubtitle', {
+      label: f.labels[f.classIndex],
+      k: f.classIndex,
+      layer: f.layer,
+      h: f.mapHeight,
+      w: f.mapWidth,
+    }),
+    pad,
+    50,
+  );
 
   const image = pixelsCanvas(f.pixels, f.height, f.width, f.channels);
   const x1 = pad;
@@ -189,7 +203,15 @@ export function mapPanelPng(title: string, note: string, rows: MapRow[], input?:
     g.fillStyle = '#111';
     g.font = font(13, true);
     g.fillText(r.label, x0, y + 14);
-    r.maps.forEach((m, k) => drawTile(g, mapCanvas(m, r.height, r.width, r.mode), x0 + (k % perRow) * (tile + gap), y + 22 + Math.floor(k / perRow) * (tile + gap), tile));
+    r.maps.forEach((m, k) =>
+      drawTile(
+        g,
+        mapCanvas(m, r.height, r.width, r.mode),
+        x0 + (k % perRow) * (tile + gap),
+        y + 22 + Math.floor(k / perRow) * (tile + gap),
+        tile,
+      ),
+    );
     y += rowHeights[i];
   });
   return canvas.toBuffer('image/png');

@@ -6,7 +6,10 @@ export type Lang = 'en' | 'ja';
 const messages = {
   backend: { en: 'backend: {backend} ({threads} thread(s))', ja: 'バックエンド: {backend}（{threads} スレッド）' },
   backendSkipped: { en: '  {backend} unavailable: {reason}', ja: '  {backend} は使用不可: {reason}' },
-  dataset: { en: 'dataset: {flag} {size}×{size}  train {train} · val {val} · test {test}', ja: 'データセット: {flag} {size}×{size}  学習 {train} · 検証 {val} · テスト {test}' },
+  dataset: {
+    en: 'dataset: {flag} {size}×{size}  train {train} · val {val} · test {test}',
+    ja: 'データセット: {flag} {size}×{size}  学習 {train} · 検証 {val} · テスト {test}',
+  },
   model: { en: 'model: {name}, {params} trainable parameters', ja: 'モデル: {name}（学習可能パラメータ {params}）' },
   epoch: { en: 'epoch', ja: 'エポック' },
   epochSummary: {
@@ -14,11 +17,26 @@ const messages = {
     ja: 'エポック {epoch}/{epochs}: 学習損失 {trainLoss} · 検証損失 {valLoss} · 検証 ACC {valAcc} · 検証 AUC {valAuc} · {sps} 枚/秒{best}',
   },
   bestMark: { en: '  ★ best so far, saved', ja: '  ★ 最良のため保存' },
-  stopping: { en: 'Stopping after this batch; saving what is done… (Ctrl-C again to quit at once)', ja: 'このバッチの後で停止し、途中までの結果を保存します…（もう一度 Ctrl-C で即終了）' },
-  testResult: { en: 'test (best epoch {epoch}): ACC {acc} [95% CI {accLo}–{accHi}] · AUC {auc} [95% CI {aucLo}–{aucHi}]', ja: 'テスト（最良エポック {epoch}）: 正解率 ACC {acc} [95%CI {accLo}–{accHi}] · AUC {auc} [95%CI {aucLo}–{aucHi}]' },
-  testResultPlain: { en: 'test (best epoch {epoch}): ACC {acc} · AUC {auc}', ja: 'テスト（最良エポック {epoch}）: 正解率 ACC {acc} · AUC {auc}' },
-  clinical: { en: 'sensitivity {sens} · specificity {spec} · PPV {ppv} · NPV {npv} · F1 {f1}', ja: '感度 {sens} · 特異度 {spec} · 陽性的中率 {ppv} · 陰性的中率 {npv} · F1 {f1}' },
-  runSaved: { en: 'run saved in {dir} (open report.html)', ja: '結果を {dir} に保存しました（report.html を開いてください）' },
+  stopping: {
+    en: 'Stopping after this batch; saving what is done… (Ctrl-C again to quit at once)',
+    ja: 'このバッチの後で停止し、途中までの結果を保存します…（もう一度 Ctrl-C で即終了）',
+  },
+  testResult: {
+    en: 'test (best epoch {epoch}): ACC {acc} [95% CI {accLo}–{accHi}] · AUC {auc} [95% CI {aucLo}–{aucHi}]',
+    ja: 'テスト（最良エポック {epoch}）: 正解率 ACC {acc} [95%CI {accLo}–{accHi}] · AUC {auc} [95%CI {aucLo}–{aucHi}]',
+  },
+  testResultPlain: {
+    en: 'test (best epoch {epoch}): ACC {acc} · AUC {auc}',
+    ja: 'テスト（最良エポック {epoch}）: 正解率 ACC {acc} · AUC {auc}',
+  },
+  clinical: {
+    en: 'sensitivity {sens} · specificity {spec} · PPV {ppv} · NPV {npv} · F1 {f1}',
+    ja: '感度 {sens} · 特異度 {spec} · 陽性的中率 {ppv} · 陰性的中率 {npv} · F1 {f1}',
+  },
+  runSaved: {
+    en: 'run saved in {dir} (open report.html)',
+    ja: '結果を {dir} に保存しました（report.html を開いてください）',
+  },
   learningCurve: { en: 'Learning curve', ja: '学習曲線' },
   trainLoss: { en: 'train loss', ja: '学習損失' },
   valLoss: { en: 'validation loss', ja: '検証損失' },
@@ -32,36 +50,84 @@ const messages = {
   samplesTitle: { en: 'Training samples', ja: '学習画像の例' },
   reportTitle: { en: 'medcnn report', ja: 'medcnn レポート' },
   prediction: { en: '{file}: {label} ({prob})', ja: '{file}: {label}（確率 {prob}）' },
-  evaluated: { en: '{split}: ACC {acc} · AUC {auc}; predictions in {file}', ja: '{split}: 正解率 ACC {acc} · AUC {auc}; 予測は {file}' },
+  evaluated: {
+    en: '{split}: ACC {acc} · AUC {auc}; predictions in {file}',
+    ja: '{split}: 正解率 ACC {acc} · AUC {auc}; 予測は {file}',
+  },
   downloaded: { en: '{file} is ready ({path})', ja: '{file} を用意しました（{path}）' },
   explainTitle: { en: 'Grad-CAM: where the model looked', ja: 'Grad-CAM：モデルが注目した場所' },
-  explainSubtitle: { en: 'explains "{label}" (class {k}) · layer {layer} ({h}×{w} map, upsampled)', ja: '「{label}」（クラス {k}）の根拠 · 層 {layer}（{h}×{w} のマップを拡大）' },
+  explainSubtitle: {
+    en: 'explains "{label}" (class {k}) · layer {layer} ({h}×{w} map, upsampled)',
+    ja: '「{label}」（クラス {k}）の根拠 · 層 {layer}（{h}×{w} のマップを拡大）',
+  },
   explainImage: { en: 'input image', ja: '入力画像' },
   explainHeatmap: { en: 'Grad-CAM heat map', ja: 'Grad-CAM ヒートマップ' },
   explainHigh: { en: 'high', ja: '高' },
   explainLow: { en: 'low', ja: '低' },
   explainProbs: { en: 'class probabilities', ja: 'クラス確率' },
-  explained: { en: '{file}: {label} ({prob}) · Grad-CAM on {layer} → {png}', ja: '{file}: {label}（確率 {prob}）· {layer} の Grad-CAM → {png}' },
+  explained: {
+    en: '{file}: {label} ({prob}) · Grad-CAM on {layer} → {png}',
+    ja: '{file}: {label}（確率 {prob}）· {layer} の Grad-CAM → {png}',
+  },
   anatomyFiltersTitle: { en: 'Learned first-layer filters ({layer})', ja: '学習された第1層のフィルタ（{layer}）' },
-  anatomyFiltersNote: { en: '{n} of {total} filters, {kh}×{kw}, summed over {cin} input channel(s); red = positive weight, blue = negative. Left: the input image.', ja: '{total} 個中 {n} 個のフィルタ（{kh}×{kw}、入力 {cin} チャネルの和）。赤＝正の重み、青＝負の重み。左：入力画像' },
+  anatomyFiltersNote: {
+    en: '{n} of {total} filters, {kh}×{kw}, summed over {cin} input channel(s); red = positive weight, blue = negative. Left: the input image.',
+    ja: '{total} 個中 {n} 個のフィルタ（{kh}×{kw}、入力 {cin} チャネルの和）。赤＝正の重み、青＝負の重み。左：入力画像',
+  },
   anatomyFiltersRow: { en: 'filters of {layer}', ja: '{layer} のフィルタ' },
   anatomyBlockTitle: { en: 'Block {k}: {layers}', ja: 'ブロック {k}：{layers}' },
-  anatomyBlockNote: { en: 'Feature maps of the image on the left (first channels; each map scaled to itself). Convolution: red = positive, blue = negative.', ja: '左の画像の特徴マップ（先頭のチャネル、各マップごとに正規化）。畳み込み：赤＝正、青＝負' },
-  anatomyConv: { en: 'after convolution ({layer}): {n} of {total} maps, {h}×{w}', ja: '畳み込みの後（{layer}）：{total} 枚中 {n} 枚、{h}×{w}' },
-  anatomyRelu: { en: 'after activation ({layer}): negatives cut to 0, {h}×{w}', ja: '活性化（{layer}）の後：負の値は0に、{h}×{w}' },
-  anatomyPool: { en: 'after pooling ({layer}): {h}×{w}, the strongest response kept', ja: 'プーリング（{layer}）の後：{h}×{w}、最も強い反応を残す' },
-  anatomyAvgPool: { en: 'after pooling ({layer}): {h}×{w}, each area averaged', ja: 'プーリング（{layer}）の後：{h}×{w}、各領域を平均' },
+  anatomyBlockNote: {
+    en: 'Feature maps of the image on the left (first channels; each map scaled to itself). Convolution: red = positive, blue = negative.',
+    ja: '左の画像の特徴マップ（先頭のチャネル、各マップごとに正規化）。畳み込み：赤＝正、青＝負',
+  },
+  anatomyConv: {
+    en: 'after convolution ({layer}): {n} of {total} maps, {h}×{w}',
+    ja: '畳み込みの後（{layer}）：{total} 枚中 {n} 枚、{h}×{w}',
+  },
+  anatomyRelu: {
+    en: 'after activation ({layer}): negatives cut to 0, {h}×{w}',
+    ja: '活性化（{layer}）の後：負の値は0に、{h}×{w}',
+  },
+  anatomyPool: {
+    en: 'after pooling ({layer}): {h}×{w}, the strongest response kept',
+    ja: 'プーリング（{layer}）の後：{h}×{w}、最も強い反応を残す',
+  },
+  anatomyAvgPool: {
+    en: 'after pooling ({layer}): {h}×{w}, each area averaged',
+    ja: 'プーリング（{layer}）の後：{h}×{w}、各領域を平均',
+  },
   anatomyWritten: { en: 'wrote {png}', ja: '{png} を書き出しました' },
-  transferBackbone: { en: 'backbone: {name} from {source}, rebuilt for {size}×{size} inputs; {frozen}', ja: 'バックボーン: {name}（{source}）を入力 {size}×{size} に再構築; {frozen}' },
+  transferBackbone: {
+    en: 'backbone: {name} from {source}, rebuilt for {size}×{size} inputs; {frozen}',
+    ja: 'バックボーン: {name}（{source}）を入力 {size}×{size} に再構築; {frozen}',
+  },
   transferFrozenAll: { en: 'frozen, head only (features cached)', ja: '凍結、ヘッドのみ学習（特徴をキャッシュ）' },
-  transferFrozenAllNoCache: { en: 'frozen, head only (augmented batches run through the backbone, nothing cached)', ja: '凍結、ヘッドのみ学習（拡張した画像を毎回バックボーンに通すためキャッシュなし）' },
-  transferFinetune: { en: '{trainable} of {total} backbone layers trained at lr {lr}', ja: 'バックボーン {total} 層中 {trainable} 層を学習率 {lr} で学習' },
-  transferFeatures: { en: 'frozen part run once on {n} images in {secs} s; its output ({layer}, {dims} per image) is cached', ja: '凍結部分を {n} 枚の画像で一度だけ実行（{secs} 秒）; 出力（{layer}、1枚あたり {dims}）をキャッシュ' },
+  transferFrozenAllNoCache: {
+    en: 'frozen, head only (augmented batches run through the backbone, nothing cached)',
+    ja: '凍結、ヘッドのみ学習（拡張した画像を毎回バックボーンに通すためキャッシュなし）',
+  },
+  transferFinetune: {
+    en: '{trainable} of {total} backbone layers trained at lr {lr}',
+    ja: 'バックボーン {total} 層中 {trainable} 層を学習率 {lr} で学習',
+  },
+  transferFeatures: {
+    en: 'frozen part run once on {n} images in {secs} s; its output ({layer}, {dims} per image) is cached',
+    ja: '凍結部分を {n} 枚の画像で一度だけ実行（{secs} 秒）; 出力（{layer}、1枚あたり {dims}）をキャッシュ',
+  },
   compareTitle: { en: 'Validation AUC per epoch', ja: 'エポックごとの検証 AUC' },
   compareAuc: { en: 'validation AUC', ja: '検証 AUC' },
-  compareRun: { en: '— {run}, {fraction} of the training set ({n} images) —', ja: '— {run}、学習データの {fraction}（{n} 枚）—' },
-  compareTable: { en: 'Test results (best epoch on validation AUC), seed {seed}', ja: 'テスト結果（検証 AUC 最良のエポック）、シード {seed}' },
-  compareWritten: { en: 'comparison saved in {dir} (compare.md, compare.csv, compare-curves.png)', ja: '比較結果を {dir} に保存しました（compare.md、compare.csv、compare-curves.png）' },
+  compareRun: {
+    en: '— {run}, {fraction} of the training set ({n} images) —',
+    ja: '— {run}、学習データの {fraction}（{n} 枚）—',
+  },
+  compareTable: {
+    en: 'Test results (best epoch on validation AUC), seed {seed}',
+    ja: 'テスト結果（検証 AUC 最良のエポック）、シード {seed}',
+  },
+  compareWritten: {
+    en: 'comparison saved in {dir} (compare.md, compare.csv, compare-curves.png)',
+    ja: '比較結果を {dir} に保存しました（compare.md、compare.csv、compare-curves.png）',
+  },
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -29,7 +29,10 @@ export function clinicalMetrics(
   const resamples = opts.resamples ?? 1000;
   const seed = opts.seed ?? 0;
   const n = yTrue.length;
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   for (let i = 0; i < n; i++) {
     const pred = positiveScore[i] > threshold;
     if (yTrue[i] > 0) pred ? tp++ : fn++;
@@ -57,7 +60,10 @@ export function clinicalMetrics(
   }
   return {
     threshold,
-    confusion: [[tn, fp], [fn, tp]],
+    confusion: [
+      [tn, fp],
+      [fn, tp],
+    ],
     sensitivity,
     specificity: ratio(tn, tn + fp),
     ppv,

@@ -49,7 +49,8 @@ export function predictedClasses(task: Task, p: Predictions): Int32Array {
       out[i] = p.yScore[i * p.numClasses + p.numClasses - 1] > 0.5 ? 1 : 0;
     } else {
       let best = 0;
-      for (let k = 1; k < p.numClasses; k++) if (p.yScore[i * p.numClasses + k] > p.yScore[i * p.numClasses + best]) best = k;
+      for (let k = 1; k < p.numClasses; k++)
+        if (p.yScore[i * p.numClasses + k] > p.yScore[i * p.numClasses + best]) best = k;
       out[i] = best;
     }
   }
@@ -87,7 +88,7 @@ export function predictionsCsv(p: Predictions): string {
     for (let k = 0; k < p.numClasses; k++) row.push(String(p.yScore[i * p.numClasses + k]));
     lines.push(row.join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The name MedMNIST's Evaluator gives a prediction file. */

@@ -15,13 +15,29 @@ export function alexnet(opts: ModelOptions): tfl.LayersModel {
   const { inputShape, numClasses } = opts;
   const small = side < 64;
   const model = tfl.sequential({ name: 'alexnet' });
-  const conv = (filters: number, inC: number, kernel: number, name: string, extra: Partial<Parameters<typeof tfl.layers.conv2d>[0]> = {}): void => {
-    model.add(tfl.layers.conv2d({
-      filters, kernelSize: kernel, padding: 'same', activation: 'relu', name,
-      kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(inC * kernel * kernel), ...extra,
-    }));
+  const conv = (
+    filters: number,
+    inC: number,
+    kernel: number,
+    name: string,
+    extra: Partial<Parameters<typeof tfl.layers.conv2d>[0]> = {},
+  ): void => {
+    model.add(
+      tfl.layers.conv2d({
+        filters,
+        kernelSize: kernel,
+        padding: 'same',
+        activation: 'relu',
+        name,
+        kernelInitializer: torchKernelInit(),
+        biasInitializer: torchBiasInit(inC * kernel * kernel),
+        ...extra,
+      }),
+    );
   };
-  const pool = (name: string): void => { model.add(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, name })); };
+  const pool = (name: string): void => {
+    model.add(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, name }));
+  };
   if (small) {
     conv(64, inputShape[2], 3, 'conv1', { inputShape });
   } else {
@@ -39,7 +55,15 @@ export function alexnet(opts: ModelOptions): tfl.LayersModel {
   model.add(tfl.layers.flatten({ name: 'flatten' }));
   const flat = model.outputs[0].shape[1] as number;
   const dense = (units: number, fanIn: number, name: string, activation?: 'relu'): void => {
-    model.add(tfl.layers.dense({ units, activation, name, kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(fanIn) }));
+    model.add(
+      tfl.layers.dense({
+        units,
+        activation,
+        name,
+        kernelInitializer: torchKernelInit(),
+        biasInitializer: torchBiasInit(fanIn),
+      }),
+    );
   };
   model.add(tfl.layers.dropout({ rate: 0.5, name: 'drop6' }));
   dense(4096, flat, 'fc6', 'relu');

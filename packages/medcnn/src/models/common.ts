@@ -12,10 +12,13 @@ export const MAX_INPUT = 224;
 export function checkModelInput(model: string, { inputShape, numClasses }: ModelOptions): number {
   const [h, w, c] = inputShape;
   if (h !== w || !Number.isInteger(h) || h < MIN_INPUT || h > MAX_INPUT) {
-    throw new MedcnnError(`${model} takes square images from ${MIN_INPUT}×${MIN_INPUT} to ${MAX_INPUT}×${MAX_INPUT}, got ${h}×${w}. Use --size 28, 64, 128 or 224.`);
+    throw new MedcnnError(
+      `${model} takes square images from ${MIN_INPUT}×${MIN_INPUT} to ${MAX_INPUT}×${MAX_INPUT}, got ${h}×${w}. Use --size 28, 64, 128 or 224.`,
+    );
   }
   if (c !== 1 && c !== 3) throw new MedcnnError(`${model} takes 1 (grayscale) or 3 (RGB) channels, got ${c}.`);
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new MedcnnError(`${model} needs at least one output class, got ${numClasses}.`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new MedcnnError(`${model} needs at least one output class, got ${numClasses}.`);
   return h;
 }
 

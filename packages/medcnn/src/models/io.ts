@@ -15,20 +15,26 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
   try {
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      const data = artifacts.weightData!;
-      const weights = Array.isArray(data) ? new Uint8Array(Buffer.concat(data.map((b) => new Uint8Array(b)))) : new Uint8Array(data);
-      const json = {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
-        convertedBy: 'medcnn',
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-      };
-      fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(json));
-      fs.writeFileSync(path.join(tmp, 'weights.bin'), weights);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        const data = artifacts.weightData!;
+        const weights = Array.isArray(data)
+          ? new Uint8Array(Buffer.concat(data.map((b) => new Uint8Array(b))))
+          : new Uint8Array(data);
+        const json = {
+          format: 'layers-model',
+          generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
+          convertedBy: 'medcnn',
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+        };
+        fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(json));
+        fs.writeFileSync(path.join(tmp, 'weights.bin'), weights);
+        return {
+          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+        };
+      }),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);
   } catch (e) {
@@ -57,18 +63,26 @@ export async function loadModel(where: string): Promise<tfl.LayersModel> {
     specs.push(...group.weights);
     for (const p of group.paths) {
       const file = path.join(dir, p);
-      if (!fs.existsSync(file)) throw new MedcnnError(`Weights file ${file} is missing; the model files are incomplete.`);
+      if (!fs.existsSync(file))
+        throw new MedcnnError(`Weights file ${file} is missing; the model files are incomplete.`);
       chunks.push(fs.readFileSync(file));
     }
   }
   const all = Buffer.concat(chunks);
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'int32' || s.dtype === 'float32' ? 4 : 1), 0);
+  const expected = specs.reduce(
+    (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'int32' || s.dtype === 'float32' ? 4 : 1),
+    0,
+  );
   if (all.length !== expected) {
-    throw new MedcnnError(`Weights in ${dir} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`);
+    throw new MedcnnError(
+      `Weights in ${dir} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`,
+    );
   }
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   try {
-    return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
+    return await tfl.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
+    );
   } catch (e) {
     throw new MedcnnError(`Cannot load the model in ${dir}: ${(e as Error).message}`);
   }

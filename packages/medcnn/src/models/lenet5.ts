@@ -15,19 +15,29 @@ export function lenet5(opts: ModelOptions): tfl.LayersModel {
   const model = tfl.sequential({ name: 'lenet5' });
   const pad = Math.max(0, Math.ceil((32 - side) / 2));
   model.add(tfl.layers.zeroPadding2d({ inputShape, padding: pad, name: 'pad_to_32' }));
-  const conv = (filters: number, inC: number, name: string): tfl.layers.Layer => tfl.layers.conv2d({
-    filters, kernelSize: 5, activation: 'tanh', name,
-    kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(inC * 25),
-  });
+  const conv = (filters: number, inC: number, name: string): tfl.layers.Layer =>
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: 5,
+      activation: 'tanh',
+      name,
+      kernelInitializer: torchKernelInit(),
+      biasInitializer: torchBiasInit(inC * 25),
+    });
   model.add(conv(6, inputShape[2], 'c1'));
   model.add(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, name: 's2' }));
   model.add(conv(16, 6, 'c3'));
   model.add(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, name: 's4' }));
   model.add(tfl.layers.flatten({ name: 'flatten' }));
   const flat = model.outputs[0].shape[1] as number;
-  const dense = (units: number, fanIn: number, name: string, activation?: 'tanh'): tfl.layers.Layer => tfl.layers.dense({
-    units, activation, name, kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(fanIn),
-  });
+  const dense = (units: number, fanIn: number, name: string, activation?: 'tanh'): tfl.layers.Layer =>
+    tfl.layers.dense({
+      units,
+      activation,
+      name,
+      kernelInitializer: torchKernelInit(),
+      biasInitializer: torchBiasInit(fanIn),
+    });
   model.add(dense(120, flat, 'c5', 'tanh'));
   model.add(dense(84, 120, 'f6', 'tanh'));
   model.add(dense(numClasses, 84, 'logits'));

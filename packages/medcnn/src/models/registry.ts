@@ -36,7 +36,9 @@ export function listModels(): ModelEntry[] {
 export function getModelEntry(name: string): ModelEntry {
   const entry = registry.get(name.toLowerCase());
   if (!entry) {
-    throw new MedcnnError(`Unknown model '${name}'. Known models: ${[...registry.keys()].join(', ')} (see 'medcnn models').`);
+    throw new MedcnnError(
+      `Unknown model '${name}'. Known models: ${[...registry.keys()].join(', ')} (see 'medcnn models').`,
+    );
   }
   return entry;
 }

@@ -12,11 +12,19 @@ export const RESNET_SMALL_STEM_BELOW = 64;
 function conv(x: SymbolicTensor, filters: number, kernel: number, stride: number, name: string): SymbolicTensor {
   const pad = (kernel - 1) / 2;
   // TF's 'same' pads a stride-2 conv asymmetrically; PyTorch pads both sides, so pad explicitly.
-  if (stride > 1 && pad > 0) x = tfl.layers.zeroPadding2d({ padding: pad, name: `${name}_pad` }).apply(x) as SymbolicTensor;
-  return tfl.layers.conv2d({
-    filters, kernelSize: kernel, strides: stride, padding: stride > 1 ? 'valid' : 'same', useBias: false, name,
-    kernelInitializer: kaimingFanOut(),
-  }).apply(x) as SymbolicTensor;
+  if (stride > 1 && pad > 0)
+    x = tfl.layers.zeroPadding2d({ padding: pad, name: `${name}_pad` }).apply(x) as SymbolicTensor;
+  return tfl.layers
+    .conv2d({
+      filters,
+      kernelSize: kernel,
+      strides: stride,
+      padding: stride > 1 ? 'valid' : 'same',
+      useBias: false,
+      name,
+      kernelInitializer: kaimingFanOut(),
+    })
+    .apply(x) as SymbolicTensor;
 }
 
 function bn(x: SymbolicTensor, name: string): SymbolicTensor {
@@ -47,7 +55,9 @@ function bottleneckBlock(x: SymbolicTensor, width: number, stride: number, name:
   let y = relu(bn(conv(x, width, 1, 1, `${name}_conv1`), `${name}_bn1`), `${name}_relu1`);
   y = relu(bn(conv(y, width, 3, stride, `${name}_conv2`), `${name}_bn2`), `${name}_relu2`);
   y = bn(conv(y, width * 4, 1, 1, `${name}_conv3`), `${name}_bn3`);
-  const sum = tfl.layers.add({ name: `${name}_add` }).apply([y, shortcut(x, width * 4, stride, name)]) as SymbolicTensor;
+  const sum = tfl.layers
+    .add({ name: `${name}_add` })
+    .apply([y, shortcut(x, width * 4, stride, name)]) as SymbolicTensor;
   return relu(sum, `${name}_relu3`);
 }
 
@@ -56,7 +66,12 @@ function bottleneckBlock(x: SymbolicTensor, width: number, stride: number, name:
  * wide; stride 2 from the second stage), global average pooling and one linear layer. Inputs under 64 pixels
  * use the stem MedMNIST uses at 28×28: a 3×3 stride-1 conv and no max-pool, so the 1×1 final map does not vanish.
  */
-export function resnet(name: string, kind: 'basic' | 'bottleneck', blocks: readonly number[], opts: ModelOptions): tfl.LayersModel {
+export function resnet(
+  name: string,
+  kind: 'basic' | 'bottleneck',
+  blocks: readonly number[],
+  opts: ModelOptions,
+): tfl.LayersModel {
   const side = checkModelInput(name, opts);
   const { inputShape, numClasses } = opts;
   const input = tfl.input({ shape: inputShape, name: 'input' });
@@ -77,9 +92,14 @@ export function resnet(name: string, kind: 'basic' | 'bottleneck', blocks: reado
   });
   x = tfl.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as SymbolicTensor;
   const features = x.shape[1] as number;
-  const logits = tfl.layers.dense({
-    units: numClasses, name: 'fc', kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(features),
-  }).apply(x) as SymbolicTensor;
+  const logits = tfl.layers
+    .dense({
+      units: numClasses,
+      name: 'fc',
+      kernelInitializer: torchKernelInit(),
+      biasInitializer: torchBiasInit(features),
+    })
+    .apply(x) as SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits, name });
 }
 

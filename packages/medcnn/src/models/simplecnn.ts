@@ -11,20 +11,41 @@ export function simpleCnn({ inputShape, numClasses }: ModelOptions): tfl.LayersM
   let channels = inputShape[2];
   [16, 32, 64].forEach((filters, i) => {
     const b = i + 1;
-    model.add(tfl.layers.conv2d({
-      ...(i === 0 ? { inputShape } : {}),
-      filters, kernelSize: 3, padding: 'same', name: `conv${b}`,
-      kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(channels * 9),
-    }));
+    model.add(
+      tfl.layers.conv2d({
+        ...(i === 0 ? { inputShape } : {}),
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        name: `conv${b}`,
+        kernelInitializer: torchKernelInit(),
+        biasInitializer: torchBiasInit(channels * 9),
+      }),
+    );
     model.add(torchBatchNorm(`bn${b}`));
     model.add(tfl.layers.reLU({ name: `relu${b}` }));
     model.add(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${b}` }));
     channels = filters;
   });
   model.add(tfl.layers.flatten({ name: 'flatten' }));
-  const flat = (model.outputs[0].shape[1] as number);
-  model.add(tfl.layers.dense({ units: 128, activation: 'relu', name: 'fc1', kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(flat) }));
-  model.add(tfl.layers.dense({ units: numClasses, name: 'logits', kernelInitializer: torchKernelInit(), biasInitializer: torchBiasInit(128) }));
+  const flat = model.outputs[0].shape[1] as number;
+  model.add(
+    tfl.layers.dense({
+      units: 128,
+      activation: 'relu',
+      name: 'fc1',
+      kernelInitializer: torchKernelInit(),
+      biasInitializer: torchBiasInit(flat),
+    }),
+  );
+  model.add(
+    tfl.layers.dense({
+      units: numClasses,
+      name: 'logits',
+      kernelInitializer: torchKernelInit(),
+      biasInitializer: torchBiasInit(128),
+    }),
+  );
   return model;
 }
 

@@ -30,18 +30,26 @@ export function vgg(depth: 11 | 16, batchNorm: boolean, opts: ModelOptions): tfl
       continue;
     }
     const first = model.layers.length === 0;
-    model.add(tfl.layers.conv2d({
-      ...(first ? { inputShape } : {}),
-      filters: item, kernelSize: 3, padding: 'same', name: `conv${block}_${conv}`,
-      kernelInitializer: kaimingFanOut(), biasInitializer: 'zeros',
-    }));
+    model.add(
+      tfl.layers.conv2d({
+        ...(first ? { inputShape } : {}),
+        filters: item,
+        kernelSize: 3,
+        padding: 'same',
+        name: `conv${block}_${conv}`,
+        kernelInitializer: kaimingFanOut(),
+        biasInitializer: 'zeros',
+      }),
+    );
     if (batchNorm) model.add(torchBatchNorm(`bn${block}_${conv}`));
     model.add(tfl.layers.reLU({ name: `relu${block}_${conv}` }));
     conv++;
   }
   model.add(tfl.layers.flatten({ name: 'flatten' }));
   const dense = (units: number, lname: string, activation?: 'relu'): void => {
-    model.add(tfl.layers.dense({ units, activation, name: lname, kernelInitializer: normal001(), biasInitializer: 'zeros' }));
+    model.add(
+      tfl.layers.dense({ units, activation, name: lname, kernelInitializer: normal001(), biasInitializer: 'zeros' }),
+    );
   };
   dense(4096, 'fc6', 'relu');
   model.add(tfl.layers.dropout({ rate: 0.5, name: 'drop6' }));

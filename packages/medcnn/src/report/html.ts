@@ -3,26 +3,59 @@ import path from 'node:path';
 import { t, type Lang } from '../i18n/messages.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
-const esc = (s: unknown): string => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: unknown): string =>
+  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
 
 /** Writes report.html in a run folder from what the folder holds (config, history, metrics, plots). */
 export function writeReport(dir: string, lang: Lang): void {
-  const read = (f: string): string | null => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : null);
+  const read = (f: string): string | null =>
+    fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : null;
   const config = JSON.parse(read('config.json') ?? '{}') as Record<string, unknown>;
   const metrics = JSON.parse(read('metrics.json') ?? '{}') as Record<string, Record<string, unknown>>;
-  const history = (read('history.csv') ?? '').trim().split('\n').filter(Boolean).map((l) => l.split(','));
-  const L = lang === 'ja'
-    ? { metrics: '評価指標', split: 'データ', settings: '設定', history: '学習履歴', sens: '感度', spec: '特異度', ppv: '陽性的中率', npv: '陰性的中率', ci: '95%信頼区間', plots: '図' }
-    : { metrics: 'Metrics', split: 'split', settings: 'Settings', history: 'History', sens: 'sensitivity', spec: 'specificity', ppv: 'PPV', npv: 'NPV', ci: '95% CI', plots: 'Plots' };
+  const history = (read('history.csv') ?? '')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(','));
+  const L =
+    lang === 'ja'
+      ? {
+          metrics: '評価指標',
+          split: 'データ',
+          settings: '設定',
+          history: '学習履歴',
+          sens: '感度',
+          spec: '特異度',
+          ppv: '陽性的中率',
+          npv: '陰性的中率',
+          ci: '95%信頼区間',
+          plots: '図',
+        }
+      : {
+          metrics: 'Metrics',
+          split: 'split',
+          settings: 'Settings',
+          history: 'History',
+          sens: 'sensitivity',
+          spec: 'specificity',
+          ppv: 'PPV',
+          npv: 'NPV',
+          ci: '95% CI',
+          plots: 'Plots',
+        };
   const rows = Object.values(metrics).map((m) => {
     const c = m.clinical as Record<string, unknown> | undefined;
     const ci = c?.ci95 as { accuracy: number[]; auc: number[] } | undefined;
-    return `<tr><td>${esc(m.split)}</td><td>${num(m.acc)}${ci ? ` <small>[${num(ci.accuracy[0])}–${num(ci.accuracy[1])}]</small>` : ''}</td>` +
+    return (
+      `<tr><td>${esc(m.split)}</td><td>${num(m.acc)}${ci ? ` <small>[${num(ci.accuracy[0])}–${num(ci.accuracy[1])}]</small>` : ''}</td>` +
       `<td>${num(m.auc)}${ci ? ` <small>[${num(ci.auc[0])}–${num(ci.auc[1])}]</small>` : ''}</td>` +
-      `<td>${c ? num(c.sensitivity) : '–'}</td><td>${c ? num(c.specificity) : '–'}</td><td>${c ? num(c.ppv) : '–'}</td><td>${c ? num(c.npv) : '–'}</td><td>${c ? num(c.f1) : '–'}</td></tr>`;
+      `<td>${c ? num(c.sensitivity) : '–'}</td><td>${c ? num(c.specificity) : '–'}</td><td>${c ? num(c.ppv) : '–'}</td><td>${c ? num(c.npv) : '–'}</td><td>${c ? num(c.f1) : '–'}</td></tr>`
+    );
   });
-  const images = ['learning-curve.png', 'samples.png', 'roc.png', 'confusion-matrix.png'].filter((f) => fs.existsSync(path.join(dir, f)));
+  const images = ['learning-curve.png', 'samples.png', 'roc.png', 'confusion-matrix.png'].filter((f) =>
+    fs.existsSync(path.join(dir, f)),
+  );
   const html = `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${esc(t(lang, 'reportTitle'))}: ${esc(config.dataset)} · ${esc(config.model)}</title>
 <style>body{font-family:system-ui,"Noto Sans CJK JP",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -34,7 +67,10 @@ td:first-child,th:first-child{text-align:left}img{max-width:100%;border:1px soli
 ${rows.join('\n')}</table>
 <h2>${L.plots}</h2><div class="plots">${images.map((f) => `<img src="${f}" alt="${f}">`).join('')}</div>
 <h2>${L.history}</h2><table>${history.map((r, i) => `<tr>${r.map((c) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</table>
-<h2>${L.settings}</h2><table>${Object.entries(config).filter(([k]) => k !== 'labels').map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`).join('\n')}</table>
+<h2>${L.settings}</h2><table>${Object.entries(config)
+    .filter(([k]) => k !== 'labels')
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`)
+    .join('\n')}</table>
 </body></html>
 `;
   writeFileAtomic(path.join(dir, 'report.html'), html);

@@ -21,8 +21,13 @@ interface Series {
 
 /** Draws axes, ticks, title and labelled line series; returns the PNG bytes. */
 function lineChart(
-  title: string, xLabel: string, yLabel: string, series: Series[],
-  xRange: [number, number], yRange: [number, number], opts: { integerX?: boolean; diagonal?: boolean } = {},
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: Series[],
+  xRange: [number, number],
+  yRange: [number, number],
+  opts: { integerX?: boolean; diagonal?: boolean } = {},
 ): Buffer {
   const { canvas, g } = blankFigure(W, H);
   const pw = W - M.left - M.right;
@@ -44,7 +49,9 @@ function lineChart(
     g.fillText(y.toFixed(yRange[1] - yRange[0] < 2 ? 2 : 1), M.left - 6, sy(y) + 4);
   }
   const xTicks = opts.integerX
-    ? Array.from({ length: xRange[1] - xRange[0] + 1 }, (_, i) => xRange[0] + i).filter((_, i, a) => a.length <= 12 || i % Math.ceil(a.length / 12) === 0)
+    ? Array.from({ length: xRange[1] - xRange[0] + 1 }, (_, i) => xRange[0] + i).filter(
+        (_, i, a) => a.length <= 12 || i % Math.ceil(a.length / 12) === 0,
+      )
     : [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => xRange[0] + f * (xRange[1] - xRange[0]));
   g.textAlign = 'center';
   for (const x of xTicks) g.fillText(opts.integerX ? String(x) : x.toFixed(1), sx(x), M.top + ph + 18);
@@ -82,7 +89,12 @@ function lineChart(
   g.rotate(-Math.PI / 2);
   g.fillText(yLabel, 0, 0);
   g.restore();
-  legend(g, series.map((s) => [s.label, s.color, Boolean(s.dashed)]), M.left + pw - 10, M.top + 12);
+  legend(
+    g,
+    series.map((s) => [s.label, s.color, Boolean(s.dashed)]),
+    M.left + pw - 10,
+    M.top + 12,
+  );
   return canvas.toBuffer('image/png');
 }
 
@@ -112,21 +124,29 @@ export function learningCurvePng(history: EpochRecord[], lang: Lang): Buffer {
   const losses = history.flatMap((h) => [h.trainLoss, h.valLoss]).filter(Number.isFinite);
   const top = Math.max(0.1, ...losses) * 1.1;
   return lineChart(
-    t(lang, 'learningCurve'), t(lang, 'epoch'), t(lang, 'lossAxis'),
+    t(lang, 'learningCurve'),
+    t(lang, 'epoch'),
+    t(lang, 'lossAxis'),
     [
       { label: t(lang, 'trainLoss'), points: history.map((h) => [h.epoch, h.trainLoss]), color: COLORS[0] },
       { label: t(lang, 'valLoss'), points: history.map((h) => [h.epoch, h.valLoss]), color: COLORS[1], dashed: true },
     ],
-    [1, Math.max(2, history.length)], [0, top], { integerX: true },
+    [1, Math.max(2, history.length)],
+    [0, top],
+    { integerX: true },
   );
 }
 
 /** The ROC curve with its AUC in the legend. */
 export function rocPng(roc: RocPoint[], auc: number, lang: Lang): Buffer {
   return lineChart(
-    t(lang, 'rocTitle'), t(lang, 'fpr'), t(lang, 'tpr'),
+    t(lang, 'rocTitle'),
+    t(lang, 'fpr'),
+    t(lang, 'tpr'),
     [{ label: `AUC = ${auc.toFixed(3)}`, points: roc.map((p) => [p.fpr, p.tpr]), color: COLORS[0] }],
-    [0, 1], [0, 1], { diagonal: true },
+    [0, 1],
+    [0, 1],
+    { diagonal: true },
   );
 }
 

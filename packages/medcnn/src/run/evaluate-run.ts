@@ -6,7 +6,13 @@ import { loadDataset } from '../data/load.js';
 import { resolveDataRoot } from '../data/root.js';
 import type { Lang } from '../i18n/messages.js';
 import { clinicalMetrics, type ClinicalMetrics } from '../metrics/clinical.js';
-import { medmnistAcc, medmnistAuc, predictedClasses, predictionsCsv, predictionsFileName } from '../metrics/evaluator.js';
+import {
+  medmnistAcc,
+  medmnistAuc,
+  predictedClasses,
+  predictionsCsv,
+  predictionsFileName,
+} from '../metrics/evaluator.js';
 import { loadModel } from '../models/io.js';
 import { confusionPng, rocPng } from '../report/plots.js';
 import { writeReport } from '../report/html.js';
@@ -32,7 +38,11 @@ export interface SplitMetrics {
  * Evaluates a run's kept (best) model on one split: MedMNIST ACC/AUC, clinical metrics with bootstrap CIs
  * for binary tasks, the MedMNIST predictions CSV, ROC and confusion-matrix plots, and the report.
  */
-export async function evaluateRun(dir: string, split: Split, opts: { root?: string; lang?: Lang; modelDir?: string } = {}): Promise<SplitMetrics> {
+export async function evaluateRun(
+  dir: string,
+  split: Split,
+  opts: { root?: string; lang?: Lang; modelDir?: string } = {},
+): Promise<SplitMetrics> {
   const config = readRunConfig(dir);
   const lang = opts.lang ?? config.lang;
   const info = getDatasetInfo(config.dataset);
@@ -44,7 +54,8 @@ export async function evaluateRun(dir: string, split: Split, opts: { root?: stri
     const auc = medmnistAuc(config.task, predictions);
     const suffix = split === 'test' ? '' : `-${split}`;
     // MedMNIST's Evaluator file, named as the Python package names it; older ones of this split are replaced.
-    for (const f of fs.readdirSync(dir)) if (f.startsWith(`${config.dataset}_${split}_[AUC]`) && f.endsWith('.csv')) fs.rmSync(path.join(dir, f));
+    for (const f of fs.readdirSync(dir))
+      if (f.startsWith(`${config.dataset}_${split}_[AUC]`) && f.endsWith('.csv')) fs.rmSync(path.join(dir, f));
     const predictionsFile = predictionsFileName(config.dataset, split, auc, acc, path.basename(path.resolve(dir)));
     writeFileAtomic(path.join(dir, predictionsFile), predictionsCsv(predictions));
     const result: SplitMetrics = { split, acc, auc, loss, count: data.count, predictionsFile };
@@ -65,9 +76,11 @@ export async function evaluateRun(dir: string, split: Split, opts: { root?: stri
       writeFileAtomic(path.join(dir, `roc${suffix}.png`), rocPng(roc, auc, lang));
     }
     const metricsFile = path.join(dir, 'metrics.json');
-    const all = fs.existsSync(metricsFile) ? (JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as Record<string, unknown>) : {};
+    const all = fs.existsSync(metricsFile)
+      ? (JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as Record<string, unknown>)
+      : {};
     all[split] = result;
-    writeFileAtomic(metricsFile, JSON.stringify(all, null, 2) + '\n');
+    writeFileAtomic(metricsFile, `${JSON.stringify(all, null, 2)}\n`);
     writeReport(dir, lang);
     return result;
   } finally {

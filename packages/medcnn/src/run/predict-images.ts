@@ -26,7 +26,13 @@ export async function predictImages(dir: string, files: string[], lang: 'en' | '
       probs.dispose();
       return values.map((p, i) => {
         const best = p.indexOf(Math.max(...p));
-        return { file: files[i], classIndex: best, label: config.labels[best][lang], probability: p[best], probabilities: p };
+        return {
+          file: files[i],
+          classIndex: best,
+          label: config.labels[best][lang],
+          probability: p[best],
+          probabilities: p,
+        };
       });
     } finally {
       model.dispose();

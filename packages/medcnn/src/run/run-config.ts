@@ -45,18 +45,23 @@ export function prepareRunDir(dir: string): void {
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (e) {
-    throw new MedcnnError(`Cannot write the run folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Choose a writable folder with --out.`);
+    throw new MedcnnError(
+      `Cannot write the run folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Choose a writable folder with --out.`,
+    );
   }
 }
 
 export function writeRunConfig(dir: string, config: RunConfig): void {
-  writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
 
 /** Reads a run folder's config.json, with a clear error when it is not a run folder. */
 export function readRunConfig(dir: string): RunConfig {
   const file = path.join(dir, 'config.json');
-  if (!fs.existsSync(file)) throw new MedcnnError(`${dir} is not a medcnn run folder (no config.json). Pass the folder that 'medcnn train' wrote.`);
+  if (!fs.existsSync(file))
+    throw new MedcnnError(
+      `${dir} is not a medcnn run folder (no config.json). Pass the folder that 'medcnn train' wrote.`,
+    );
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as RunConfig;
   } catch (e) {

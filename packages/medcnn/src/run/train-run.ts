@@ -69,10 +69,19 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const info = getDatasetInfo(opts.dataset);
   const entry = opts.transfer ? null : getModelEntry(opts.model);
   const root = resolveDataRoot(opts.root);
-  if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download) await ensureDataset(info, opts.size, root, { progress: opts.progress });
+  if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download)
+    await ensureDataset(info, opts.size, root, { progress: opts.progress });
   const [fullTrain, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
-  const train = opts.trainFraction !== undefined && opts.trainFraction < 1 ? trainingSubset(fullTrain, opts.trainFraction, opts.seed) : fullTrain;
-  const dir = opts.out ?? defaultRunDir(info.flag, entry ? entry.name : `transfer-${opts.transfer!.pretrained.replace(/^.*[\\/]/, '').replace(/[^\w.-]/g, '_')}`);
+  const train =
+    opts.trainFraction !== undefined && opts.trainFraction < 1
+      ? trainingSubset(fullTrain, opts.trainFraction, opts.seed)
+      : fullTrain;
+  const dir =
+    opts.out ??
+    defaultRunDir(
+      info.flag,
+      entry ? entry.name : `transfer-${opts.transfer!.pretrained.replace(/^.*[\\/]/, '').replace(/[^\w.-]/g, '_')}`,
+    );
   prepareRunDir(dir);
 
   const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
@@ -84,7 +93,10 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const inputShape: [number, number, number] = [train.height, train.width, train.channels];
   const numClasses = info.labels.length;
   let transfer: TransferSetup | null = null;
-  if (opts.transfer) transfer = await setupTransfer(opts.transfer, inputShape, numClasses, [train, val], opts.learningRate, log, lang, { cache: !opts.augment });
+  if (opts.transfer)
+    transfer = await setupTransfer(opts.transfer, inputShape, numClasses, [train, val], opts.learningRate, log, lang, {
+      cache: !opts.augment,
+    });
   const model = transfer ? transfer.model : createModel(entry!.name, { inputShape, numClasses });
   const modelName = transfer ? transferModelName(transfer.record.backbone) : entry!.name;
   const normalization = transfer ? transfer.normalization : TUTORIAL_NORMALIZATION;
@@ -93,12 +105,27 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
 
   const config: RunConfig = {
     medcnnVersion: '0.1.0',
-    dataset: info.flag, size: opts.size, task: info.task, labels: info.labels,
-    model: modelName, inputShape, numClasses, normalization,
-    epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, optimizer: 'adam(β1=0.9, β2=0.999, ε=1e-8)',
-    seed: opts.seed, augment: opts.augmentName ?? 'none', selection: 'best validation AUC',
-    backend: engine.backend, threads: engine.threads, versions: { ...engine.versions, medcnn: '0.1.0' },
-    lang, startedAt: new Date().toISOString(), command: process.argv.slice(1).join(' '),
+    dataset: info.flag,
+    size: opts.size,
+    task: info.task,
+    labels: info.labels,
+    model: modelName,
+    inputShape,
+    numClasses,
+    normalization,
+    epochs: opts.epochs,
+    batchSize: opts.batchSize,
+    learningRate: opts.learningRate,
+    optimizer: 'adam(β1=0.9, β2=0.999, ε=1e-8)',
+    seed: opts.seed,
+    augment: opts.augmentName ?? 'none',
+    selection: 'best validation AUC',
+    backend: engine.backend,
+    threads: engine.threads,
+    versions: { ...engine.versions, medcnn: '0.1.0' },
+    lang,
+    startedAt: new Date().toISOString(),
+    command: process.argv.slice(1).join(' '),
     ...(transfer ? { transfer: transfer.record } : {}),
     ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
   };
@@ -106,7 +133,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const labelOf = (i: number): string => {
     if (info.task === 'multi-label, binary-class') {
       const on = info.labels.filter((_, k) => train.labels[i * train.labelWidth + k] === 1).map((l) => l[lang]);
-      return on.length ? on.join(', ') : (lang === 'ja' ? '所見なし' : 'no finding');
+      return on.length ? on.join(', ') : lang === 'ja' ? '所見なし' : 'no finding';
     }
     return info.labels[train.labels[i * train.labelWidth]][lang];
   };
@@ -123,16 +150,29 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const history: EpochRecord[] = [];
   const writeHistory = (): void => {
     const head = 'epoch,train_loss,val_loss,val_acc,val_auc,seconds,samples_per_second';
-    const rows = history.map((h) => [h.epoch, h.trainLoss, h.valLoss, h.valAcc, h.valAuc, h.seconds.toFixed(2), h.samplesPerSecond.toFixed(1)].join(','));
-    writeFileAtomic(path.join(dir, 'history.csv'), [head, ...rows].join('\n') + '\n');
+    const rows = history.map((h) =>
+      [h.epoch, h.trainLoss, h.valLoss, h.valAcc, h.valAuc, h.seconds.toFixed(2), h.samplesPerSecond.toFixed(1)].join(
+        ',',
+      ),
+    );
+    writeFileAtomic(path.join(dir, 'history.csv'), `${[head, ...rows].join('\n')}\n`);
     if (history.length > 0) writeFileAtomic(path.join(dir, 'learning-curve.png'), learningCurvePng(history, lang));
   };
-  let result;
+  let result: Awaited<ReturnType<typeof trainModel>>;
   try {
     result = await trainModel({
-      model: transfer ? transfer.trainModel : model, task: info.task, train, val, epochs: opts.epochs, batchSize: opts.batchSize,
-      learningRate: opts.learningRate, seed: opts.seed, normalization, augment: opts.augment,
-      inputOf: transfer?.inputOf, slowWeights: transfer?.slowWeights,
+      model: transfer ? transfer.trainModel : model,
+      task: info.task,
+      train,
+      val,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      learningRate: opts.learningRate,
+      seed: opts.seed,
+      normalization,
+      augment: opts.augment,
+      inputOf: transfer?.inputOf,
+      slowWeights: transfer?.slowWeights,
       onBatch: (epoch, done, loss, sps) => {
         if (opts.progress === false) return;
         if (!bar) bar = new ProgressBar(train.count, `${t(lang, 'epoch')} ${epoch}/${opts.epochs}`);
@@ -144,11 +184,18 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
         history.push(rec);
         if (improved) await saveModel(model, path.join(dir, 'model'));
         writeHistory();
-        log(t(lang, 'epochSummary', {
-          epoch: rec.epoch, epochs: opts.epochs, trainLoss: rec.trainLoss.toFixed(4), valLoss: rec.valLoss.toFixed(4),
-          valAcc: rec.valAcc.toFixed(4), valAuc: rec.valAuc.toFixed(4), sps: rec.samplesPerSecond.toFixed(0),
-          best: improved ? t(lang, 'bestMark') : '',
-        }));
+        log(
+          t(lang, 'epochSummary', {
+            epoch: rec.epoch,
+            epochs: opts.epochs,
+            trainLoss: rec.trainLoss.toFixed(4),
+            valLoss: rec.valLoss.toFixed(4),
+            valAcc: rec.valAcc.toFixed(4),
+            valAuc: rec.valAuc.toFixed(4),
+            sps: rec.samplesPerSecond.toFixed(0),
+            best: improved ? t(lang, 'bestMark') : '',
+          }),
+        );
       },
       shouldStop: () => stopRequested,
     });
@@ -164,12 +211,30 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   if (result.bestEpoch > 0) {
     const test = await evaluateRun(dir, 'test', { root: opts.root, lang });
     const ci = test.clinical?.ci95;
-    log(ci
-      ? t(lang, 'testResult', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4),
-          accLo: ci.accuracy[0].toFixed(3), accHi: ci.accuracy[1].toFixed(3), aucLo: ci.auc[0].toFixed(3), aucHi: ci.auc[1].toFixed(3) })
-      : t(lang, 'testResultPlain', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4) }));
+    log(
+      ci
+        ? t(lang, 'testResult', {
+            epoch: result.bestEpoch,
+            acc: test.acc.toFixed(4),
+            auc: test.auc.toFixed(4),
+            accLo: ci.accuracy[0].toFixed(3),
+            accHi: ci.accuracy[1].toFixed(3),
+            aucLo: ci.auc[0].toFixed(3),
+            aucHi: ci.auc[1].toFixed(3),
+          })
+        : t(lang, 'testResultPlain', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4) }),
+    );
     const c = test.clinical;
-    if (c) log(t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) }));
+    if (c)
+      log(
+        t(lang, 'clinical', {
+          sens: c.sensitivity.toFixed(4),
+          spec: c.specificity.toFixed(4),
+          ppv: c.ppv.toFixed(4),
+          npv: c.npv.toFixed(4),
+          f1: c.f1.toFixed(4),
+        }),
+      );
     testMetrics = test;
   } else {
     writeReport(dir, lang);
@@ -181,7 +246,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
 
 /** A seeded random part of a training split (the same seed gives the same images to every model compared). */
 function trainingSubset(data: SplitData, fraction: number, seed: number): SplitData {
-  if (!(fraction > 0 && fraction <= 1)) throw new MedcnnError(`A training fraction must be in (0, 1], got ${fraction}.`);
+  if (!(fraction > 0 && fraction <= 1))
+    throw new MedcnnError(`A training fraction must be in (0, 1], got ${fraction}.`);
   const n = Math.max(1, Math.round(data.count * fraction));
   const picked = [...shuffledIndices(data.count, makeRng(seed ^ 0x7ab1e)).subarray(0, n)].sort((a, b) => a - b);
   const px = data.height * data.width * data.channels;

@@ -1,5 +1,5 @@
 import { imageCanvas } from '../report/plots.js';
-import { loadDataset } from '../data/load.js';
+import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { resolveDataRoot } from '../data/root.js';
 import type { RunConfig } from '../run/run-config.js';
@@ -19,7 +19,7 @@ export interface SampleSet {
 
 /** Up to `perClass` test images of each class (the first ones in the split), as PNGs of their own pixels. */
 export function sampleImages(config: RunConfig, root?: string, perClass = 6): SampleSet {
-  let test;
+  let test: SplitData;
   try {
     [test] = loadDataset(getDatasetInfo(config.dataset), config.size, resolveDataRoot(root), ['test']);
   } catch (e) {

@@ -17,15 +17,22 @@ export interface ServeOptions {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
-  '.ico': 'image/x-icon', '.bin': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.ico': 'image/x-icon',
+  '.bin': 'application/octet-stream',
 };
 
 // The page may talk to this server only: the browser itself refuses any other address (no image can leave).
 // Cross-origin isolation lets the wasm backend use threads.
 const HEADERS = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -43,13 +50,17 @@ export function webAppDir(): string {
     throw new MedcnnError('The medcnn web app (packages/web) is not installed. Run `npm ci` at the repository root.');
   }
   const dir = path.join(path.dirname(pkg), 'dist', 'app');
-  if (!fs.existsSync(path.join(dir, 'index.html'))) throw new MedcnnError(`The medcnn web app is not built (${dir} has no index.html). Run \`npm run build\` at the repository root.`);
+  if (!fs.existsSync(path.join(dir, 'index.html')))
+    throw new MedcnnError(
+      `The medcnn web app is not built (${dir} has no index.html). Run \`npm run build\` at the repository root.`,
+    );
   return dir;
 }
 
 /** What the page learns about the run: how to feed its model, its labels, metrics and learning curve. */
 function runInfo(dir: string, config: RunConfig): object {
-  const read = (f: string): string | null => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : null);
+  const read = (f: string): string | null =>
+    fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : null;
   let metrics: unknown = null;
   try {
     metrics = JSON.parse(read('metrics.json') ?? 'null');
@@ -58,16 +69,27 @@ function runInfo(dir: string, config: RunConfig): object {
   }
   const csv = read('history.csv');
   const history = csv
-    ? csv.trim().split('\n').slice(1).map((line) => {
-        const [epoch, trainLoss, valLoss, valAcc, valAuc] = line.split(',').map(Number);
-        return { epoch, trainLoss, valLoss, valAcc, valAuc };
-      })
+    ? csv
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const [epoch, trainLoss, valLoss, valAcc, valAuc] = line.split(',').map(Number);
+          return { epoch, trainLoss, valLoss, valAcc, valAuc };
+        })
     : [];
   return {
-    run: path.basename(path.resolve(dir)), dataset: config.dataset, size: config.size, model: config.model, task: config.task,
-    labels: config.labels, inputShape: config.inputShape, normalization: config.normalization,
+    run: path.basename(path.resolve(dir)),
+    dataset: config.dataset,
+    size: config.size,
+    model: config.model,
+    task: config.task,
+    labels: config.labels,
+    inputShape: config.inputShape,
+    normalization: config.normalization,
     backbone: config.transfer?.backbone ?? null,
-    metrics, history,
+    metrics,
+    history,
   };
 }
 
@@ -79,7 +101,10 @@ function runInfo(dir: string, config: RunConfig): object {
 export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' | 'appDir'> = {}): http.Server {
   const config = readRunConfig(runDir);
   const modelDir = path.join(runDir, 'model');
-  if (!fs.existsSync(path.join(modelDir, 'model.json'))) throw new MedcnnError(`${runDir} has no kept model (model/model.json). Pass a folder that 'medcnn train' finished.`);
+  if (!fs.existsSync(path.join(modelDir, 'model.json')))
+    throw new MedcnnError(
+      `${runDir} has no kept model (model/model.json). Pass a folder that 'medcnn train' finished.`,
+    );
   const appDir = opts.appDir ?? webAppDir();
   let samples: SampleSet | null = null;
   const getSamples = (): SampleSet => (samples ??= sampleImages(config, opts.root));
@@ -112,7 +137,8 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
         const item = getSamples().items.find((i) => i.index === Number(sample[1]));
         return item ? send(200, TYPES['.png'], item.png) : send(404, 'text/plain', 'No such sample.\n');
       }
-      if (route === '/model/model.json' || route === '/model/weights.bin') return sendFile(path.join(modelDir, path.basename(route)));
+      if (route === '/model/model.json' || route === '/model/weights.bin')
+        return sendFile(path.join(modelDir, path.basename(route)));
       const file = route === '/' ? 'index.html' : route.slice(1);
       const resolved = path.resolve(appDir, file);
       if (!resolved.startsWith(appDir + path.sep)) return send(404, 'text/plain', 'Not found.\n');
@@ -126,7 +152,8 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
       try {
         body = fs.readFileSync(file);
       } catch {
-        return send(404, 'text/plain', 'Not found.\n');
+        send(404, 'text/plain', 'Not found.\n');
+        return;
       }
       send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', body);
     }
@@ -137,9 +164,15 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
 export async function serveRun(runDir: string, opts: ServeOptions): Promise<{ server: http.Server; url: string }> {
   const server = createRunServer(runDir, opts);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new MedcnnError(
-      e.code === 'EADDRINUSE' ? `Port ${opts.port} is in use. Choose another with --port (0 picks a free one).`
-        : `Cannot listen on ${opts.host}:${opts.port}: ${e.code ?? e.message}.`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new MedcnnError(
+          e.code === 'EADDRINUSE'
+            ? `Port ${opts.port} is in use. Choose another with --port (0 picks a free one).`
+            : `Cannot listen on ${opts.host}:${opts.port}: ${e.code ?? e.message}.`,
+        ),
+      ),
+    );
     server.listen(opts.port, opts.host, () => resolve());
   });
   const address = server.address() as { port: number };

@@ -33,7 +33,7 @@ export function predictSplit(
       return [probabilities(task, logits), crossEntropy(task, logits, y)];
     });
     yScore.set(probs.dataSync() as Float32Array, start * numClasses);
-    lossSum += (loss.dataSync()[0]) * idx.length;
+    lossSum += loss.dataSync()[0] * idx.length;
     tf.dispose([probs, loss]);
   }
   return {

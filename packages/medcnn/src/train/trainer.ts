@@ -83,7 +83,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           const lossOf = (): tf.Scalar => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y);
           if (!slowOptimizer) return optimizer.minimize(lossOf, true, vars)!;
           const { value, grads } = tf.variableGrads(lossOf, vars);
-          const pick = (group: tf.Variable[]): { name: string; tensor: tf.Tensor }[] => group.map((v) => ({ name: v.name, tensor: grads[v.name] }));
+          const pick = (group: tf.Variable[]): { name: string; tensor: tf.Tensor }[] =>
+            group.map((v) => ({ name: v.name, tensor: grads[v.name] }));
           optimizer.applyGradients(pick(vars.filter((v) => !slowVars.includes(v))));
           slowOptimizer.applyGradients(pick(slowVars));
           return value;

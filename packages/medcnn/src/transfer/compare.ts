@@ -13,7 +13,9 @@ import { findBackbone } from './backbones.js';
 import type { FreezePlan } from './model.js';
 
 /** One contender: a registry model trained from scratch, or a pretrained backbone with a new head. */
-export type CompareSpec = { label: string; kind: 'scratch'; model: string } | { label: string; kind: 'transfer'; pretrained: string };
+export type CompareSpec =
+  | { label: string; kind: 'scratch'; model: string }
+  | { label: string; kind: 'transfer'; pretrained: string };
 
 /** One row of the comparison table. */
 export interface CompareRow {
@@ -32,24 +34,34 @@ export interface CompareRow {
 
 /** Parses `scratch:simplecnn,transfer:mobilenet_v2_0.35` (a bare name is a registry model, or a known backbone). */
 export function parseCompareSpecs(list: string): CompareSpec[] {
-  const specs = list.split(',').map((s) => s.trim()).filter(Boolean).map((item): CompareSpec => {
-    const m = /^(scratch|transfer):(.+)$/.exec(item);
-    const kind = m ? m[1] : findBackbone(item) ? 'transfer' : 'scratch';
-    const name = m ? m[2] : item;
-    if (kind === 'scratch') {
-      getModelEntry(name); // a clear error now, not after the first run
-      return { label: `scratch:${name}`, kind, model: name };
-    }
-    return { label: `transfer:${name}`, kind: 'transfer', pretrained: name };
-  });
-  if (specs.length === 0) throw new MedcnnError("--runs needs at least one run, e.g. --runs scratch:simplecnn,transfer:mobilenet_v2_0.35");
+  const specs = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item): CompareSpec => {
+      const m = /^(scratch|transfer):(.+)$/.exec(item);
+      const kind = m ? m[1] : findBackbone(item) ? 'transfer' : 'scratch';
+      const name = m ? m[2] : item;
+      if (kind === 'scratch') {
+        getModelEntry(name); // a clear error now, not after the first run
+        return { label: `scratch:${name}`, kind, model: name };
+      }
+      return { label: `transfer:${name}`, kind: 'transfer', pretrained: name };
+    });
+  if (specs.length === 0)
+    throw new MedcnnError('--runs needs at least one run, e.g. --runs scratch:simplecnn,transfer:mobilenet_v2_0.35');
   return specs;
 }
 
 /** Parses `0.1,0.25,1`: fractions of the training set in (0, 1]. */
 export function parseFractions(list: string): number[] {
-  const out = list.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (out.length === 0 || out.some((f) => !(f > 0 && f <= 1))) throw new MedcnnError(`--train-fraction takes fractions in (0, 1] such as 0.1,0.25,1; got '${list}'.`);
+  const out = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (out.length === 0 || out.some((f) => !(f > 0 && f <= 1)))
+    throw new MedcnnError(`--train-fraction takes fractions in (0, 1] such as 0.1,0.25,1; got '${list}'.`);
   return out;
 }
 
@@ -90,26 +102,60 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
       const start = performance.now();
       let trainImages = 0;
       const res = await trainRun({
-        dataset: opts.dataset, model: spec.kind === 'scratch' ? spec.model : 'simplecnn', size: opts.size, epochs: opts.epochs,
-        batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, root: opts.root, out: dir,
-        backend: opts.backend, threads: opts.threads, lang: opts.lang, progress: false, handleSigint: false,
-        trainFraction: fraction, augment: opts.augment?.fn, augmentName: opts.augment?.name,
-        transfer: spec.kind === 'transfer'
-          ? { pretrained: spec.pretrained, inputSize: opts.inputSize, freeze: opts.freeze, backboneLearningRate: opts.backboneLearningRate } : undefined,
+        dataset: opts.dataset,
+        model: spec.kind === 'scratch' ? spec.model : 'simplecnn',
+        size: opts.size,
+        epochs: opts.epochs,
+        batchSize: opts.batchSize,
+        learningRate: opts.learningRate,
+        seed: opts.seed,
+        root: opts.root,
+        out: dir,
+        backend: opts.backend,
+        threads: opts.threads,
+        lang: opts.lang,
+        progress: false,
+        handleSigint: false,
+        trainFraction: fraction,
+        augment: opts.augment?.fn,
+        augmentName: opts.augment?.name,
+        transfer:
+          spec.kind === 'transfer'
+            ? {
+                pretrained: spec.pretrained,
+                inputSize: opts.inputSize,
+                freeze: opts.freeze,
+                backboneLearningRate: opts.backboneLearningRate,
+              }
+            : undefined,
         log: (line) => {
           const m = /train (\d+) ·/.exec(line);
           if (m) {
             trainImages = Number(m[1]);
-            log(t(opts.lang, 'compareRun', { run: spec.label, fraction: `${Math.round(fraction * 100)}%`, n: trainImages }));
+            log(
+              t(opts.lang, 'compareRun', {
+                run: spec.label,
+                fraction: `${Math.round(fraction * 100)}%`,
+                n: trainImages,
+              }),
+            );
           }
           log(`  ${line}`);
         },
       });
       const c = res.test?.clinical;
       rows.push({
-        run: spec.label, fraction, trainImages, bestEpoch: res.bestEpoch, acc: res.test?.acc ?? NaN, auc: res.test?.auc ?? NaN,
-        sensitivity: c ? c.sensitivity : null, specificity: c ? c.specificity : null,
-        seconds: (performance.now() - start) / 1000, dir, history: res.history,
+        run: spec.label,
+        fraction,
+        trainImages,
+        bestEpoch: res.bestEpoch,
+        acc: res.test?.acc ?? NaN,
+        auc: res.test?.auc ?? NaN,
+        sensitivity: c ? c.sensitivity : null,
+        specificity: c ? c.specificity : null,
+        seconds: (performance.now() - start) / 1000,
+        dir,
+        history: res.history,
       });
     }
   }
@@ -117,11 +163,35 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
   log('');
   log(t(opts.lang, 'compareTable', { seed: opts.seed }));
   log(table);
-  writeFileAtomic(path.join(opts.out, 'compare.md'), `${t(opts.lang, 'compareTable', { seed: opts.seed })}\n\n${table}\n`);
-  const csv = ['run,train_fraction,train_images,best_epoch,test_acc,test_auc,sensitivity,specificity,seconds',
-    ...rows.map((r) => [r.run, r.fraction, r.trainImages, r.bestEpoch, r.acc, r.auc, r.sensitivity ?? '', r.specificity ?? '', r.seconds.toFixed(1)].join(','))];
-  writeFileAtomic(path.join(opts.out, 'compare.csv'), csv.join('\n') + '\n');
-  writeFileAtomic(path.join(opts.out, 'compare.json'), JSON.stringify(rows.map(({ history, ...r }) => ({ ...r, history })), null, 2) + '\n');
+  writeFileAtomic(
+    path.join(opts.out, 'compare.md'),
+    `${t(opts.lang, 'compareTable', { seed: opts.seed })}\n\n${table}\n`,
+  );
+  const csv = [
+    'run,train_fraction,train_images,best_epoch,test_acc,test_auc,sensitivity,specificity,seconds',
+    ...rows.map((r) =>
+      [
+        r.run,
+        r.fraction,
+        r.trainImages,
+        r.bestEpoch,
+        r.acc,
+        r.auc,
+        r.sensitivity ?? '',
+        r.specificity ?? '',
+        r.seconds.toFixed(1),
+      ].join(','),
+    ),
+  ];
+  writeFileAtomic(path.join(opts.out, 'compare.csv'), `${csv.join('\n')}\n`);
+  writeFileAtomic(
+    path.join(opts.out, 'compare.json'),
+    `${JSON.stringify(
+      rows.map(({ history, ...r }) => ({ ...r, history })),
+      null,
+      2,
+    )}\n`,
+  );
   writeFileAtomic(path.join(opts.out, 'compare-curves.png'), compareCurvesPng(rows, opts.lang));
   log(t(opts.lang, 'compareWritten', { dir: opts.out }));
   return rows;
@@ -133,7 +203,10 @@ export function compareTable(rows: CompareRow[]): string {
   const lines = [
     '| run | train fraction | train images | best epoch | test ACC | test AUC | sensitivity | specificity | time (s) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.run} | ${r.fraction} | ${r.trainImages} | ${r.bestEpoch} | ${f(r.acc)} | ${f(r.auc)} | ${f(r.sensitivity)} | ${f(r.specificity)} | ${r.seconds.toFixed(1)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.run} | ${r.fraction} | ${r.trainImages} | ${r.bestEpoch} | ${f(r.acc)} | ${f(r.auc)} | ${f(r.sensitivity)} | ${f(r.specificity)} | ${r.seconds.toFixed(1)} |`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -144,14 +217,16 @@ const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
 /** Validation AUC per epoch of every run, overlaid: colour = run, dash = training fraction. */
 export function compareCurvesPng(rows: CompareRow[], lang: Lang): Buffer {
   // The legend goes under the plot, so it never hides a curve.
-  const W = 720, H = 440 + rows.length * 18 + 12;
+  const W = 720,
+    H = 440 + rows.length * 18 + 12;
   const M = { left: 70, right: 24, top: 48, bottom: 62 + rows.length * 18 + 12 };
   const { canvas, g } = blankFigure(W, H);
   const font = figureFont;
   const aucs = rows.flatMap((r) => r.history.map((h) => h.valAuc)).filter(Number.isFinite);
   const lo = Math.max(0, Math.floor((Math.min(1, ...aucs) - 0.02) * 20) / 20);
   const maxEpoch = Math.max(2, ...rows.map((r) => r.history.length));
-  const pw = W - M.left - M.right, ph = H - M.top - M.bottom;
+  const pw = W - M.left - M.right,
+    ph = H - M.top - M.bottom;
   const sx = (e: number): number => M.left + ((e - 1) / (maxEpoch - 1)) * pw;
   const sy = (v: number): number => M.top + ph - ((v - lo) / (1 - lo || 1)) * ph;
   g.font = font(12);
@@ -159,7 +234,10 @@ export function compareCurvesPng(rows: CompareRow[], lang: Lang): Buffer {
   g.fillStyle = '#333';
   for (let i = 0; i <= 5; i++) {
     const v = lo + ((1 - lo) * i) / 5;
-    g.beginPath(); g.moveTo(M.left, sy(v)); g.lineTo(M.left + pw, sy(v)); g.stroke();
+    g.beginPath();
+    g.moveTo(M.left, sy(v));
+    g.lineTo(M.left + pw, sy(v));
+    g.stroke();
     g.textAlign = 'right';
     g.fillText(v.toFixed(2), M.left - 6, sy(v) + 4);
   }
@@ -196,13 +274,17 @@ export function compareCurvesPng(rows: CompareRow[], lang: Lang): Buffer {
   g.fillText(t(lang, 'compareAuc'), 0, 0);
   g.restore();
   g.font = font(12);
-  const lx = M.left, ly = M.top + ph + 52;
+  const lx = M.left,
+    ly = M.top + ph + 52;
   items.forEach(([label, color, dash], i) => {
     const y = ly + 13 + i * 18;
     g.strokeStyle = color;
     g.lineWidth = 2;
     g.setLineDash(dash);
-    g.beginPath(); g.moveTo(lx + 8, y - 4); g.lineTo(lx + 36, y - 4); g.stroke();
+    g.beginPath();
+    g.moveTo(lx + 8, y - 4);
+    g.lineTo(lx + 36, y - 4);
+    g.stroke();
     g.setLineDash([]);
     g.fillStyle = '#111';
     g.textAlign = 'left';

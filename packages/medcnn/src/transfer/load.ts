@@ -51,7 +51,9 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
     files = readModel(source);
     name = path.basename(path.dirname(source));
   } else if (entry) {
-    const local = pretrainedRoots().map((r) => path.join(r, entry.folder, 'model.json')).find((f) => fs.existsSync(f));
+    const local = pretrainedRoots()
+      .map((r) => path.join(r, entry.folder, 'model.json'))
+      .find((f) => fs.existsSync(f));
     if (local) {
       source = local;
       files = readModel(local);
@@ -64,7 +66,9 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
   } else {
     throw new MedcnnError(
       `--pretrained '${spec}' is neither a file, a folder, an http(s) URL nor a known backbone. ` +
-        `Known backbones: ${listBackbones().map((b) => b.name).join(', ')}. Pass a folder holding model.json + weights.bin.`,
+        `Known backbones: ${listBackbones()
+          .map((b) => b.name)
+          .join(', ')}. Pass a folder holding model.json + weights.bin.`,
     );
   }
   const known = entry ?? listBackbones().find((e) => e.url === source) ?? backboneByFolder(name);
@@ -72,7 +76,9 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
   const model = await buildAtSize(files, inputSize, source);
   const shape = model.inputs[0].shape;
   return {
-    name, source, model,
+    name,
+    source,
+    model,
     inputSize: shape[1] as number,
     channels: shape[3] as number,
     normalization: known?.normalization ?? MINUS_ONE_TO_ONE,
@@ -82,11 +88,14 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
 function readModel(jsonPath: string): { json: ModelJson; weights: Uint8Array[] } {
   const json = parseModelJson(fs.readFileSync(jsonPath, 'utf8'), jsonPath);
   const dir = path.dirname(jsonPath);
-  const weights = json.weightsManifest.flatMap((g) => g.paths).map((p) => {
-    const file = path.join(dir, p);
-    if (!fs.existsSync(file)) throw new MedcnnError(`Weights file ${file} is missing; the pretrained model is incomplete.`);
-    return new Uint8Array(fs.readFileSync(file));
-  });
+  const weights = json.weightsManifest
+    .flatMap((g) => g.paths)
+    .map((p) => {
+      const file = path.join(dir, p);
+      if (!fs.existsSync(file))
+        throw new MedcnnError(`Weights file ${file} is missing; the pretrained model is incomplete.`);
+      return new Uint8Array(fs.readFileSync(file));
+    });
   return { json, weights };
 }
 
@@ -96,14 +105,20 @@ async function fetchModel(url: string): Promise<{ json: ModelJson; weights: Uint
     try {
       res = await fetch(u);
     } catch (e) {
-      throw new MedcnnError(`Cannot download ${u}: ${(e as Error).message}. Check the network, or pass a local folder with --pretrained.`);
+      throw new MedcnnError(
+        `Cannot download ${u}: ${(e as Error).message}. Check the network, or pass a local folder with --pretrained.`,
+      );
     }
-    if (!res.ok) throw new MedcnnError(`Cannot download ${u}: HTTP ${res.status}. Check the URL, or pass a local folder with --pretrained.`);
+    if (!res.ok)
+      throw new MedcnnError(
+        `Cannot download ${u}: HTTP ${res.status}. Check the URL, or pass a local folder with --pretrained.`,
+      );
     return res;
   };
   const json = parseModelJson(await (await get(url)).text(), url);
   const weights: Uint8Array[] = [];
-  for (const p of json.weightsManifest.flatMap((g) => g.paths)) weights.push(new Uint8Array(await (await get(new URL(p, url).href)).arrayBuffer()));
+  for (const p of json.weightsManifest.flatMap((g) => g.paths))
+    weights.push(new Uint8Array(await (await get(new URL(p, url).href)).arrayBuffer()));
   return { json, weights };
 }
 
@@ -115,7 +130,9 @@ function parseModelJson(text: string, where: string): ModelJson {
     throw new MedcnnError(`${where} is not valid JSON (${(e as Error).message}); the pretrained model is damaged.`);
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new MedcnnError(`${where} is not a TF.js layers model (no modelTopology/weightsManifest). Graph models cannot be fine-tuned; pass a layers model.`);
+    throw new MedcnnError(
+      `${where} is not a TF.js layers model (no modelTopology/weightsManifest). Graph models cannot be fine-tuned; pass a layers model.`,
+    );
   }
   return json;
 }
@@ -126,7 +143,10 @@ function saveCopy(dir: string, files: { json: ModelJson; weights: Uint8Array[] }
     fs.mkdirSync(dir, { recursive: true });
     const paths = files.json.weightsManifest.flatMap((g) => g.paths);
     paths.forEach((p, i) => writeFileAtomic(path.join(dir, path.basename(p)), files.weights[i]));
-    const json = { ...files.json, weightsManifest: files.json.weightsManifest.map((g) => ({ ...g, paths: g.paths.map((p) => path.basename(p)) })) };
+    const json = {
+      ...files.json,
+      weightsManifest: files.json.weightsManifest.map((g) => ({ ...g, paths: g.paths.map((p) => path.basename(p)) })),
+    };
     writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json));
   } catch {
     // not cached; the model in memory is still good
@@ -134,12 +154,21 @@ function saveCopy(dir: string, files: { json: ModelJson; weights: Uint8Array[] }
 }
 
 /** The model's topology with every input layer set to size×size, then built and given the saved weights. */
-async function buildAtSize(files: { json: ModelJson; weights: Uint8Array[] }, size: number | undefined, source: string): Promise<tfl.LayersModel> {
-  const topology = structuredClone(files.json.modelTopology) as { model_config?: { config: { layers: LayerJson[] } }; config?: { layers: LayerJson[] } };
+async function buildAtSize(
+  files: { json: ModelJson; weights: Uint8Array[] },
+  size: number | undefined,
+  source: string,
+): Promise<tfl.LayersModel> {
+  const topology = structuredClone(files.json.modelTopology) as {
+    model_config?: { config: { layers: LayerJson[] } };
+    config?: { layers: LayerJson[] };
+  };
   const layers = (topology.model_config ?? topology).config?.layers;
-  if (!Array.isArray(layers)) throw new MedcnnError(`${source} has no layer list; it is not a functional or sequential layers model.`);
+  if (!Array.isArray(layers))
+    throw new MedcnnError(`${source} has no layer list; it is not a functional or sequential layers model.`);
   if (size !== undefined) {
-    if (!Number.isInteger(size) || size < 32 || size > 512) throw new MedcnnError(`--input-size must be a whole number from 32 to 512, got ${size}.`);
+    if (!Number.isInteger(size) || size < 32 || size > 512)
+      throw new MedcnnError(`--input-size must be a whole number from 32 to 512, got ${size}.`);
     let found = false;
     for (const l of layers) {
       const shape = l.config.batch_input_shape ?? l.config.batchInputShape;
@@ -149,16 +178,26 @@ async function buildAtSize(files: { json: ModelJson; weights: Uint8Array[] }, si
         found = true;
       }
     }
-    if (!found) throw new MedcnnError(`${source} declares no image input shape, so it cannot be rebuilt for --input-size ${size}.`);
+    if (!found)
+      throw new MedcnnError(
+        `${source} declares no image input shape, so it cannot be rebuilt for --input-size ${size}.`,
+      );
   }
   const specs = files.json.weightsManifest.flatMap((g) => g.weights);
   const all = Buffer.concat(files.weights.map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)));
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (all.length !== expected) throw new MedcnnError(`The weights of ${source} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`);
+  if (all.length !== expected)
+    throw new MedcnnError(
+      `The weights of ${source} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`,
+    );
   try {
-    return await tfl.loadLayersModel(tf.io.fromMemory({
-      modelTopology: topology, weightSpecs: specs, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
-    }));
+    return await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: topology,
+        weightSpecs: specs,
+        weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+      }),
+    );
   } catch (e) {
     throw new MedcnnError(`Cannot build ${source} at ${size ?? 'its'} input size: ${(e as Error).message}`);
   }

@@ -29,13 +29,22 @@ export interface TransferModel {
  * backbone's working size, copying a gray channel to three) lives inside the model, so a saved run
  * evaluates and predicts from the dataset's own images with nothing else to remember but the normalisation.
  */
-export function buildTransferModel(backbone: LoadedBackbone, inputShape: [number, number, number], numClasses: number, dropout = 0.2): TransferModel {
+export function buildTransferModel(
+  backbone: LoadedBackbone,
+  inputShape: [number, number, number],
+  numClasses: number,
+  dropout = 0.2,
+): TransferModel {
   const [h, w, c] = inputShape;
-  if (c !== 1 && c !== backbone.channels) throw new MedcnnError(`The backbone takes ${backbone.channels} channels and the images have ${c}.`);
+  if (c !== 1 && c !== backbone.channels)
+    throw new MedcnnError(`The backbone takes ${backbone.channels} channels and the images have ${c}.`);
   const input = tfl.input({ shape: inputShape, name: 'image' });
   let x: tfl.SymbolicTensor = input;
   const size = backbone.inputSize;
-  if (h !== size || w !== size) x = tfl.layers.resizing({ height: size, width: size, interpolation: 'bilinear', name: 'resize' }).apply(x) as tfl.SymbolicTensor;
+  if (h !== size || w !== size)
+    x = tfl.layers
+      .resizing({ height: size, width: size, interpolation: 'bilinear', name: 'resize' })
+      .apply(x) as tfl.SymbolicTensor;
   const grayToRgb = c === 1 && backbone.channels === 3;
   if (grayToRgb) x = tfl.layers.concatenate({ axis: -1, name: 'gray_to_rgb' }).apply([x, x, x]) as tfl.SymbolicTensor;
   // The backbone's layers are replayed onto the adapted input, so the whole network is one flat graph
@@ -49,10 +58,16 @@ export function buildTransferModel(backbone: LoadedBackbone, inputShape: [number
   const model = tfl.model({ inputs: input, outputs: logits, name: `transfer_${backbone.name.replace(/[^\w]/g, '_')}` });
   const featureModel = tfl.model({ inputs: input, outputs: pooled, name: 'features' });
   const featIn = tfl.input({ shape: [pooled.shape[1] as number], name: 'features_in' });
-  const headModel = tfl.model({ inputs: featIn, outputs: denseLayer.apply(dropLayer.apply(featIn)) as tfl.SymbolicTensor, name: 'head' });
+  const headModel = tfl.model({
+    inputs: featIn,
+    outputs: denseLayer.apply(dropLayer.apply(featIn)) as tfl.SymbolicTensor,
+    name: 'head',
+  });
   const backboneNames = new Set(graphLayers(backbone.model).map((l) => l.name));
   return {
-    model, featureModel, headModel,
+    model,
+    featureModel,
+    headModel,
     backboneLayers: graphLayers(model).filter((l) => backboneNames.has(l.name)),
     normalization: backbone.normalization,
     adaptation: { from: inputShape, resizeTo: size, grayToRgb },
@@ -60,7 +75,11 @@ export function buildTransferModel(backbone: LoadedBackbone, inputShape: [number
 }
 
 /** Which part of the backbone is trained: none of it, its deepest N blocks, everything after a layer, or all. */
-export type FreezePlan = { mode: 'all' } | { mode: 'blocks'; blocks: number } | { mode: 'until'; layer: string } | { mode: 'none' };
+export type FreezePlan =
+  | { mode: 'all' }
+  | { mode: 'blocks'; blocks: number }
+  | { mode: 'until'; layer: string }
+  | { mode: 'none' };
 
 /**
  * The backbone's layers in blocks, inputs first: layers named `…block_N…` (or `…blockN…`) form block N,
@@ -93,13 +112,17 @@ export function freezeBackbone(tm: TransferModel, plan: FreezePlan): { trainable
     const i = layers.findIndex((l) => l.name === plan.layer);
     if (i < 0) {
       const blocks = backboneBlocks(layers).map((b) => b[b.length - 1].name);
-      throw new MedcnnError(`--freeze-until: the backbone has no layer '${plan.layer}'. Block ends: ${blocks.join(', ')}.`);
+      throw new MedcnnError(
+        `--freeze-until: the backbone has no layer '${plan.layer}'. Block ends: ${blocks.join(', ')}.`,
+      );
     }
     cut = i + 1;
   } else {
     const blocks = backboneBlocks(layers);
     if (!Number.isInteger(plan.blocks) || plan.blocks < 1 || plan.blocks > blocks.length) {
-      throw new MedcnnError(`--finetune-blocks must be from 1 to ${blocks.length} (the backbone's blocks), got ${plan.blocks}.`);
+      throw new MedcnnError(
+        `--finetune-blocks must be from 1 to ${blocks.length} (the backbone's blocks), got ${plan.blocks}.`,
+      );
     }
     cut = blocks.slice(0, blocks.length - plan.blocks).reduce((n, b) => n + b.length, 0);
   }
@@ -111,7 +134,8 @@ export function freezeBackbone(tm: TransferModel, plan: FreezePlan): { trainable
   const trainable = layers.slice(cut);
   // Keras ships MobileNet's BatchNorm with momentum 0.999: its moving statistics would need thousands of steps
   // to follow the fine-tuned weights, and validation would run on stale ones. 0.9 (PyTorch's 0.1) follows within an epoch.
-  for (const l of trainable) if (l.getClassName() === 'BatchNormalization') (l as unknown as { momentum: number }).momentum = 0.9;
+  for (const l of trainable)
+    if (l.getClassName() === 'BatchNormalization') (l as unknown as { momentum: number }).momentum = 0.9;
   return { trainable, frozen };
 }
 
@@ -135,7 +159,10 @@ export interface FrozenCut {
  */
 export function frozenCut(tm: TransferModel, frozen: Layer[]): FrozenCut | null {
   const backbone = new Set(tm.backboneLayers);
-  const frozenSet = new Set<Layer>([...frozen, ...graphLayers(tm.model).filter((l) => !backbone.has(l) && !l.name.startsWith('head_'))]);
+  const frozenSet = new Set<Layer>([
+    ...frozen,
+    ...graphLayers(tm.model).filter((l) => !backbone.has(l) && !l.name.startsWith('head_')),
+  ]);
   const crossing = new Map<number, tfl.SymbolicTensor>();
   const seen = new Set<number>();
   const visit = (s: tfl.SymbolicTensor): void => {
@@ -153,12 +180,23 @@ export function frozenCut(tm: TransferModel, frozen: Layer[]): FrozenCut | null 
   const [cut] = crossing.values();
   const prefix = tfl.model({ inputs: tm.model.inputs, outputs: cut, name: 'frozen_prefix' });
   const cutIn = tfl.input({ shape: cut.shape.slice(1) as number[], name: 'cached_features' });
-  const outputs = runGraph<tfl.SymbolicTensor>(tm.model, [tm.model.inputs[0]], { replace: new Map([[cut.sourceLayer.name, cutIn]]) });
-  return { layer: cut.sourceLayer.name, prefix, suffix: tfl.model({ inputs: cutIn, outputs, name: 'trainable_suffix' }) };
+  const outputs = runGraph<tfl.SymbolicTensor>(tm.model, [tm.model.inputs[0]], {
+    replace: new Map([[cut.sourceLayer.name, cutIn]]),
+  });
+  return {
+    layer: cut.sourceLayer.name,
+    prefix,
+    suffix: tfl.model({ inputs: cutIn, outputs, name: 'trainable_suffix' }),
+  };
 }
 
 /** Outputs of a model (e.g. a frozen prefix) over a whole split, computed once in inference mode. */
-export function computeOutputs(model: tfl.LayersModel, data: SplitData, norm: Normalization, batchSize = 64): tf.Tensor {
+export function computeOutputs(
+  model: tfl.LayersModel,
+  data: SplitData,
+  norm: Normalization,
+  batchSize = 64,
+): tf.Tensor {
   const parts: tf.Tensor[] = [];
   for (let start = 0; start < data.count; start += batchSize) {
     const idx = range(start, Math.min(data.count, start + batchSize));

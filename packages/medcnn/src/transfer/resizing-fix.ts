@@ -10,10 +10,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
  */
 function fixResizingOutputShape(): void {
   const layer = tfl.layers.resizing({ height: 2, width: 2 });
-  const proto = Object.getPrototypeOf(layer) as { computeOutputShape(s: unknown): unknown; call(i: unknown, k: unknown): unknown; __medcnnFixed?: boolean };
+  const proto = Object.getPrototypeOf(layer) as {
+    computeOutputShape(s: unknown): unknown;
+    call(i: unknown, k: unknown): unknown;
+    __medcnnFixed?: boolean;
+  };
   if (proto.__medcnnFixed) return;
   proto.computeOutputShape = function (this: { height: number; width: number }, inputShape: unknown) {
-    const shape = (Array.isArray(inputShape) && Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
+    const shape = (Array.isArray(inputShape) && Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (
+      | number
+      | null
+    )[];
     return [shape[0], this.height, this.width, shape[3]];
   };
   const call = proto.call;

@@ -58,8 +58,14 @@ export function transferModelName(backbone: string): string {
  * computes its features of the training and validation images once so that head epochs take seconds.
  */
 export async function setupTransfer(
-  opts: TransferOptions, inputShape: [number, number, number], numClasses: number, splits: SplitData[], learningRate: number,
-  log: (line: string) => void, lang: Lang, opts2: { cache: boolean } = { cache: true },
+  opts: TransferOptions,
+  inputShape: [number, number, number],
+  numClasses: number,
+  splits: SplitData[],
+  learningRate: number,
+  log: (line: string) => void,
+  lang: Lang,
+  opts2: { cache: boolean } = { cache: true },
 ): Promise<TransferSetup> {
   const inputSize = opts.inputSize ?? findBackbone(opts.pretrained)?.defaultInputSize;
   const backbone = await loadBackbone(opts.pretrained, inputSize);
@@ -69,25 +75,59 @@ export async function setupTransfer(
   const headOnly = opts.freeze.mode === 'all';
   const cached = headOnly && opts2.cache;
   const cut = headOnly || frozen.length === 0 || !opts2.cache ? null : frozenCut(tm, frozen);
-  const backboneLearningRate = headOnly ? null : opts.backboneLearningRate ?? learningRate / 10;
-  if (backboneLearningRate !== null && !(backboneLearningRate > 0)) throw new MedcnnError(`--backbone-lr must be greater than 0, got ${backboneLearningRate}.`);
-  const freeze = opts.freeze.mode === 'all' ? 'all' : opts.freeze.mode === 'none' ? 'none'
-    : opts.freeze.mode === 'blocks' ? `all but the deepest ${opts.freeze.blocks} block(s)` : `up to and including ${opts.freeze.layer}`;
+  const backboneLearningRate = headOnly ? null : (opts.backboneLearningRate ?? learningRate / 10);
+  if (backboneLearningRate !== null && !(backboneLearningRate > 0))
+    throw new MedcnnError(`--backbone-lr must be greater than 0, got ${backboneLearningRate}.`);
+  const freeze =
+    opts.freeze.mode === 'all'
+      ? 'all'
+      : opts.freeze.mode === 'none'
+        ? 'none'
+        : opts.freeze.mode === 'blocks'
+          ? `all but the deepest ${opts.freeze.blocks} block(s)`
+          : `up to and including ${opts.freeze.layer}`;
   const record: TransferRecord = {
-    backbone: backbone.name, source: backbone.source, inputSize: backbone.inputSize,
+    backbone: backbone.name,
+    source: backbone.source,
+    inputSize: backbone.inputSize,
     preprocessing: `x = (v/255 − ${backbone.normalization.mean}) / ${backbone.normalization.std}`,
-    adaptation: tm.adaptation, freeze, trainableBackboneLayers: trainable.length, backboneLayers: tm.backboneLayers.length,
-    backboneLearningRate, featuresCached: cached ? 'pooled backbone features' : cut ? `output of ${cut.layer}` : null,
+    adaptation: tm.adaptation,
+    freeze,
+    trainableBackboneLayers: trainable.length,
+    backboneLayers: tm.backboneLayers.length,
+    backboneLearningRate,
+    featuresCached: cached ? 'pooled backbone features' : cut ? `output of ${cut.layer}` : null,
   };
-  log(t(lang, 'transferBackbone', {
-    name: backbone.name, source: backbone.source, size: backbone.inputSize,
-    frozen: headOnly ? t(lang, cached ? 'transferFrozenAll' : 'transferFrozenAllNoCache') : t(lang, 'transferFinetune', { trainable: trainable.length, total: tm.backboneLayers.length, lr: backboneLearningRate! }),
-  }));
-  const slowWeights = headOnly ? undefined
-    : { names: new Set(trainable.flatMap((l) => l.trainableWeights.map((w) => (w.read() as tf.Variable).name))), learningRate: backboneLearningRate! };
+  log(
+    t(lang, 'transferBackbone', {
+      name: backbone.name,
+      source: backbone.source,
+      size: backbone.inputSize,
+      frozen: headOnly
+        ? t(lang, cached ? 'transferFrozenAll' : 'transferFrozenAllNoCache')
+        : t(lang, 'transferFinetune', {
+            trainable: trainable.length,
+            total: tm.backboneLayers.length,
+            lr: backboneLearningRate!,
+          }),
+    }),
+  );
+  const slowWeights = headOnly
+    ? undefined
+    : {
+        names: new Set(trainable.flatMap((l) => l.trainableWeights.map((w) => (w.read() as tf.Variable).name))),
+        learningRate: backboneLearningRate!,
+      };
   if (!cached && !cut) {
     // Augmenting, fine-tuning from inside a residual block, or everything: the whole model runs every batch.
-    return { model: tm.model, trainModel: tm.model, normalization: tm.normalization, slowWeights, record, dispose: () => {} };
+    return {
+      model: tm.model,
+      trainModel: tm.model,
+      normalization: tm.normalization,
+      slowWeights,
+      record,
+      dispose: () => {},
+    };
   }
   // The frozen part sees each image once: its output is cached and only the rest is trained.
   const frozenPart = cut ? cut.prefix : tm.featureModel;
@@ -96,9 +136,20 @@ export async function setupTransfer(
   const features = new Map<SplitData, tf.Tensor>();
   for (const split of splits) features.set(split, computeOutputs(frozenPart, split, tm.normalization));
   const total = splits.reduce((n, s) => n + s.count, 0);
-  log(t(lang, 'transferFeatures', { n: total, secs: ((performance.now() - start) / 1000).toFixed(1), dims: (frozenPart.outputs[0].shape.slice(1) as number[]).join('×'), layer: cut ? cut.layer : 'head_pool' }));
+  log(
+    t(lang, 'transferFeatures', {
+      n: total,
+      secs: ((performance.now() - start) / 1000).toFixed(1),
+      dims: (frozenPart.outputs[0].shape.slice(1) as number[]).join('×'),
+      layer: cut ? cut.layer : 'head_pool',
+    }),
+  );
   return {
-    model: tm.model, trainModel, normalization: tm.normalization, record, slowWeights,
+    model: tm.model,
+    trainModel,
+    normalization: tm.normalization,
+    record,
+    slowWeights,
     inputOf: (data, idx) => {
       const all = features.get(data);
       if (!all) throw new Error('no cached features for this split');

@@ -9,7 +9,11 @@ export function registerMeanGrad(): void {
       const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape);
       const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
       const count = axes.reduce((n, a) => n * x.shape[a], 1);
-      return engine().runKernel('LibtorchMeanGrad', { dy: dy as Tensor }, { count, expanded, shape: x.shape }) as Tensor;
+      return engine().runKernel(
+        'LibtorchMeanGrad',
+        { dy: dy as Tensor },
+        { count, expanded, shape: x.shape },
+      ) as Tensor;
     },
   }));
 }

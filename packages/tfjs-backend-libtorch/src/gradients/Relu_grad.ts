@@ -4,6 +4,10 @@ import { engine, Relu, Relu6, type Tensor } from '@tensorflow/tfjs-core';
 import { overrideGradient } from './override.js';
 
 export function registerReluGrads(): void {
-  overrideGradient(Relu, (dy, [x]) => ({ x: () => engine().runKernel('LibtorchReluGrad', { dy: dy as Tensor, x }) as Tensor }));
-  overrideGradient(Relu6, (dy, [x]) => ({ x: () => engine().runKernel('LibtorchRelu6Grad', { dy: dy as Tensor, x }) as Tensor }));
+  overrideGradient(Relu, (dy, [x]) => ({
+    x: () => engine().runKernel('LibtorchReluGrad', { dy: dy as Tensor, x }) as Tensor,
+  }));
+  overrideGradient(Relu6, (dy, [x]) => ({
+    x: () => engine().runKernel('LibtorchRelu6Grad', { dy: dy as Tensor, x }) as Tensor,
+  }));
 }

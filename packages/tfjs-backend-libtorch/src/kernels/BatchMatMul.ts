@@ -5,5 +5,10 @@ import { kernel } from '../kernel_utils.js';
 
 export const batchMatMulConfig = kernel(BatchMatMul, (b, { a, b: y }, attrs) => {
   const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
-  return b.run1('matmul', [a!, y!], [transposeA ? 1 : 0, transposeB ? 1 : 0, 0, 0, 0, 0], upcastType(a!.dtype, y!.dtype));
+  return b.run1(
+    'matmul',
+    [a!, y!],
+    [transposeA ? 1 : 0, transposeB ? 1 : 0, 0, 0, 0, 0],
+    upcastType(a!.dtype, y!.dtype),
+  );
 });

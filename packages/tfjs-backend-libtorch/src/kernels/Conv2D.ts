@@ -7,7 +7,13 @@ import { convGeometry, requireNHWC } from './conv_utils.js';
 export const conv2DConfig = kernel(Conv2D, (b, { x, filter }, attrs) => {
   const a = attrs as unknown as Conv2DAttrs;
   requireNHWC(a.dataFormat);
-  const info = backend_util.computeConv2DInfo(x!.shape as [number, number, number, number],
-    filter!.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode);
+  const info = backend_util.computeConv2DInfo(
+    x!.shape as [number, number, number, number],
+    filter!.shape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+    a.dimRoundingMode,
+  );
   return b.run1('conv2d', [x!, filter!], [...convGeometry(info, false), 0, 0, 0, 0], 'float32');
 });

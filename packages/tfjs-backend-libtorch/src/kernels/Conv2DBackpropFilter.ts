@@ -8,7 +8,13 @@ export const conv2DBackpropFilterConfig = kernel(Conv2DBackpropFilter, (b, { x, 
   const a = attrs as unknown as Conv2DBackpropFilterAttrs;
   requireNHWC(a.dataFormat);
   const f = a.filterShape;
-  const info = backend_util.computeConv2DInfo(x!.shape as [number, number, number, number], f, a.strides, 1, a.pad,
-    a.dimRoundingMode);
+  const info = backend_util.computeConv2DInfo(
+    x!.shape as [number, number, number, number],
+    f,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   return b.run1('conv2d_backprop_filter', [x!, dy!], [...convGeometry(info, false), ...f], 'float32');
 });

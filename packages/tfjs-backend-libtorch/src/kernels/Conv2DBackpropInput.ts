@@ -8,7 +8,18 @@ export const conv2DBackpropInputConfig = kernel(Conv2DBackpropInput, (b, { dy, f
   const a = attrs as unknown as Conv2DBackpropInputAttrs;
   requireNHWC(a.dataFormat);
   const s = a.inputShape;
-  const info = backend_util.computeConv2DInfo(s, filter!.shape as [number, number, number, number], a.strides, 1,
-    a.pad, a.dimRoundingMode);
-  return b.run1('conv2d_backprop_input', [dy!, filter!], [...convGeometry(info, false), s[0], s[1], s[2], s[3]], 'float32');
+  const info = backend_util.computeConv2DInfo(
+    s,
+    filter!.shape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  return b.run1(
+    'conv2d_backprop_input',
+    [dy!, filter!],
+    [...convGeometry(info, false), s[0], s[1], s[2], s[3]],
+    'float32',
+  );
 });

@@ -6,7 +6,14 @@ import { convGeometry } from './conv_utils.js';
 
 export const depthwiseConv2dNativeConfig = kernel(DepthwiseConv2dNative, (b, { x, filter }, attrs) => {
   const a = attrs as unknown as DepthwiseConv2dNativeAttrs;
-  const info = backend_util.computeConv2DInfo(x!.shape as [number, number, number, number],
-    filter!.shape as [number, number, number, number], a.strides, a.dilations ?? [1, 1], a.pad, a.dimRoundingMode, true);
+  const info = backend_util.computeConv2DInfo(
+    x!.shape as [number, number, number, number],
+    filter!.shape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? [1, 1],
+    a.pad,
+    a.dimRoundingMode,
+    true,
+  );
   return b.run1('conv2d', [x!, filter!], [...convGeometry(info, true), 0, 0, 0, 0], 'float32');
 });

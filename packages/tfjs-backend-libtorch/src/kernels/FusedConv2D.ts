@@ -7,9 +7,25 @@ import { convGeometry, requireNHWC } from './conv_utils.js';
 export const fusedConv2DConfig = kernel(FusedConv2D, (b, { x, filter, bias, preluActivationWeights }, attrs) => {
   const a = attrs as unknown as FusedConv2DAttrs;
   requireNHWC(a.dataFormat);
-  const info = backend_util.computeConv2DInfo(x!.shape as [number, number, number, number],
-    filter!.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode);
+  const info = backend_util.computeConv2DInfo(
+    x!.shape as [number, number, number, number],
+    filter!.shape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const inputs = [x!, filter!, bias, preluActivationWeights].filter((t): t is TensorInfo => t != null);
-  return b.run1('conv2d', inputs, [...convGeometry(info, false), ACTIVATIONS[a.activation ?? 'linear'],
-    a.leakyreluAlpha ?? 0.2, bias ? 1 : 0, preluActivationWeights ? 1 : 0], 'float32');
+  return b.run1(
+    'conv2d',
+    inputs,
+    [
+      ...convGeometry(info, false),
+      ACTIVATIONS[a.activation ?? 'linear'],
+      a.leakyreluAlpha ?? 0.2,
+      bias ? 1 : 0,
+      preluActivationWeights ? 1 : 0,
+    ],
+    'float32',
+  );
 });

@@ -10,5 +10,10 @@ export interface LibtorchAdamAttrs {
 
 export const libtorchAdamConfig = kernel('LibtorchAdam', (b, { x, m, v, g, accBeta1, accBeta2 }, attrs) => {
   const a = attrs as unknown as LibtorchAdamAttrs;
-  return b.run('adam', [x!, m!, v!, g!, accBeta1!, accBeta2!], [a.learningRate, a.beta1, a.beta2, a.epsilon], 'float32');
+  return b.run(
+    'adam',
+    [x!, m!, v!, g!, accBeta1!, accBeta2!],
+    [a.learningRate, a.beta1, a.beta2, a.epsilon],
+    'float32',
+  );
 });

@@ -3,8 +3,11 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
 
-export const libtorchFusedBatchNormGradConfig = kernel('LibtorchFusedBatchNormGrad', (b, { dy, x, mean, variance, scale }, attrs) => {
-  const { varianceEpsilon, which } = attrs as unknown as { varianceEpsilon?: number; which: number };
-  const inputs = [dy!, x!, mean!, variance!, scale].filter((t): t is TensorInfo => t != null);
-  return b.run1('batch_norm_grad', inputs, [varianceEpsilon ?? 0.001, scale ? 1 : 0, which], 'float32');
-});
+export const libtorchFusedBatchNormGradConfig = kernel(
+  'LibtorchFusedBatchNormGrad',
+  (b, { dy, x, mean, variance, scale }, attrs) => {
+    const { varianceEpsilon, which } = attrs as unknown as { varianceEpsilon?: number; which: number };
+    const inputs = [dy!, x!, mean!, variance!, scale].filter((t): t is TensorInfo => t != null);
+    return b.run1('batch_norm_grad', inputs, [varianceEpsilon ?? 0.001, scale ? 1 : 0, which], 'float32');
+  },
+);

@@ -12,7 +12,8 @@ export const libtorchIntensityConfig = kernel('LibtorchIntensity', (b, { x, valu
     throw new Error('codes and seeds must be arrays with one entry per step');
   }
   for (const seed of seeds) {
-    if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 53)) throw new Error(`seed must be a whole number ≥ 0, got ${seed}`);
+    if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 53))
+      throw new Error(`seed must be a whole number ≥ 0, got ${seed}`);
   }
   const steps = codes.flatMap((code, i) => [code, seeds[i]]);
   return b.run1('intensity', [x!, values!], [attrs.black as number, attrs.white as number, ...steps], 'float32');

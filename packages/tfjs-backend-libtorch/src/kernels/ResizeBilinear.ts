@@ -5,5 +5,10 @@ import { kernel } from '../kernel_utils.js';
 
 export const resizeBilinearConfig = kernel(ResizeBilinear, (b, { images }, attrs) => {
   const { size, alignCorners, halfPixelCenters } = attrs as unknown as ResizeBilinearAttrs;
-  return b.run1('resize_bilinear', [images!], [size[0], size[1], alignCorners ? 1 : 0, halfPixelCenters ? 1 : 0], 'float32');
+  return b.run1(
+    'resize_bilinear',
+    [images!],
+    [size[0], size[1], alignCorners ? 1 : 0, halfPixelCenters ? 1 : 0],
+    'float32',
+  );
 });

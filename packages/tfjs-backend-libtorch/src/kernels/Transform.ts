@@ -9,5 +9,10 @@ const FILL_MODE = { constant: 0, reflect: 1, wrap: 2, nearest: 3 } as const;
 export const transformConfig = kernel(Transform, (b, { image, transforms }, attrs) => {
   const { interpolation, fillMode, fillValue, outputShape } = attrs as unknown as TransformAttrs;
   const [outH, outW] = outputShape ?? [image!.shape[1], image!.shape[2]];
-  return b.run1('transform', [image!, transforms!], [INTERPOLATION[interpolation], FILL_MODE[fillMode], fillValue, outH, outW], 'float32');
+  return b.run1(
+    'transform',
+    [image!, transforms!],
+    [INTERPOLATION[interpolation], FILL_MODE[fillMode], fillValue, outH, outW],
+    'float32',
+  );
 });

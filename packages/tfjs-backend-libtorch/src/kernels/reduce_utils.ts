@@ -16,7 +16,14 @@ export function reduceKernel(kernelName: string, op: string, dtype: (x: DataType
     const out = dtype(x!.dtype);
     if (axes.length === 0) return identity(b, x!, out);
     if (multiAxis) return b.run1(op, [x!], [keep ? 1 : 0, ...axes], out);
-    return reduceOneByOne(b, op, x!, [...axes].sort((p, q) => q - p), keep, out);
+    return reduceOneByOne(
+      b,
+      op,
+      x!,
+      [...axes].sort((p, q) => q - p),
+      keep,
+      out,
+    );
   });
 }
 

@@ -8,7 +8,18 @@
  * tfjs-layers is not a dependency of this package, so the program passes its module in:
  * `installFusedBatchNorm(await import('@tensorflow/tfjs-layers'))`.
  */
-import { customGrad, dispose, engine, getBackend, keep, mul, sub, tidy, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  customGrad,
+  dispose,
+  engine,
+  getBackend,
+  keep,
+  mul,
+  sub,
+  tidy,
+  type NamedAttrMap,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
 
 interface LayerVariable {
   read(): Tensor;
@@ -32,7 +43,11 @@ type Call = (this: BatchNormLayer, inputs: Tensor | Tensor[], kwargs: Record<str
 function trainingForward(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number, stats: Tensor[]): Tensor {
   const attrs = { epsilon } as unknown as NamedAttrMap;
   const op = customGrad(((xs: Tensor, g: Tensor, b: Tensor, save: (t: Tensor[]) => void) => {
-    const [y, mean, variance, invstd] = engine().runKernel('LibtorchBatchNormTraining', { x: xs, gamma: g, beta: b }, attrs) as Tensor[];
+    const [y, mean, variance, invstd] = engine().runKernel(
+      'LibtorchBatchNormTraining',
+      { x: xs, gamma: g, beta: b },
+      attrs,
+    ) as Tensor[];
     // The forward runs in a tidy of the engine's: the statistics are kept for the caller, which disposes them.
     stats.push(keep(mean), keep(variance));
     save([xs, g, mean, invstd]);
@@ -40,7 +55,11 @@ function trainingForward(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number
       value: y,
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const [sx, sg, smean, sinvstd] = saved;
-        return engine().runKernel('LibtorchBatchNormTrainingGrad', { dy: dy as Tensor, x: sx, gamma: sg, mean: smean, invstd: sinvstd }, attrs) as Tensor[];
+        return engine().runKernel(
+          'LibtorchBatchNormTrainingGrad',
+          { dy: dy as Tensor, x: sx, gamma: sg, mean: smean, invstd: sinvstd },
+          attrs,
+        ) as Tensor[];
       },
     };
   }) as unknown as Parameters<typeof customGrad>[0]);
@@ -55,8 +74,14 @@ export function installFusedBatchNorm(layers: { layers: { batchNormalization(arg
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const rank = x.rank;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
-    const fits = kwargs?.training === true && getBackend() === 'libtorch' && (rank === 4 || rank === 2) && axis === rank - 1 &&
-      this.gamma != null && this.beta != null && x.size / x.shape[rank - 1] > 1;
+    const fits =
+      kwargs?.training === true &&
+      getBackend() === 'libtorch' &&
+      (rank === 4 || rank === 2) &&
+      axis === rank - 1 &&
+      this.gamma != null &&
+      this.beta != null &&
+      x.size / x.shape[rank - 1] > 1;
     if (!fits) return original.call(this, inputs, kwargs);
     return tidy(() => {
       const stats: Tensor[] = [];
@@ -64,7 +89,10 @@ export function installFusedBatchNorm(layers: { layers: { batchNormalization(arg
       const [mean, variance] = stats;
       try {
         // tfjs-layers' moving average, step for step: v ← v − (v − batch) · (1 − momentum).
-        for (const [variable, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
+        for (const [variable, value] of [
+          [this.movingMean, mean],
+          [this.movingVariance, variance],
+        ] as const) {
           tidy(() => {
             const old = variable.read();
             variable.write(sub(old, mul(sub(old, value), 1 - this.momentum)));

@@ -3,7 +3,17 @@
  * libtorch it uses one fused kernel per variable instead (LibtorchAdam), with the same arithmetic, the same
  * state (the m and v variables, β1ᵗ and β2ᵗ) and so the same results. On other backends nothing changes.
  */
-import { AdamOptimizer, engine, getBackend, mul, tidy, zerosLike, type NamedTensorMap, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import {
+  AdamOptimizer,
+  engine,
+  getBackend,
+  mul,
+  tidy,
+  zerosLike,
+  type NamedTensorMap,
+  type Tensor,
+  type Variable,
+} from '@tensorflow/tfjs-core';
 
 type NamedGradients = Parameters<AdamOptimizer['applyGradients']>[0];
 
@@ -25,20 +35,32 @@ export function installFusedAdam(): void {
   if (proto.__libtorch) return;
   const original = proto.applyGradients;
   proto.applyGradients = function (this: AdamOptimizer, gradients: NamedGradients): void {
-    if (getBackend() !== 'libtorch') return original.call(this, gradients);
+    if (getBackend() !== 'libtorch') {
+      original.call(this, gradients);
+      return;
+    }
     const s = this as unknown as AdamState;
     const names = Array.isArray(gradients) ? gradients.map((g) => g.name) : Object.keys(gradients);
     tidy(() => {
       names.forEach((name, i) => {
         const value = engine().registeredVariables[name];
-        s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tidy(() => zerosLike(value).variable(false)) };
-        s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tidy(() => zerosLike(value).variable(false)) };
+        s.accumulatedFirstMoment[i] ??= {
+          originalName: `${name}/m`,
+          variable: tidy(() => zerosLike(value).variable(false)),
+        };
+        s.accumulatedSecondMoment[i] ??= {
+          originalName: `${name}/v`,
+          variable: tidy(() => zerosLike(value).variable(false)),
+        };
         const g = Array.isArray(gradients) ? gradients[i].tensor : (gradients as NamedTensorMap)[name];
         if (g == null) return;
         const m = s.accumulatedFirstMoment[i].variable;
         const v = s.accumulatedSecondMoment[i].variable;
-        const [x2, m2, v2] = engine().runKernel('LibtorchAdam', { x: value, m, v, g, accBeta1: s.accBeta1, accBeta2: s.accBeta2 },
-          { learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon }) as Tensor[];
+        const [x2, m2, v2] = engine().runKernel(
+          'LibtorchAdam',
+          { x: value, m, v, g, accBeta1: s.accBeta1, accBeta2: s.accBeta2 },
+          { learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon },
+        ) as Tensor[];
         m.assign(m2);
         v.assign(v2);
         value.assign(x2);

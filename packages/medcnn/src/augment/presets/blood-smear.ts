@@ -9,8 +9,16 @@ export const bloodSmear: ModalityPreset = {
   why: 'A cell on a smear has no orientation, so flips and turns are real. Cell size tells a lymphocyte from a monocyte and the microscope’s magnification is fixed, so zoom stays small, and the cell of interest must stay in the centre of the crop.',
   rules: {
     rotate: { allowed: true, max: 180, why: 'a cell on a smear has no orientation' },
-    translate: { allowed: true, max: 0.1, why: 'the cell of interest is centred; larger shifts move it out and show its neighbours instead' },
-    zoom: { allowed: true, max: 0.1, why: 'cell size is diagnostic (lymphocyte vs monocyte, red-cell comparison) and magnification is fixed' },
+    translate: {
+      allowed: true,
+      max: 0.1,
+      why: 'the cell of interest is centred; larger shifts move it out and show its neighbours instead',
+    },
+    zoom: {
+      allowed: true,
+      max: 0.1,
+      why: 'cell size is diagnostic (lymphocyte vs monocyte, red-cell comparison) and magnification is fixed',
+    },
     hflip: { allowed: true, why: 'a cell has no left or right' },
     vflip: { allowed: true, why: 'a cell has no up or down' },
     rot90: { allowed: true, why: 'a cell has no orientation' },

@@ -9,8 +9,16 @@ export const dermoscopy: ModalityPreset = {
   why: 'A skin lesion has no up, down, left or right, and the dermatoscope is put on at any angle, so every flip and rotation is a real image; the ABCD criteria (asymmetry, border, colour, diameter) do not change under them. Colour is diagnostic (blue-white veil, regression), so intensity changes stay modest.',
   rules: {
     rotate: { allowed: true, max: 180, why: 'the dermatoscope is placed at any angle' },
-    translate: { allowed: true, max: 0.1, why: 'the lesion is centred; larger shifts cut off its border, which is diagnostic' },
-    zoom: { allowed: true, max: 0.2, why: 'magnification varies between devices; diameter is a criterion, so keep it moderate' },
+    translate: {
+      allowed: true,
+      max: 0.1,
+      why: 'the lesion is centred; larger shifts cut off its border, which is diagnostic',
+    },
+    zoom: {
+      allowed: true,
+      max: 0.2,
+      why: 'magnification varies between devices; diameter is a criterion, so keep it moderate',
+    },
     hflip: { allowed: true, why: 'a skin lesion has no left or right' },
     vflip: { allowed: true, why: 'a skin lesion has no up or down' },
     rot90: { allowed: true, why: 'the dermatoscope is placed at any angle' },

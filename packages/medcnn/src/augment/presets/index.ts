@@ -14,7 +14,14 @@ export type { ModalityPreset, Rule } from './preset.js';
 
 // Keyed by modality so the compiler insists every modality has a preset.
 const presets: Record<Modality, ModalityPreset> = {
-  'chest-xray': chestXray, ct, ultrasound, 'retinal-oct': retinalOct, fundus, dermoscopy, histopathology, 'blood-smear': bloodSmear,
+  'chest-xray': chestXray,
+  ct,
+  ultrasound,
+  'retinal-oct': retinalOct,
+  fundus,
+  dermoscopy,
+  histopathology,
+  'blood-smear': bloodSmear,
 };
 
 /** Every modality preset. */

@@ -3,9 +3,7 @@ import type { FillMode } from '../compose.js';
 import type { TransformName } from '../types.js';
 
 /** A modality's ruling on one transform: refused with the reason, or allowed (up to `max`) with the reason. */
-export type Rule =
-  | { allowed: false; why: string }
-  | { allowed: true; max?: number; why: string };
+export type Rule = { allowed: false; why: string } | { allowed: true; max?: number; why: string };
 
 /** What augmentation keeps the diagnosis of one imaging modality intact, and why. */
 export interface ModalityPreset {

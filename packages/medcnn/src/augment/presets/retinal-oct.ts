@@ -1,6 +1,7 @@
 import type { ModalityPreset } from './preset.js';
 
-const LAYERS = 'retinal layers run in a fixed order from the vitreous (top) to the choroid (bottom); upside down, the pigment epithelium lies above the nerve fibre layer, drusen hang downwards and shadows fall upwards';
+const LAYERS =
+  'retinal layers run in a fixed order from the vitreous (top) to the choroid (bottom); upside down, the pigment epithelium lies above the nerve fibre layer, drusen hang downwards and shadows fall upwards';
 
 /** Retinal OCT B-scans (OCTMNIST). */
 export const retinalOct: ModalityPreset = {
@@ -12,8 +13,15 @@ export const retinalOct: ModalityPreset = {
   rules: {
     rotate: { allowed: true, max: 15, why: 'B-scans are often tilted by the eye’s position' },
     translate: { allowed: true, max: 0.15, why: 'the fovea is not always centred' },
-    zoom: { allowed: true, max: 0.15, why: 'retinal thickness is diagnostic (macular oedema); keep scale changes small' },
-    hflip: { allowed: true, why: 'a horizontal mirror is the fellow eye: nasal and temporal swap, the layers keep their order' },
+    zoom: {
+      allowed: true,
+      max: 0.15,
+      why: 'retinal thickness is diagnostic (macular oedema); keep scale changes small',
+    },
+    hflip: {
+      allowed: true,
+      why: 'a horizontal mirror is the fellow eye: nasal and temporal swap, the layers keep their order',
+    },
     vflip: { allowed: false, why: LAYERS },
     rot90: { allowed: false, why: LAYERS },
     brightness: { allowed: true, max: 0.2, why: 'signal strength varies between scans' },

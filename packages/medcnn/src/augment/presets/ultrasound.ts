@@ -1,6 +1,7 @@
 import type { ModalityPreset } from './preset.js';
 
-const DEPTH = 'the transducer is at the top and depth runs down: posterior acoustic shadowing under a solid mass or enhancement under a cyst (BI-RADS features) must stay below the lesion';
+const DEPTH =
+  'the transducer is at the top and depth runs down: posterior acoustic shadowing under a solid mass or enhancement under a cyst (BI-RADS features) must stay below the lesion';
 
 /** Breast ultrasound (BreastMNIST). */
 export const ultrasound: ModalityPreset = {
@@ -13,13 +14,24 @@ export const ultrasound: ModalityPreset = {
     rotate: { allowed: true, max: 10, why: 'the beam runs down the image; a tilted image tilts the shadows too' },
     translate: { allowed: true, max: 0.15, why: 'the lesion is not always centred' },
     zoom: { allowed: true, max: 0.2, why: 'depth settings change the scale' },
-    hflip: { allowed: true, why: 'left and right depend on which breast and how the probe is held; a mirror is a real scan' },
+    hflip: {
+      allowed: true,
+      why: 'left and right depend on which breast and how the probe is held; a mirror is a real scan',
+    },
     vflip: { allowed: false, why: DEPTH },
     rot90: { allowed: false, why: DEPTH },
     brightness: { allowed: true, max: 0.2, why: 'overall gain varies by operator' },
-    contrast: { allowed: true, max: 0.3, why: 'dynamic range settings vary; large changes alter echogenicity, a diagnostic sign' },
+    contrast: {
+      allowed: true,
+      max: 0.3,
+      why: 'dynamic range settings vary; large changes alter echogenicity, a diagnostic sign',
+    },
     gamma: { allowed: true, max: 0.4, why: 'post-processing curves vary between machines' },
     noise: { allowed: true, max: 0.05, why: 'speckle varies between machines' },
-    blur: { allowed: true, max: 1, why: 'lower-frequency probes give softer images; more blurs the lesion margin, a diagnostic sign' },
+    blur: {
+      allowed: true,
+      max: 1,
+      why: 'lower-frequency probes give softer images; more blurs the lesion margin, a diagnostic sign',
+    },
   },
 };

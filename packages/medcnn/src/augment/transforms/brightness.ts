@@ -5,11 +5,20 @@ import { clipToRange, drawPerImage, perImageValues, photometric, PHOTOMETRIC_COD
 
 /** Adds a random offset in ±value of full scale (0.1 = a tenth of the black-to-white range), clipped. */
 export const brightness: TransformDef = {
-  name: 'brightness', param: 'max offset, fraction of full scale', defaultValue: 0.1, limit: 0.5,
+  name: 'brightness',
+  param: 'max offset, fraction of full scale',
+  defaultValue: 0.1,
+  limit: 0.5,
   summary: 'brighten or darken by up to ±F of full scale',
-  create: (value) => photometric({
-    name: 'brightness', value, code: PHOTOMETRIC_CODE.brightness,
-    draw: (info, rng) => ({ values: drawPerImage(info, () => symmetric(rng, value) * (info.white - info.black)), seed: 0 }),
-    applyDrawn: (x, info, { values }) => tf.tidy(() => clipToRange(tf.add(x, perImageValues(info, values)), info)),
-  }),
+  create: (value) =>
+    photometric({
+      name: 'brightness',
+      value,
+      code: PHOTOMETRIC_CODE.brightness,
+      draw: (info, rng) => ({
+        values: drawPerImage(info, () => symmetric(rng, value) * (info.white - info.black)),
+        seed: 0,
+      }),
+      applyDrawn: (x, info, { values }) => tf.tidy(() => clipToRange(tf.add(x, perImageValues(info, values)), info)),
+    }),
 };

@@ -8,16 +8,26 @@ import { drawPerImage, perImageValues, photometric, PHOTOMETRIC_CODE } from './i
  * ±log(1 + value): 0.2 gives γ from 0.83 to 1.2. Black and white stay where they are.
  */
 export const gamma: TransformDef = {
-  name: 'gamma', param: 'max relative change of γ', defaultValue: 0.2, limit: 2,
+  name: 'gamma',
+  param: 'max relative change of γ',
+  defaultValue: 0.2,
+  limit: 2,
   summary: 'gamma curve with γ in [1/(1+F), 1+F]; black and white stay fixed',
-  create: (value) => photometric({
-    name: 'gamma', value, code: PHOTOMETRIC_CODE.gamma,
-    draw: (info, rng) => ({ values: drawPerImage(info, () => Math.exp(symmetric(rng, Math.log1p(value)))), seed: 0 }),
-    applyDrawn: (x, info, { values }) => tf.tidy(() => {
-      const span = info.white - info.black;
-      const u = tf.clipByValue(tf.div(tf.sub(x, info.black), span), 0, 1);
-      // u^γ as exp(γ·log u): the same curve (u = 0 gives 0), and exp/log are vectorised where pow is not.
-      return tf.add(tf.mul(tf.exp(tf.mul(tf.log(u), perImageValues(info, values))), span), info.black) as tf.Tensor4D;
+  create: (value) =>
+    photometric({
+      name: 'gamma',
+      value,
+      code: PHOTOMETRIC_CODE.gamma,
+      draw: (info, rng) => ({ values: drawPerImage(info, () => Math.exp(symmetric(rng, Math.log1p(value)))), seed: 0 }),
+      applyDrawn: (x, info, { values }) =>
+        tf.tidy(() => {
+          const span = info.white - info.black;
+          const u = tf.clipByValue(tf.div(tf.sub(x, info.black), span), 0, 1);
+          // u^γ as exp(γ·log u): the same curve (u = 0 gives 0), and exp/log are vectorised where pow is not.
+          return tf.add(
+            tf.mul(tf.exp(tf.mul(tf.log(u), perImageValues(info, values))), span),
+            info.black,
+          ) as tf.Tensor4D;
+        }),
     }),
-  }),
 };

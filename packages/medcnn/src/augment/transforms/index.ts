@@ -14,7 +14,17 @@ import { vflip } from './vflip.js';
 import { zoom } from './zoom.js';
 
 const registry: Record<TransformName, TransformDef> = {
-  rotate, translate, zoom, hflip, vflip, rot90, brightness, contrast, gamma, noise, blur,
+  rotate,
+  translate,
+  zoom,
+  hflip,
+  vflip,
+  rot90,
+  brightness,
+  contrast,
+  gamma,
+  noise,
+  blur,
 };
 
 /** Every transform, in the order `medcnn train --augment list` shows them. */
@@ -25,6 +35,9 @@ export function listTransforms(): TransformDef[] {
 /** Looks a transform up by name, or throws a MedcnnError listing the known ones. */
 export function getTransform(name: string): TransformDef {
   const def = (registry as Record<string, TransformDef | undefined>)[name];
-  if (!def) throw new MedcnnError(`Unknown augmentation '${name}'. Known transforms: ${TRANSFORM_NAMES.join(', ')}; presets: see '--augment list'.`);
+  if (!def)
+    throw new MedcnnError(
+      `Unknown augmentation '${name}'. Known transforms: ${TRANSFORM_NAMES.join(', ')}; presets: see '--augment list'.`,
+    );
   return def;
 }

@@ -8,24 +8,31 @@ const NATIVE_NORMAL = 'LibtorchRandomNormal';
 
 /** Adds Gaussian noise whose σ is drawn per image in [0, value] of full scale, clipped. */
 export const noise: TransformDef = {
-  name: 'noise', param: 'max σ, fraction of full scale', defaultValue: 0.02, limit: 0.3,
+  name: 'noise',
+  param: 'max σ, fraction of full scale',
+  defaultValue: 0.02,
+  limit: 0.3,
   summary: 'add Gaussian noise with σ up to F of full scale',
-  create: (value) => photometric({
-    name: 'noise', value, code: PHOTOMETRIC_CODE.noise,
-    draw: (info, rng) => ({
-      values: drawPerImage(info, () => rng() * value * (info.white - info.black)),
-      seed: Math.floor(rng() * 2 ** 32),
+  create: (value) =>
+    photometric({
+      name: 'noise',
+      value,
+      code: PHOTOMETRIC_CODE.noise,
+      draw: (info, rng) => ({
+        values: drawPerImage(info, () => rng() * value * (info.white - info.black)),
+        seed: Math.floor(rng() * 2 ** 32),
+      }),
+      applyDrawn: (x, info, { values, seed }) =>
+        tf.tidy(() => {
+          // Seeded from the trainer's generator: the same seed gives the same noise on a backend. The native
+          // backend draws it itself (50,000 numbers a batch cost more in JavaScript than the rest of the
+          // augmentation); elsewhere it is drawn here.
+          const z = tf.getKernel(NATIVE_NORMAL, tf.getBackend())
+            ? (tf.engine().runKernel(NATIVE_NORMAL, {}, { seed, shape: x.shape }) as tf.Tensor)
+            : tf.tensor(standardNormals(x.size, makeRng(seed)), x.shape);
+          return clipToRange(tf.add(x, tf.mul(z, perImageValues(info, values))), info);
+        }),
     }),
-    applyDrawn: (x, info, { values, seed }) => tf.tidy(() => {
-      // Seeded from the trainer's generator: the same seed gives the same noise on a backend. The native
-      // backend draws it itself (50,000 numbers a batch cost more in JavaScript than the rest of the
-      // augmentation); elsewhere it is drawn here.
-      const z = tf.getKernel(NATIVE_NORMAL, tf.getBackend())
-        ? tf.engine().runKernel(NATIVE_NORMAL, {}, { seed, shape: x.shape }) as tf.Tensor
-        : tf.tensor(standardNormals(x.size, makeRng(seed)), x.shape);
-      return clipToRange(tf.add(x, tf.mul(z, perImageValues(info, values))), info);
-    }),
-  }),
 };
 
 /** n standard normal numbers by Marsaglia's polar method (no trigonometry; faster than tf.randomNormal's). */

@@ -6,14 +6,20 @@ const QUARTER_TURNS: Affine[] = [IDENTITY, [0, -1, 0, 1, 0, 0], [-1, 0, 0, 0, -1
 
 /** With probability `value`, 1, 2 or 3 quarter turns (0.75, the default, makes all four orientations equally likely). */
 export const rot90: TransformDef = {
-  name: 'rot90', param: 'probability of a turn', defaultValue: 0.75, limit: 1,
+  name: 'rot90',
+  param: 'probability of a turn',
+  defaultValue: 0.75,
+  limit: 1,
   summary: 'turn by 90°, 180° or 270° with probability P (exact for square images)',
   create: (value) => ({
-    kind: 'geometric', name: 'rot90', value,
-    sample: (info, rng) => perImage(info.n, () => {
-      const turn = rng() < value;
-      const k = 1 + Math.min(2, Math.floor(rng() * 3));
-      return turn ? QUARTER_TURNS[k] : IDENTITY;
-    }),
+    kind: 'geometric',
+    name: 'rot90',
+    value,
+    sample: (info, rng) =>
+      perImage(info.n, () => {
+        const turn = rng() < value;
+        const k = 1 + Math.min(2, Math.floor(rng() * 3));
+        return turn ? QUARTER_TURNS[k] : IDENTITY;
+      }),
   }),
 };

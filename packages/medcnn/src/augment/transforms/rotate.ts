@@ -3,15 +3,21 @@ import { perImage, symmetric } from './geometry.js';
 
 /** Rotation by an angle drawn uniformly in ±value degrees, about the image centre. */
 export const rotate: TransformDef = {
-  name: 'rotate', param: 'max degrees', defaultValue: 10, limit: 180,
+  name: 'rotate',
+  param: 'max degrees',
+  defaultValue: 10,
+  limit: 180,
   summary: 'rotate by a random angle in ±N degrees',
   create: (value) => ({
-    kind: 'geometric', name: 'rotate', value,
-    sample: (info, rng) => perImage(info.n, () => {
-      const t = (symmetric(rng, value) * Math.PI) / 180;
-      const c = Math.cos(t);
-      const s = Math.sin(t);
-      return [c, -s, 0, s, c, 0];
-    }),
+    kind: 'geometric',
+    name: 'rotate',
+    value,
+    sample: (info, rng) =>
+      perImage(info.n, () => {
+        const t = (symmetric(rng, value) * Math.PI) / 180;
+        const c = Math.cos(t);
+        const s = Math.sin(t);
+        return [c, -s, 0, s, c, 0];
+      }),
   }),
 };

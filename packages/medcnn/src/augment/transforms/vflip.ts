@@ -4,10 +4,15 @@ import { perImage } from './geometry.js';
 
 /** Upside-down mirror, each image with probability `value`. */
 export const vflip: TransformDef = {
-  name: 'vflip', param: 'probability', defaultValue: 0.5, limit: 1,
+  name: 'vflip',
+  param: 'probability',
+  defaultValue: 0.5,
+  limit: 1,
   summary: 'mirror top–bottom with probability P',
   create: (value) => ({
-    kind: 'geometric', name: 'vflip', value,
+    kind: 'geometric',
+    name: 'vflip',
+    value,
     sample: (info, rng) => perImage(info.n, () => (rng() < value ? [1, 0, 0, 0, -1, 0] : IDENTITY)),
   }),
 };

@@ -10,17 +10,33 @@ export const octmnist: DatasetInfo = {
   samples: { train: 97477, val: 10832, test: 1000 },
   license: 'CC BY 4.0',
   labels: [
-    { en: "choroidal neovascularization", ja: "脈絡膜新生血管" },
-    { en: "diabetic macular edema", ja: "糖尿病黄斑浮腫" },
-    { en: "drusen", ja: "ドルーゼン" },
-    { en: "normal", ja: "正常" },
+    { en: 'choroidal neovascularization', ja: '脈絡膜新生血管' },
+    { en: 'diabetic macular edema', ja: '糖尿病黄斑浮腫' },
+    { en: 'drusen', ja: 'ドルーゼン' },
+    { en: 'normal', ja: '正常' },
   ],
   files: {
-    28: { fileName: 'octmnist.npz', url: 'https://zenodo.org/records/10519652/files/octmnist.npz?download=1', md5: 'c68d92d5b585d8d81f7112f81e2d0842' },
-    64: { fileName: 'octmnist_64.npz', url: 'https://zenodo.org/records/10519652/files/octmnist_64.npz?download=1', md5: 'e229e9440236b774d9f0dfef9d07bdaf' },
-    128: { fileName: 'octmnist_128.npz', url: 'https://zenodo.org/records/10519652/files/octmnist_128.npz?download=1', md5: '0a97e76651ace45c5d943ee3f65b63ae' },
-    224: { fileName: 'octmnist_224.npz', url: 'https://zenodo.org/records/10519652/files/octmnist_224.npz?download=1', md5: 'abc493b6d529d5de7569faaef2773ba3' },
+    28: {
+      fileName: 'octmnist.npz',
+      url: 'https://zenodo.org/records/10519652/files/octmnist.npz?download=1',
+      md5: 'c68d92d5b585d8d81f7112f81e2d0842',
+    },
+    64: {
+      fileName: 'octmnist_64.npz',
+      url: 'https://zenodo.org/records/10519652/files/octmnist_64.npz?download=1',
+      md5: 'e229e9440236b774d9f0dfef9d07bdaf',
+    },
+    128: {
+      fileName: 'octmnist_128.npz',
+      url: 'https://zenodo.org/records/10519652/files/octmnist_128.npz?download=1',
+      md5: '0a97e76651ace45c5d943ee3f65b63ae',
+    },
+    224: {
+      fileName: 'octmnist_224.npz',
+      url: 'https://zenodo.org/records/10519652/files/octmnist_224.npz?download=1',
+      md5: 'abc493b6d529d5de7569faaef2773ba3',
+    },
   },
   description:
-    "The OCTMNIST is based on a prior dataset of 109,309 valid optical coherence tomography (OCT) images for retinal diseases. The dataset is comprised of 4 diagnosis categories, leading to a multi-class classification task. We split the source training set with a ratio of 9:1 into training and validation set, and use its source validation set as the test set. The source images are gray-scale, and their sizes are (384−1,536)×(277−512). We center-crop the images and resize them into 1×28×28.",
+    'The OCTMNIST is based on a prior dataset of 109,309 valid optical coherence tomography (OCT) images for retinal diseases. The dataset is comprised of 4 diagnosis categories, leading to a multi-class classification task. We split the source training set with a ratio of 9:1 into training and validation set, and use its source validation set as the test set. The source images are gray-scale, and their sizes are (384−1,536)×(277−512). We center-crop the images and resize them into 1×28×28.',
 };

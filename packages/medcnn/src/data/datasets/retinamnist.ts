@@ -10,18 +10,34 @@ export const retinamnist: DatasetInfo = {
   samples: { train: 1080, val: 120, test: 400 },
   license: 'CC BY 4.0',
   labels: [
-    { en: "0", ja: "0" },
-    { en: "1", ja: "1" },
-    { en: "2", ja: "2" },
-    { en: "3", ja: "3" },
-    { en: "4", ja: "4" },
+    { en: '0', ja: '0' },
+    { en: '1', ja: '1' },
+    { en: '2', ja: '2' },
+    { en: '3', ja: '3' },
+    { en: '4', ja: '4' },
   ],
   files: {
-    28: { fileName: 'retinamnist.npz', url: 'https://zenodo.org/records/10519652/files/retinamnist.npz?download=1', md5: 'bd4c0672f1bba3e3a89f0e4e876791e4' },
-    64: { fileName: 'retinamnist_64.npz', url: 'https://zenodo.org/records/10519652/files/retinamnist_64.npz?download=1', md5: 'afda852cc34dcda56f86ad2b2457dbcc' },
-    128: { fileName: 'retinamnist_128.npz', url: 'https://zenodo.org/records/10519652/files/retinamnist_128.npz?download=1', md5: 'e48e916a24454daf90583d4e6efb1a18' },
-    224: { fileName: 'retinamnist_224.npz', url: 'https://zenodo.org/records/10519652/files/retinamnist_224.npz?download=1', md5: 'eae7e3b6f3fcbda4ae613ebdcbe35348' },
+    28: {
+      fileName: 'retinamnist.npz',
+      url: 'https://zenodo.org/records/10519652/files/retinamnist.npz?download=1',
+      md5: 'bd4c0672f1bba3e3a89f0e4e876791e4',
+    },
+    64: {
+      fileName: 'retinamnist_64.npz',
+      url: 'https://zenodo.org/records/10519652/files/retinamnist_64.npz?download=1',
+      md5: 'afda852cc34dcda56f86ad2b2457dbcc',
+    },
+    128: {
+      fileName: 'retinamnist_128.npz',
+      url: 'https://zenodo.org/records/10519652/files/retinamnist_128.npz?download=1',
+      md5: 'e48e916a24454daf90583d4e6efb1a18',
+    },
+    224: {
+      fileName: 'retinamnist_224.npz',
+      url: 'https://zenodo.org/records/10519652/files/retinamnist_224.npz?download=1',
+      md5: 'eae7e3b6f3fcbda4ae613ebdcbe35348',
+    },
   },
   description:
-    "The RetinaMNIST is based on the DeepDRiD challenge, which provides a dataset of 1,600 retina fundus images. The task is ordinal regression for 5-level grading of diabetic retinopathy severity. We split the source training set with a ratio of 9:1 into training and validation set, and use the source validation set as the test set. The source images of 3×1,736×1,824 are center-cropped and resized into 3×28×28.",
+    'The RetinaMNIST is based on the DeepDRiD challenge, which provides a dataset of 1,600 retina fundus images. The task is ordinal regression for 5-level grading of diabetic retinopathy severity. We split the source training set with a ratio of 9:1 into training and validation set, and use the source validation set as the test set. The source images of 3×1,736×1,824 are center-cropped and resized into 3×28×28.',
 };

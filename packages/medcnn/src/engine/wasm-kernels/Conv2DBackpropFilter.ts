@@ -11,12 +11,22 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-      strides: [number, number] | number; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
+      strides: [number, number] | number;
+      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+      dataFormat: 'NHWC' | 'NCHW';
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      filterShape: [number, number, number, number];
     };
     requireNHWC('Conv2DBackpropFilter', dataFormat);
     const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast',
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
     );
     const k = new KernelComposer(backend as tf.KernelBackend, 'wasm');
     try {

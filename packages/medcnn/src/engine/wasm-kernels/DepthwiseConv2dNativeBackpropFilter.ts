@@ -8,12 +8,20 @@ export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as {
-      strides: [number, number] | number; dilations: [number, number] | number;
-      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      strides: [number, number] | number;
+      dilations: [number, number] | number;
+      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
       filterShape: [number, number, number, number];
     };
     const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true,
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      dilations,
+      pad,
+      dimRoundingMode,
+      true,
     );
     const k = new KernelComposer(backend as tf.KernelBackend, 'wasm');
     try {

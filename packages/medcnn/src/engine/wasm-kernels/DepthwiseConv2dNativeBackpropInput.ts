@@ -12,8 +12,10 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as {
-      strides: [number, number] | number; dilations: [number, number] | number;
-      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      strides: [number, number] | number;
+      dilations: [number, number] | number;
+      pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
       inputShape: [number, number, number, number];
     };
     const fshape = filter.shape as [number, number, number, number];
@@ -22,7 +24,14 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
     try {
       const [kh, kw, c, m] = fshape;
       const [b, inH, inW] = inputShape;
-      const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+      const {
+        outHeight: oh,
+        outWidth: ow,
+        strideHeight: sh,
+        strideWidth: sw,
+        dilationHeight: dh,
+        dilationWidth: dw,
+      } = info;
       const { top, left } = info.padInfo;
       const canvasH = Math.max(top + inH, (kh - 1) * dh + oh * sh);
       const canvasW = Math.max(left + inW, (kw - 1) * dw + ow * sw);
@@ -37,15 +46,36 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
           let spread = contrib;
           if (sh > 1 || sw > 1) {
             const six = k.reshape(contrib, [b, oh, 1, ow, 1, c]);
-            const padded = k.run(tf.PadV2, { x: six }, {
-              paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0,
-            });
+            const padded = k.run(
+              tf.PadV2,
+              { x: six },
+              {
+                paddings: [
+                  [0, 0],
+                  [0, 0],
+                  [0, sh - 1],
+                  [0, 0],
+                  [0, sw - 1],
+                  [0, 0],
+                ],
+                constantValue: 0,
+              },
+            );
             spread = k.reshape(padded, [b, oh * sh, ow * sw, c]);
           }
-          const placed = k.run(tf.PadV2, { x: spread }, {
-            paddings: [[0, 0], [i * dh, canvasH - i * dh - oh * sh], [j * dw, canvasW - j * dw - ow * sw], [0, 0]],
-            constantValue: 0,
-          });
+          const placed = k.run(
+            tf.PadV2,
+            { x: spread },
+            {
+              paddings: [
+                [0, 0],
+                [i * dh, canvasH - i * dh - oh * sh],
+                [j * dw, canvasW - j * dw - ow * sw],
+                [0, 0],
+              ],
+              constantValue: 0,
+            },
+          );
           sum = sum === null ? placed : k.run(tf.Add, { a: sum, b: placed });
         }
       }

@@ -19,7 +19,11 @@ export class KernelComposer {
   run(kernelName: string, inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[], attrs: Attrs = {}): tf.TensorInfo {
     const kernel = tf.getKernel(kernelName, this.backendName);
     if (!kernel) throw new Error(`${this.backendName} backend has no ${kernelName} kernel`);
-    const out = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs }) as tf.TensorInfo;
+    const out = kernel.kernelFunc({
+      inputs: inputs as tf.NamedTensorInfoMap,
+      backend: this.backend,
+      attrs,
+    }) as tf.TensorInfo;
     this.made.push(out);
     return out;
   }
@@ -49,22 +53,44 @@ export function tapWindow(
   const top = i * info.dilationHeight;
   const left = j * info.dilationWidth;
   const [b, , , c] = x.shape;
-  return k.run(tf.StridedSlice, { x }, {
-    begin: [0, top, left, 0],
-    end: [b, top + (info.outHeight - 1) * info.strideHeight + 1, left + (info.outWidth - 1) * info.strideWidth + 1, c],
-    strides: [1, info.strideHeight, info.strideWidth, 1],
-    beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-  });
+  return k.run(
+    tf.StridedSlice,
+    { x },
+    {
+      begin: [0, top, left, 0],
+      end: [
+        b,
+        top + (info.outHeight - 1) * info.strideHeight + 1,
+        left + (info.outWidth - 1) * info.strideWidth + 1,
+        c,
+      ],
+      strides: [1, info.strideHeight, info.strideWidth, 1],
+      beginMask: 0,
+      endMask: 0,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask: 0,
+    },
+  );
 }
 
 /** Pads x (NHWC) with zeros as the convolution's padding says; returns x itself when there is none. */
 export function padForConv(k: KernelComposer, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const p = info.padInfo;
   if (p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0) return x;
-  return k.run(tf.PadV2, { x }, {
-    paddings: [[0, 0], [p.top, Math.max(0, p.bottom)], [p.left, Math.max(0, p.right)], [0, 0]],
-    constantValue: 0,
-  });
+  return k.run(
+    tf.PadV2,
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [p.top, Math.max(0, p.bottom)],
+        [p.left, Math.max(0, p.right)],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
 }
 
 /** Only NHWC is composed; say so plainly for anything else. */
