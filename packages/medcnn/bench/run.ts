@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { TUTORIAL_NORMALIZATION } from '../src/data/batch.js';
+import { MINUS_ONE_TO_ONE } from '../src/data/batch.js';
 import { readSplits, type SplitData } from '../src/data/load.js';
 import { initEngine, type BackendName } from '../src/engine/backend.js';
 import { seedEverything } from '../src/engine/seed.js';
@@ -77,7 +77,7 @@ async function trainSpeed(model: string, train: SplitData, val: SplitData, epoch
     batchSize: 64,
     learningRate: 1e-3,
     seed: 42,
-    normalization: TUTORIAL_NORMALIZATION,
+    normalization: MINUS_ONE_TO_ONE,
     onBatch: (epoch, done) => {
       if (done % 640 === 0 || done === train.count)
         process.stderr.write(`\r  ${model} epoch ${epoch}/${epochs} ${done}/${train.count}`);
@@ -92,11 +92,11 @@ async function trainSpeed(model: string, train: SplitData, val: SplitData, epoch
 function inferSpeed(model: string, test: SplitData): number {
   seedEverything(42);
   const m = createModel(model, { inputShape: [28, 28, 1], numClasses: 2 });
-  predictSplit(m, head(test, 256), 'binary-class', TUTORIAL_NORMALIZATION);
+  predictSplit(m, head(test, 256), 'binary-class', MINUS_ONE_TO_ONE);
   let best = Infinity;
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
-    predictSplit(m, test, 'binary-class', TUTORIAL_NORMALIZATION);
+    predictSplit(m, test, 'binary-class', MINUS_ONE_TO_ONE);
     best = Math.min(best, (performance.now() - t0) / 1000);
   }
   m.dispose();

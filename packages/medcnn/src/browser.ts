@@ -3,12 +3,12 @@
  * probabilities, Grad-CAM and the feature-map stages. Importing it also fixes tfjs' Resizing layer, which
  * transfer models need before they load.
  */
-import './transfer/resizing-fix.js';
+import './models/resizing-fix.js';
 
 export { MedcnnError } from './errors.js';
-export type { Task } from './data/dataset-info.js';
+export { isMultiLabel, type Task } from './data/dataset-info.js';
 export type { Normalization } from './data/batch.js';
-export type { RunConfig } from './run/run-config.js';
+export type { RunConfig } from './runfolder/config.js';
 export {
   imageHeader,
   imageSizeProblem,
@@ -17,7 +17,7 @@ export {
   MAX_IMAGE_PIXELS,
   MAX_IMAGE_SIDE,
 } from './data/pixels.js';
-export { probabilities, isMultiLabel } from './train/loss.js';
+export { probabilities } from './train/loss.js';
 export { gradCam, gradCamLayer, upsampleMap, type GradCamResult } from './explain/gradcam.js';
 export {
   firstLayerFilters,

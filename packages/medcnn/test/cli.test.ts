@@ -160,12 +160,15 @@ test('bad input is a clear error with no partial output', () => {
   assert.ok(!fs.existsSync(out), 'no run folder was made for failed runs');
   const aFile = path.join(work, 'a-file');
   fs.writeFileSync(aFile, '');
-  assertUserError(medcnn(['train', '--root', root, '--out', path.join(aFile, 'run')]), /Cannot write the run folder/);
+  assertUserError(
+    medcnn(['train', '--root', root, '--out', path.join(aFile, 'run')]),
+    /Cannot write to .*a-file is a file, not a folder/,
+  );
   assertUserError(medcnn(['evaluate', work]), /not a medcnn run folder/);
   assertUserError(medcnn(['frobnicate']), /unknown command 'frobnicate'/);
 });
 
-test('Ctrl-C stops after the batch and saves what is done', async () => {
+test('Ctrl-C stops after the batch, saves what is done and exits 130', async () => {
   const out = path.join(work, 'interrupted');
   const child = spawn(
     process.execPath,
@@ -178,7 +181,7 @@ test('Ctrl-C stops after the batch and saves what is done', async () => {
     if (/epoch 1\/50:/.test(stdout) && !child.killed) child.kill('SIGINT');
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.equal(code, 0, stdout);
+  assert.equal(code, 130, stdout);
   assert.match(stdout, /Stopping after this batch/);
   assert.match(stdout, /test \(best epoch 1\)/);
   for (const f of ['model/model.json', 'model-last/weights.bin', 'history.csv', 'report.html'])

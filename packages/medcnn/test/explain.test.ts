@@ -6,18 +6,18 @@ import { before, test } from 'node:test';
 import { createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { imagesToTensor, range, TUTORIAL_NORMALIZATION } from '../src/data/batch.js';
+import { imagesToTensor, range, MINUS_ONE_TO_ONE } from '../src/data/batch.js';
 import type { SplitData } from '../src/data/load.js';
 import { initEngine } from '../src/engine/backend.js';
 import { seedEverything } from '../src/engine/seed.js';
 import { MedcnnError } from '../src/errors.js';
 import { featureMapBlocks, firstLayerFilters } from '../src/explain/anatomy.js';
 import { gradCam, gradCamLayer, spearman } from '../src/explain/gradcam.js';
-import { runGraph } from '../src/explain/graph.js';
-import { anatomyOfImage, explainImages } from '../src/explain/run.js';
-import { createModel } from '../src/models/index.js';
-import { saveModel } from '../src/models/io.js';
-import { writeRunConfig, type RunConfig } from '../src/run/run-config.js';
+import { runGraph } from '../src/models/graph.js';
+import { anatomyOfImage, explainImages } from '../src/run/explain-images.js';
+import { createModel, saveModel } from '../src/models/index.js';
+import { type RunConfig, RUN_FORMAT } from '../src/runfolder/index.js';
+import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
 import { trainModel } from '../src/train/trainer.js';
 import { head, pneumonia, tempDir } from './helpers.js';
 
@@ -31,7 +31,7 @@ const pngs: Record<string, string> = {};
 
 /** Test X-rays 0..n-1 as one normalised batch. */
 function batch(n: number, offset = 0): tf.Tensor4D {
-  return imagesToTensor(testSplit, range(offset, offset + n), TUTORIAL_NORMALIZATION);
+  return imagesToTensor(testSplit, range(offset, offset + n), MINUS_ONE_TO_ONE);
 }
 
 function writePng(file: string, split: SplitData, i: number): void {
@@ -62,7 +62,7 @@ before(async () => {
     batchSize: 64,
     learningRate: 1e-3,
     seed: 42,
-    normalization: TUTORIAL_NORMALIZATION,
+    normalization: MINUS_ONE_TO_ONE,
   });
   assert.ok(res.history[0].valAuc > 0.85, `the model learned (val AUC ${res.history[0].valAuc})`);
   // A run folder as 'medcnn train' leaves it, for the explain/anatomy commands.
@@ -70,6 +70,7 @@ before(async () => {
   fs.mkdirSync(runDir);
   await saveModel(trained, path.join(runDir, 'model'));
   const config: RunConfig = {
+    format: RUN_FORMAT,
     medcnnVersion: '0.1.0',
     dataset: 'pneumoniamnist',
     size: 28,
@@ -81,7 +82,7 @@ before(async () => {
     model: 'simplecnn',
     inputShape: [28, 28, 1],
     numClasses: 2,
-    normalization: TUTORIAL_NORMALIZATION,
+    normalization: MINUS_ONE_TO_ONE,
     epochs: 1,
     batchSize: 64,
     learningRate: 1e-3,
@@ -243,4 +244,38 @@ test('medcnn explain / anatomy on the command line: output, --class, --layer, an
   r = cli(['explain', runDir, pngs[0], '--layer', 'fc9']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^medcnn: The model has no layer 'fc9'/m);
+});
+
+test('explain keeps one figure per image when names repeat (a/x.png, b/x.png, 肺.png, 胸.png); --out at a file is one line', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, MEDCNN_BACKEND: 'wasm' } });
+  const base = tempDir();
+  const inputs = [
+    path.join(base, 'a', 'x.png'),
+    path.join(base, 'b', 'x.png'),
+    path.join(base, '肺.png'),
+    path.join(base, '胸.png'),
+  ];
+  inputs.forEach((f, i) => {
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.copyFileSync(pngs[i], f);
+  });
+  const out = path.join(base, 'out');
+  const r = cli(['explain', runDir, ...inputs, '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const written = (JSON.parse(r.stdout) as { png: string }[]).map((e) => path.basename(e.png));
+  assert.equal(new Set(written).size, 4, written.join(' '));
+  assert.deepEqual(fs.readdirSync(out).sort(), [...written].sort());
+  const file = path.join(base, 'a-file');
+  fs.writeFileSync(file, 'x');
+  for (const cmd of [
+    ['explain', runDir, pngs[0], '--out', file],
+    ['anatomy', runDir, pngs[0], '--out', file],
+    ['augment-preview', '--out', base],
+  ]) {
+    const e = cli(cmd);
+    assert.equal(e.status, 1, `${cmd[0]}: ${e.stderr}`);
+    assert.match(e.stderr, /^medcnn: .*(is a file, not a folder|is a folder; give --out a file name)/);
+    assert.doesNotMatch(e.stderr, /\n\s+at /);
+  }
 });

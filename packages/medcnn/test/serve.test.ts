@@ -8,9 +8,9 @@ import { loadImage, createCanvas } from '@napi-rs/canvas';
 import { initEngine } from '../src/engine/backend.js';
 import { imageHeader, imageSizeProblem, modelPixels, normalizePixels } from '../src/data/pixels.js';
 import { getDatasetInfo } from '../src/data/registry.js';
-import { createModel } from '../src/models/index.js';
-import { saveModel } from '../src/models/io.js';
-import { writeRunConfig, type RunConfig } from '../src/run/run-config.js';
+import { createModel, saveModel } from '../src/models/index.js';
+import type { RunConfig } from '../src/runfolder/index.js';
+import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
 import { serveRun } from '../src/serve/server.js';
 import { pneumonia, SHARED_ROOT, tempDir } from './helpers.js';
 

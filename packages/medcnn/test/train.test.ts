@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { TUTORIAL_NORMALIZATION } from '../src/data/batch.js';
+import { MINUS_ONE_TO_ONE } from '../src/data/batch.js';
 import { initEngine } from '../src/engine/backend.js';
 import { seedEverything } from '../src/engine/seed.js';
-import { createModel } from '../src/models/index.js';
-import { loadModel, saveModel } from '../src/models/io.js';
+import { createModel, loadModel, saveModel } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
 import { head, pneumonia, tempDir } from './helpers.js';
@@ -58,7 +57,7 @@ async function shortRun(seed: number, epochs = 2) {
     batchSize: 64,
     learningRate: 1e-3,
     seed,
-    normalization: TUTORIAL_NORMALIZATION,
+    normalization: MINUS_ONE_TO_ONE,
   });
   return { model, res };
 }
@@ -98,7 +97,7 @@ test('training on real X-rays learns, updates BatchNorm statistics, and saves/lo
     batchSize: 64,
     learningRate: 1e-3,
     seed: 1,
-    normalization: TUTORIAL_NORMALIZATION,
+    normalization: MINUS_ONE_TO_ONE,
   });
   assert.equal(tf.memory().numTensors, numTensors, 'no tensors leak from training');
   assert.ok(res.history[1].trainLoss < res.history[0].trainLoss, 'loss falls');
@@ -110,8 +109,8 @@ test('training on real X-rays learns, updates BatchNorm statistics, and saves/lo
   await saveModel(model, dir);
   const loaded = await loadModel(dir);
   const v = head(val, 64);
-  const p1 = predictSplit(model, v, 'binary-class', TUTORIAL_NORMALIZATION).predictions.yScore;
-  const p2 = predictSplit(loaded, v, 'binary-class', TUTORIAL_NORMALIZATION).predictions.yScore;
+  const p1 = predictSplit(model, v, 'binary-class', MINUS_ONE_TO_ONE).predictions.yScore;
+  const p2 = predictSplit(loaded, v, 'binary-class', MINUS_ONE_TO_ONE).predictions.yScore;
   assert.deepEqual([...p1], [...p2]);
   model.dispose();
   loaded.dispose();

@@ -11,21 +11,22 @@ import { initEngine } from '../src/engine/backend.js';
 import { seedEverything } from '../src/engine/seed.js';
 import { MedcnnError } from '../src/errors.js';
 import { gradCam } from '../src/explain/gradcam.js';
-import { explainImages } from '../src/explain/run.js';
-import { evaluateRun } from '../src/run/evaluate-run.js';
-import { readRunConfig } from '../src/run/run-config.js';
-import { trainRun } from '../src/run/train-run.js';
-import { trainModel } from '../src/train/trainer.js';
-import { parseCompareSpecs, parseFractions } from '../src/transfer/compare.js';
-import { loadBackbone } from '../src/transfer/load.js';
+import { parseArgs } from '../src/cli/args.js';
+import { readTrainable, transferFlags } from '../src/cli/options/transfer.js';
+import { loadBackbone } from '../src/models/pretrained/load.js';
 import {
   backboneBlocks,
   buildTransferModel,
-  computeOutputs,
   freezeBackbone,
   frozenCut,
-} from '../src/transfer/model.js';
-import { transferOptionsFromFlags } from '../src/transfer/options.js';
+} from '../src/models/pretrained/transfer-model.js';
+import { parseCompareSpecs, parseFractions } from '../src/run/compare.js';
+import { evaluateRun } from '../src/run/evaluate.js';
+import { explainImages } from '../src/run/explain-images.js';
+import { trainRun } from '../src/run/train.js';
+import { RunFolder } from '../src/runfolder/index.js';
+import { computeOutputs } from '../src/train/cached-features.js';
+import { trainModel } from '../src/train/trainer.js';
 import { head, pneumonia, smallPneumoniaRoot, tempDir } from './helpers.js';
 
 /** The ImageNet MobileNetV2 (0.35) the project keeps beside the code (../shared/pretrained). */
@@ -198,7 +199,7 @@ test('train --pretrained --freeze all: cached features, config.json records the 
   const lines: string[] = [];
   const res = await trainRun({
     dataset: 'pneumoniamnist',
-    model: 'simplecnn',
+    model: { pretrained: MOBILENET, inputSize: SIZE, freeze: { mode: 'all' } },
     size: 28,
     epochs: 12,
     batchSize: 64,
@@ -209,9 +210,7 @@ test('train --pretrained --freeze all: cached features, config.json records the 
     backend: 'wasm',
     lang: 'en',
     progress: false,
-    handleSigint: false,
     log: (l) => lines.push(l),
-    transfer: { pretrained: MOBILENET, inputSize: SIZE, freeze: { mode: 'all' } },
   });
   assert.match(lines.join('\n'), /rebuilt for 32×32 inputs; frozen, head only/);
   assert.match(lines.join('\n'), /frozen part run once on 520 images .* \(head_pool, 1280 per image\) is cached/);
@@ -219,7 +218,7 @@ test('train --pretrained --freeze all: cached features, config.json records the 
   // 32×32 is far below MobileNet's 224, so the features are weak here; the head still learns from them.
   const aucs = res.history.map((h) => h.valAuc);
   assert.ok(Math.max(...aucs) > 0.72 && aucs.at(-1)! > aucs[0], `val AUC ${aucs.map((a) => a.toFixed(3)).join(' ')}`);
-  const config = readRunConfig(dir);
+  const { config } = RunFolder.open(dir);
   assert.equal(config.model, 'transfer:mobilenet_v2_0.35');
   assert.deepEqual(config.normalization, { mean: 0.5, std: 0.5 });
   assert.deepEqual(config.inputShape, [28, 28, 1]);
@@ -249,23 +248,27 @@ test('Grad-CAM reaches inside a transfer model (functional graph with residual a
 });
 
 test('transfer flags and compare specs are checked before any work', () => {
-  assert.equal(transferOptionsFromFlags({}), undefined);
-  assert.deepEqual(transferOptionsFromFlags({ pretrained: 'x' })?.freeze, { mode: 'all' });
-  assert.deepEqual(transferOptionsFromFlags({ pretrained: 'x', 'finetune-blocks': 3, 'backbone-lr': 1e-5 }), {
+  const trainable = (...argv: string[]) =>
+    readTrainable(
+      parseArgs('train', argv, { model: { kind: 'string', help: '', default: 'simplecnn' }, ...transferFlags } as const)
+        .flags,
+    );
+  assert.deepEqual(trainable(), { architecture: 'simplecnn' });
+  assert.deepEqual(trainable('--pretrained', 'x'), {
+    pretrained: 'x',
+    inputSize: undefined,
+    freeze: { mode: 'all' },
+    backboneLearningRate: undefined,
+  });
+  assert.deepEqual(trainable('--pretrained', 'x', '--finetune-blocks', '3', '--backbone-lr', '1e-5'), {
     pretrained: 'x',
     inputSize: undefined,
     freeze: { mode: 'blocks', blocks: 3 },
     backboneLearningRate: 1e-5,
   });
-  assert.throws(() => transferOptionsFromFlags({ 'finetune-blocks': 2 }), /add --pretrained/);
-  assert.throws(
-    () => transferOptionsFromFlags({ pretrained: 'x', freeze: 'all', 'finetune-blocks': 2 }),
-    /Choose one of/,
-  );
-  assert.throws(
-    () => transferOptionsFromFlags({ pretrained: 'x', 'backbone-lr': 0.1 }),
-    /needs a trained backbone part/,
-  );
+  assert.throws(() => trainable('--finetune-blocks', '2'), /add --pretrained/);
+  assert.throws(() => trainable('--pretrained', 'x', '--freeze', 'all', '--finetune-blocks', '2'), /Choose one of/);
+  assert.throws(() => trainable('--pretrained', 'x', '--backbone-lr', '0.1'), /needs a trained backbone part/);
   assert.deepEqual(
     parseCompareSpecs('scratch:simplecnn,transfer:mobilenet_v2_0.35').map((s) => s.label),
     ['scratch:simplecnn', 'transfer:mobilenet_v2_0.35'],
@@ -308,8 +311,8 @@ test('medcnn compare trains each run on the same subset, seed and augmentation a
   assert.match(r.stdout, /\| transfer:mobilenet_v2_0\.35 \| 0\.25 \| 50 \|/);
   for (const f of ['compare.md', 'compare.csv', 'compare.json', 'compare-curves.png'])
     assert.ok(fs.existsSync(path.join(out, f)), f);
-  const configs = ['scratch-simplecnn-f0.25', 'transfer-mobilenet_v2_0.35-f0.25'].map((d) =>
-    readRunConfig(path.join(out, d)),
+  const configs = ['scratch-simplecnn-f0.25', 'transfer-mobilenet_v2_0.35-f0.25'].map(
+    (d) => RunFolder.open(path.join(out, d)).config,
   );
   assert.deepEqual(
     configs.map((c) => [c.seed, c.trainFraction]),

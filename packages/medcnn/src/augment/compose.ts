@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AugmentFn } from '../train/trainer.js';
+import type { AugmentFn } from './types.js';
 import { composeAffine } from './transforms/geometry.js';
 import {
   IDENTITY,

@@ -9,4 +9,4 @@ export {
 } from './policy.js';
 export { findPreset, getPreset, listPresets, presetFor, type ModalityPreset, type Rule } from './presets/index.js';
 export { getTransform, listTransforms } from './transforms/index.js';
-export { TRANSFORM_NAMES, type Transform, type TransformDef, type TransformName } from './types.js';
+export { TRANSFORM_NAMES, type AugmentFn, type Transform, type TransformDef, type TransformName } from './types.js';

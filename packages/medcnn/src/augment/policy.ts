@@ -1,7 +1,7 @@
 import type { Modality } from '../data/dataset-info.js';
-import { TUTORIAL_NORMALIZATION, type Normalization } from '../data/batch.js';
+import { MINUS_ONE_TO_ONE, type Normalization } from '../data/batch.js';
 import { MedcnnError } from '../errors.js';
-import type { AugmentFn } from '../train/trainer.js';
+import type { AugmentFn } from './types.js';
 import { composeTransforms, type FillMode } from './compose.js';
 import { findPreset, listPresets, presetFor, type ModalityPreset } from './presets/index.js';
 import { getTransform, listTransforms } from './transforms/index.js';
@@ -101,7 +101,7 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
 }
 
 /** Builds the trainer's augmentation function from a plan, for inputs normalised as `norm` says. */
-export function makeAugmentFn(plan: AugmentPlan, norm: Normalization = TUTORIAL_NORMALIZATION): AugmentFn {
+export function makeAugmentFn(plan: AugmentPlan, norm: Normalization = MINUS_ONE_TO_ONE): AugmentFn {
   return composeTransforms(plan.transforms, {
     fill: plan.fill,
     black: (0 - norm.mean) / norm.std,

@@ -1,5 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
+/** Turns a batch of images into an augmented batch (seeded by the trainer's generator). */
+export type AugmentFn = (x: tf.Tensor4D, rng: () => number) => tf.Tensor4D;
+
 /** The names of every transform medcnn knows; each modality preset must rule on all of them. */
 export const TRANSFORM_NAMES = [
   'rotate',

@@ -1,17 +1,17 @@
-import { MedcnnError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
-import { anatomyOfImage } from '../explain/run.js';
-import { parseLang, t } from '../i18n/messages.js';
+import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
+import { anatomyOfImage } from '../run/explain-images.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { engineFlags, langFlag, readLang } from './options/common.js';
 
 const flags = {
-  blocks: { kind: 'int', help: 'how many convolutional blocks to show', default: 3, min: 1 },
-  maps: { kind: 'int', help: 'feature maps shown per stage', default: 16, min: 1 },
+  blocks: { kind: 'int', help: 'how many convolutional blocks to show', default: 3, min: 1, max: 50 },
+  maps: { kind: 'int', help: 'feature maps shown per stage', default: 16, min: 1, max: 256 },
   out: { kind: 'string', help: 'folder for the panels (default RUN_DIR/anatomy)' },
-  lang: commonFlags.lang,
-  backend: commonFlags.backend,
-  threads: commonFlags.threads,
+  ...langFlag,
+  ...engineFlags,
 } as const;
 
 export const anatomyCommand: Command = {
@@ -22,12 +22,12 @@ export const anatomyCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('anatomy', argv, flags);
     if (positionals.length !== 2) throw new MedcnnError('usage: medcnn anatomy RUN_DIR IMAGE (one image)');
-    const lang = parseLang(f.lang as string);
-    await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
+    const lang = readLang(f);
+    await initEngine({ backend: f.backend, threads: f.threads });
     const written = await anatomyOfImage(positionals[0], positionals[1], {
-      outDir: f.out as string | undefined,
-      blocks: f.blocks as number,
-      maps: f.maps as number,
+      outDir: f.out,
+      blocks: f.blocks,
+      maps: f.maps,
       lang,
     });
     for (const png of written) console.log(t(lang, 'anatomyWritten', { png }));

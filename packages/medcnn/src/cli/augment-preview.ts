@@ -1,30 +1,32 @@
-import path from 'node:path';
-import { describeAugmentations, planAugmentation } from '../augment/index.js';
-import { augmentPreviewPng } from '../augment/preview.js';
+import { planAugmentation } from '../augment/index.js';
 import { loadDataset } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
-import { checkSize, resolveDataRoot } from '../data/root.js';
+import { resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
 import { MedcnnError } from '../errors.js';
-import { parseLang } from '../i18n/messages.js';
+import { augmentPreviewPng } from '../report/augment-preview.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import { ensureFileTarget } from '../util/dirs.js';
+import { noPositionals, parseArgs } from './args.js';
+import type { Command } from './command.js';
+import { augmentFlags, printAugmentList } from './options/augment.js';
+import { engineFlags, langFlag, readLang } from './options/common.js';
+import { dataFlags, readData } from './options/data.js';
 
 const flags = {
-  dataset: { kind: 'string', help: 'MedMNIST dataset flag', default: 'pneumoniamnist' },
+  ...dataFlags,
+  ...augmentFlags,
   augment: {
     kind: 'string',
     help: 'auto, a modality preset, or a list such as rotate:10,translate:0.1 (list: show them)',
     default: 'auto',
   },
-  'allow-unsafe-augment': { kind: 'boolean', help: 'allow transforms that change the medical meaning (shown in red)' },
-  n: { kind: 'int', help: 'original images shown', default: 16, min: 1 },
-  versions: { kind: 'int', help: 'augmented versions beside each original', default: 3, min: 1 },
-  size: { kind: 'int', help: 'image size: 28, 64, 128 or 224', default: 28 },
-  seed: { kind: 'int', help: 'random seed (which images, which augmentations)', default: 42, min: 0 },
+  n: { kind: 'int', help: 'original images shown', default: 16, min: 1, max: 256 },
+  versions: { kind: 'int', help: 'augmented versions beside each original', default: 3, min: 1, max: 16 },
+  seed: { kind: 'int', help: 'random seed (which images, which augmentations)', default: 42, min: 0, max: 2 ** 32 - 1 },
   out: { kind: 'string', help: 'PNG file (default augment-preview-<dataset>.png)' },
-  ...commonFlags,
+  ...langFlag,
+  ...engineFlags,
 } as const;
 
 export const augmentPreviewCommand: Command = {
@@ -34,35 +36,24 @@ export const augmentPreviewCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('augment-preview', argv, flags);
-    if (positionals.length)
-      throw new MedcnnError(`'medcnn augment-preview' takes no positional arguments, got: ${positionals.join(' ')}`);
-    if ((f.augment as string).trim().toLowerCase() === 'list') {
-      console.log(describeAugmentations());
-      return;
-    }
-    const info = getDatasetInfo(f.dataset as string);
-    const plan = planAugmentation(f.augment as string, info.modality, {
-      allowUnsafe: Boolean(f['allow-unsafe-augment']),
-    });
+    noPositionals('augment-preview', positionals);
+    if (printAugmentList(f)) return;
+    const data = readData(f);
+    const info = getDatasetInfo(data.dataset);
+    const plan = planAugmentation(f.augment, info.modality, { allowUnsafe: f['allow-unsafe-augment'] });
     if (!plan)
       throw new MedcnnError(
         `--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`,
       );
     for (const r of plan.overridden) console.warn(`medcnn: warning: ${r}`);
-    await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
-    const [train] = loadDataset(info, checkSize(f.size as number), resolveDataRoot(f.root as string | undefined), [
-      'train',
-    ]);
-    const png = augmentPreviewPng(info, train, plan, {
-      n: f.n as number,
-      versions: f.versions as number,
-      seed: f.seed as number,
-      lang: parseLang(f.lang as string),
-    });
-    const out = (f.out as string | undefined) ?? `augment-preview-${info.flag}.png`;
-    writeFileAtomic(path.resolve(out), png);
+    const out = f.out ?? `augment-preview-${info.flag}.png`;
+    const file = ensureFileTarget(out, '--out');
+    await initEngine({ backend: f.backend, threads: f.threads });
+    const [train] = loadDataset(info, data.size, resolveDataRoot(data.root), ['train']);
+    const png = augmentPreviewPng(info, train, plan, { n: f.n, versions: f.versions, seed: f.seed, lang: readLang(f) });
+    writeFileAtomic(file, png);
     console.log(
-      `${out}: ${Math.min(f.n as number, train.count)} ${info.flag} images, each with ${f.versions} versions of --augment ${plan.name}`,
+      `${out}: ${Math.min(f.n, train.count)} ${info.flag} images, each with ${f.versions} versions of --augment ${plan.name}`,
     );
   },
 };

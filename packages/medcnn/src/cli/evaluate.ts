@@ -1,14 +1,18 @@
-import { MedcnnError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
-import { parseLang, t } from '../i18n/messages.js';
-import { evaluateRun } from '../run/evaluate-run.js';
-import { readRunConfig } from '../run/run-config.js';
+import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
+import { evaluateRun } from '../run/evaluate.js';
+import { clinicalLine } from '../run/summary.js';
+import { RunFolder } from '../runfolder/index.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { engineFlags, langFlag, readLang, rootFlag } from './options/common.js';
 
 const flags = {
   split: { kind: 'string', help: 'which split', choices: ['train', 'val', 'test'], default: 'test' },
-  ...commonFlags,
+  ...rootFlag,
+  ...langFlag,
+  ...engineFlags,
 } as const;
 
 export const evaluateCommand: Command = {
@@ -20,10 +24,9 @@ export const evaluateCommand: Command = {
     const { flags: f, positionals } = parseArgs('evaluate', argv, flags);
     if (positionals.length !== 1) throw new MedcnnError('usage: medcnn evaluate RUN_DIR [--split val|test]');
     const dir = positionals[0];
-    const config = readRunConfig(dir);
-    const lang = argv.some((a) => a.startsWith('--lang')) ? parseLang(f.lang as string) : config.lang;
-    await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
-    const m = await evaluateRun(dir, f.split as 'val' | 'test', { root: f.root as string | undefined, lang });
+    const lang = readLang(f, RunFolder.open(dir).config.lang);
+    await initEngine({ backend: f.backend, threads: f.threads });
+    const m = await evaluateRun(dir, f.split, { root: f.root, lang });
     console.log(
       t(lang, 'evaluated', { split: m.split, acc: m.acc.toFixed(4), auc: m.auc.toFixed(4), file: m.predictionsFile }),
     );
@@ -32,9 +35,7 @@ export const evaluateCommand: Command = {
       console.log(
         `  ACC 95% CI ${c.ci95.accuracy.map((v) => v.toFixed(3)).join('–')} · AUC 95% CI ${c.ci95.auc.map((v) => v.toFixed(3)).join('–')}`,
       );
-      console.log(
-        `  ${t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) })}`,
-      );
+      console.log(`  ${clinicalLine(m, lang)}`);
       console.log(`  confusion [[TN, FP], [FN, TP]] = ${JSON.stringify(c.confusion)}`);
     }
   },

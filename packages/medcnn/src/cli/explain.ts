@@ -1,18 +1,18 @@
-import { MedcnnError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
-import { explainImages } from '../explain/run.js';
-import { parseLang, t } from '../i18n/messages.js';
+import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
+import { explainImages } from '../run/explain-images.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { engineFlags, langFlag, readLang } from './options/common.js';
 
 const flags = {
   class: { kind: 'int', help: "class index to explain (default: each image's predicted class)", min: 0 },
   layer: { kind: 'string', help: 'layer to look at (default: the last convolution)' },
   out: { kind: 'string', help: 'folder for the figures (default RUN_DIR/explain)' },
   json: { kind: 'boolean', help: 'print JSON' },
-  lang: commonFlags.lang,
-  backend: commonFlags.backend,
-  threads: commonFlags.threads,
+  ...langFlag,
+  ...engineFlags,
 } as const;
 
 export const explainCommand: Command = {
@@ -24,12 +24,12 @@ export const explainCommand: Command = {
     const { flags: f, positionals } = parseArgs('explain', argv, flags);
     if (positionals.length < 2)
       throw new MedcnnError('usage: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]');
-    const lang = parseLang(f.lang as string);
-    await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
+    const lang = readLang(f);
+    await initEngine({ backend: f.backend, threads: f.threads });
     const results = await explainImages(positionals[0], positionals.slice(1), {
-      outDir: f.out as string | undefined,
-      classIndex: f.class as number | undefined,
-      layer: f.layer as string | undefined,
+      outDir: f.out,
+      classIndex: f.class,
+      layer: f.layer,
       lang,
     });
     if (f.json) console.log(JSON.stringify(results, null, 2));

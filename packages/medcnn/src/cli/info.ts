@@ -3,11 +3,11 @@ import { MedcnnError } from '../errors.js';
 import { SIZES } from '../data/dataset-info.js';
 import { getDatasetInfo, listDatasets } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
-import { parseLang } from '../i18n/messages.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { langFlag, readLang, rootFlag } from './options/common.js';
 
-const flags = { root: commonFlags.root, lang: commonFlags.lang } as const;
+const flags = { ...rootFlag, ...langFlag } as const;
 
 export const infoCommand: Command = {
   name: 'info',
@@ -16,8 +16,8 @@ export const infoCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('info', argv, flags);
-    const lang = parseLang(f.lang as string);
-    const root = resolveDataRoot(f.root as string | undefined);
+    const lang = readLang(f);
+    const root = resolveDataRoot(f.root);
     if (positionals.length > 1) throw new MedcnnError('usage: medcnn info [FLAG]');
     if (positionals.length === 0) {
       console.log(

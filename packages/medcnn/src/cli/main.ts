@@ -54,8 +54,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage(command.name, command.synopsis, command.flags));
     return 0;
   }
-  await command.run(rest);
-  return 0;
+  const code = await command.run(rest);
+  return typeof code === 'number' ? code : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,14 +1,14 @@
-import { MedcnnError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
-import { parseLang, t } from '../i18n/messages.js';
+import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 import { predictImages } from '../run/predict-images.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { engineFlags, langFlag, readLang } from './options/common.js';
 
 const flags = {
-  lang: commonFlags.lang,
-  backend: commonFlags.backend,
-  threads: commonFlags.threads,
+  ...langFlag,
+  ...engineFlags,
   json: { kind: 'boolean', help: 'print JSON' },
 } as const;
 
@@ -20,8 +20,8 @@ export const predictCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('predict', argv, flags);
     if (positionals.length < 2) throw new MedcnnError('usage: medcnn predict RUN_DIR IMAGE...');
-    const lang = parseLang(f.lang as string);
-    await initEngine({ backend: f.backend as string, threads: f.threads as number | undefined });
+    const lang = readLang(f);
+    await initEngine({ backend: f.backend, threads: f.threads });
     const results = await predictImages(positionals[0], positionals.slice(1), lang);
     if (f.json) console.log(JSON.stringify(results, null, 2));
     else

@@ -1,79 +1,61 @@
-import { describeAugmentations, makeAugmentFn, planAugmentation } from '../augment/index.js';
-import { getDatasetInfo } from '../data/registry.js';
-import { parseLang } from '../i18n/messages.js';
-import { checkSize } from '../data/root.js';
-import { trainRun } from '../run/train-run.js';
-import { transferFlags, transferOptionsFromFlags } from '../transfer/options.js';
-import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import { trainRun } from '../run/train.js';
+import { StopRequest } from '../util/stop.js';
+import { t } from '../i18n/messages.js';
+import { noPositionals, parseArgs } from './args.js';
+import type { Command } from './command.js';
+import { printAugmentList, augmentFlags, readAugment } from './options/augment.js';
+import { engineFlags, langFlag, readLang } from './options/common.js';
+import { dataFlags, readData } from './options/data.js';
+import { outputFlags, readTraining, trainingFlags } from './options/training.js';
+import { readTrainable, transferFlags } from './options/transfer.js';
 
 const flags = {
-  dataset: { kind: 'string', help: 'MedMNIST dataset flag', default: 'pneumoniamnist' },
+  ...dataFlags,
   model: { kind: 'string', help: 'architecture (see medcnn models)', default: 'simplecnn' },
-  size: { kind: 'int', help: 'image size: 28, 64, 128 or 224', default: 28 },
-  epochs: { kind: 'int', help: 'training epochs', default: 5, min: 1 },
-  'batch-size': { kind: 'int', help: 'samples per batch', default: 64, min: 1 },
-  lr: { kind: 'float', help: 'Adam learning rate', default: 0.001 },
-  seed: { kind: 'int', help: 'random seed (initialisation, shuffling, augmentation)', default: 42, min: 0 },
+  ...trainingFlags,
   out: { kind: 'string', help: 'run folder (default runs/<dataset>-<model>-<time>)' },
-  augment: {
-    kind: 'string',
-    help: "none, auto (the dataset's modality preset), a preset, or a list such as rotate:10,translate:0.1; list: show them",
-    default: 'none',
-  },
-  'allow-unsafe-augment': {
-    kind: 'boolean',
-    help: 'allow transforms that change the medical meaning (e.g. mirroring a chest X-ray)',
-  },
+  ...outputFlags,
+  ...augmentFlags,
   download: { kind: 'boolean', help: 'download the dataset if it is missing' },
-  'no-progress': { kind: 'boolean', help: 'no progress bars' },
   ...transferFlags,
-  ...commonFlags,
+  ...langFlag,
+  ...engineFlags,
 } as const;
 
 export const trainCommand: Command = {
   name: 'train',
   synopsis:
-    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--augment none|auto|PRESET|LIST] [--out DIR]',
+    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--augment none|auto|PRESET|LIST] [--out DIR] [--overwrite]',
   summary: 'train a model, keep the best on validation AUC, evaluate on test, write the report',
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('train', argv, flags);
-    if (positionals.length)
-      throw new (await import('../errors.js')).MedcnnError(
-        `'medcnn train' takes no positional arguments, got: ${positionals.join(' ')}`,
-      );
-    if (!((f.lr as number) > 0))
-      throw new (await import('../errors.js')).MedcnnError(`--lr must be greater than 0, got ${f.lr}.`);
-    if ((f.augment as string).trim().toLowerCase() === 'list') {
-      console.log(describeAugmentations());
-      return;
+    noPositionals('train', positionals);
+    if (printAugmentList(f)) return 0;
+    const lang = readLang(f);
+    const data = readData(f);
+    const training = readTraining(f);
+    const model = readTrainable(f);
+    const augment = readAugment(f, data.dataset);
+    const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
+    try {
+      await trainRun({
+        ...data,
+        ...training,
+        model,
+        augment,
+        out: f.out,
+        overwrite: f.overwrite,
+        download: f.download,
+        progress: !f['no-progress'],
+        backend: f.backend,
+        threads: f.threads,
+        lang,
+        stop,
+      });
+    } finally {
+      stop.dispose();
     }
-    const transfer = transferOptionsFromFlags(f);
-    // Checked before any data is loaded, so a refused transform costs nothing.
-    const plan = planAugmentation(f.augment as string, getDatasetInfo(f.dataset as string).modality, {
-      allowUnsafe: Boolean(f['allow-unsafe-augment']),
-    });
-    for (const r of plan?.overridden ?? []) console.warn(`medcnn: warning: ${r}`);
-    if (plan) console.log(`augment: ${plan.name}`);
-    await trainRun({
-      dataset: f.dataset as string,
-      model: f.model as string,
-      size: checkSize(f.size as number),
-      epochs: f.epochs as number,
-      batchSize: f['batch-size'] as number,
-      learningRate: f.lr as number,
-      seed: f.seed as number,
-      root: f.root as string | undefined,
-      out: f.out as string | undefined,
-      backend: f.backend as string,
-      threads: f.threads as number | undefined,
-      lang: parseLang(f.lang as string),
-      download: Boolean(f.download),
-      progress: !f['no-progress'],
-      augment: plan ? makeAugmentFn(plan) : undefined,
-      augmentName: plan?.name,
-      transfer,
-    });
+    return stop.exitCode;
   },
 };

@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SplitData } from './load.js';
 import { normalizePixels } from './pixels.js';
 
-/** How pixels are scaled before the network: x = (v/255 − mean) / std (the tutorial: mean 0.5, std 0.5). */
+/** How pixels are scaled before the network: x = (v/255 − mean) / std. */
 export interface Normalization {
   mean: number;
   std: number;
 }
-export const TUTORIAL_NORMALIZATION: Normalization = { mean: 0.5, std: 0.5 };
+/** Pixels to [-1, 1]: the tutorial's Normalize(mean=0.5, std=0.5), and Keras' MobileNet preprocessing alike. */
+export const MINUS_ONE_TO_ONE: Normalization = { mean: 0.5, std: 0.5 };
 
 /** The images at `indices` as a float32 NHWC tensor, normalised. */
 export function imagesToTensor(data: SplitData, indices: ArrayLike<number>, norm: Normalization): tf.Tensor4D {

@@ -1,6 +1,23 @@
 /** The task types MedMNIST defines; they decide the loss and how ACC/AUC are computed. */
 export type Task = 'binary-class' | 'multi-class' | 'multi-label, binary-class' | 'ordinal-regression';
 
+/** One sample's label in words: its class, or every positive label of a multi-label task. */
+export function describeLabel(
+  task: Task,
+  labels: { en: string; ja: string }[],
+  row: ArrayLike<number>,
+  lang: 'en' | 'ja',
+): string {
+  if (!isMultiLabel(task)) return labels[row[0]][lang];
+  const on = labels.filter((_, k) => row[k] === 1).map((l) => l[lang]);
+  return on.length ? on.join(', ') : lang === 'ja' ? '所見なし' : 'no finding';
+}
+
+/** Whether a task has one 0/1 output per label (sigmoid) rather than one class per sample (softmax). */
+export function isMultiLabel(task: Task): boolean {
+  return task === 'multi-label, binary-class';
+}
+
 /** The imaging modality: it decides which augmentations keep the diagnosis intact. */
 export type Modality =
   | 'chest-xray'

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { DatasetInfo, ImageSize, Split } from './dataset-info.js';
+import { isMultiLabel, type DatasetInfo, type ImageSize, type Split } from './dataset-info.js';
 import { MedcnnError } from '../errors.js';
 import { parseNpy } from './npy.js';
 import { ZipFile } from './zip.js';
@@ -51,14 +51,14 @@ export function readSplits(file: string, splits: Split[], info?: DatasetInfo): S
       const labelWidth = lab.shape.length === 1 ? 1 : lab.shape.slice(1).reduce((a, b) => a * b, 1);
       if (info) {
         const classes = info.labels.length;
-        const isMultiLabel = info.task === 'multi-label, binary-class';
-        if (isMultiLabel ? labelWidth !== classes : labelWidth !== 1) {
+        const multiLabel = isMultiLabel(info.task);
+        if (multiLabel ? labelWidth !== classes : labelWidth !== 1) {
           throw new MedcnnError(
-            `${file}: ${split} labels have ${labelWidth} column(s), ${info.flag} expects ${isMultiLabel ? classes : 1}`,
+            `${file}: ${split} labels have ${labelWidth} column(s), ${info.flag} expects ${multiLabel ? classes : 1}`,
           );
         }
         const max = lab.data.reduce((m, v) => Math.max(m, v), 0);
-        if (max >= (isMultiLabel ? 2 : classes)) {
+        if (max >= (multiLabel ? 2 : classes)) {
           throw new MedcnnError(`${file}: ${split} label value ${max} is out of range for ${info.flag}`);
         }
       }
@@ -88,5 +88,16 @@ export function loadDataset(info: DatasetInfo, size: ImageSize, root: string, sp
         `or put the file there by hand from ${info.files[size].url}, or point --root / MEDMNIST_ROOT at the folder that has it.`,
     );
   }
-  return readSplits(file, splits, info);
+  const data = readSplits(file, splits, info);
+  for (const d of data)
+    if (d.height !== size || d.width !== size)
+      throw new MedcnnError(
+        `${file} holds ${d.width}×${d.height} ${d.split} images, but ${info.flag} at size ${size} must hold ${size}×${size}. ` +
+          `The file is not what its name says: download it again with 'medcnn download ${info.flag}${size === 28 ? '' : ` --size ${size}`}'.`,
+      );
+  if (data.some((d) => d.count === 0))
+    throw new MedcnnError(
+      `${file} has no images in its ${data.find((d) => d.count === 0)!.split} split; medcnn needs images in train, val and test. Download the file again.`,
+    );
+  return data;
 }

@@ -67,6 +67,11 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
   if (!Number.isInteger(threads) || threads < 1) {
     throw new MedcnnError(`--threads must be a whole number ≥ 1, got ${threads}.`);
   }
+  const cores = os.availableParallelism();
+  if (threads > cores)
+    throw new MedcnnError(
+      `--threads ${threads} is more than this machine's ${cores} core(s); extra threads only wait on each other and make training slower. Use --threads ${cores} or fewer.`,
+    );
   const order = wanted === 'auto' ? BACKENDS : [wanted as BackendName];
   const skipped: EngineInfo['skipped'] = [];
   for (const name of order) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
-import { graphLayers, isConvLayer, runGraph } from './graph.js';
+import { graphLayers, isConvLayer, runGraph } from '../models/graph.js';
 
 /** The kind of step a feature map comes from, as the tutorial's section 1 names them. */
 export type StageKind = 'conv' | 'relu' | 'pool';

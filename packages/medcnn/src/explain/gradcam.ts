@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '../data/dataset-info.js';
 import { MedcnnError } from '../errors.js';
 import { probabilities } from '../train/loss.js';
-import { graphLayers, isConvLayer, runGraph } from './graph.js';
+import { graphLayers, isConvLayer, runGraph } from '../models/graph.js';
 
 /** Grad-CAM of a batch: one class-activation map per image on the target layer's grid, with the probabilities. */
 export interface GradCamResult {

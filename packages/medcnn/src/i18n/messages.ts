@@ -37,6 +37,14 @@ const messages = {
     en: 'run saved in {dir} (open report.html)',
     ja: '結果を {dir} に保存しました（report.html を開いてください）',
   },
+  runInterrupted: {
+    en: 'stopped after {done} of {epochs} epoch(s); run saved in {dir} (open report.html)',
+    ja: '{epochs} エポック中 {done} エポックで停止しました。結果を {dir} に保存しました（report.html を開いてください）',
+  },
+  nothingKept: {
+    en: 'stopped before the first epoch ended: no model was kept; the settings are in {dir}',
+    ja: '最初のエポックが終わる前に停止したため、モデルは保存されていません。設定は {dir} にあります',
+  },
   learningCurve: { en: 'Learning curve', ja: '学習曲線' },
   trainLoss: { en: 'train loss', ja: '学習損失' },
   valLoss: { en: 'validation loss', ja: '検証損失' },
@@ -117,8 +125,8 @@ const messages = {
   compareTitle: { en: 'Validation AUC per epoch', ja: 'エポックごとの検証 AUC' },
   compareAuc: { en: 'validation AUC', ja: '検証 AUC' },
   compareRun: {
-    en: '— {run}, {fraction} of the training set ({n} images) —',
-    ja: '— {run}、学習データの {fraction}（{n} 枚）—',
+    en: '— {run}, {fraction} of the training set —',
+    ja: '— {run}、学習データの {fraction} —',
   },
   compareTable: {
     en: 'Test results (best epoch on validation AUC), seed {seed}',
@@ -139,7 +147,8 @@ export function t(lang: Lang, key: MessageKey, vars: Record<string, string | num
 
 /** Checks a --lang value. */
 export function parseLang(value: string | undefined): Lang {
-  if (value === undefined || value === 'en') return 'en';
-  if (value === 'ja') return 'ja';
+  const lang = value?.trim().toLowerCase();
+  if (lang === undefined || lang === 'en') return 'en';
+  if (lang === 'ja') return 'ja';
   throw new MedcnnError(`--lang must be 'en' or 'ja', got '${value}'.`);
 }

@@ -1,10 +1,30 @@
-// Importing a model file registers it. Add new architectures here, one file each.
+// Every trainable model: the registry architectures (one file each; importing a file registers it) and the
+// pretrained backbones, built through one factory (create.ts).
 import './simplecnn.js';
 import './lenet5.js';
 import './alexnet.js';
 import './vgg.js';
 import './resnet.js';
 
-export { createModel, getModelEntry, listModels, registerModel } from './registry.js';
-export type { ModelEntry, ModelOptions } from './registry.js';
 export { countMultiplyAdds, countParams } from './common.js';
+export {
+  createTrainable,
+  type FrozenPart,
+  type TrainableModel,
+  type TrainableSpec,
+  type TransferRecord,
+  transferModelName,
+} from './create.js';
+export { graphLayers, isConvLayer, runGraph } from './graph.js';
+export { loadModel, saveModel } from './io.js';
+export { type BackboneEntry, findBackbone, listBackbones } from './pretrained/backbones.js';
+export { type LoadedBackbone, loadBackbone, pretrainedRoots } from './pretrained/load.js';
+export { backboneBlocks, type FreezePlan } from './pretrained/transfer-model.js';
+export {
+  createModel,
+  getModelEntry,
+  listModels,
+  type ModelEntry,
+  type ModelOptions,
+  registerModel,
+} from './registry.js';

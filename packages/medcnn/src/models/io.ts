@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
 // Saved transfer models resize inside the graph; tfjs-layers 4.22 needs this fix to load them.
-import '../transfer/resizing-fix.js';
+import './resizing-fix.js';
 
 /**
  * Saves a model in the TF.js layers format (model.json + weights.bin), which a browser loads unchanged.

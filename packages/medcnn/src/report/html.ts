@@ -1,23 +1,20 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { t, type Lang } from '../i18n/messages.js';
-import { writeFileAtomic } from '../util/atomic.js';
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const num = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
 
-/** Writes report.html in a run folder from what the folder holds (config, history, metrics, plots). */
-export function writeReport(dir: string, lang: Lang): void {
-  const read = (f: string): string | null =>
-    fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : null;
-  const config = JSON.parse(read('config.json') ?? '{}') as Record<string, unknown>;
-  const metrics = JSON.parse(read('metrics.json') ?? '{}') as Record<string, Record<string, unknown>>;
-  const history = (read('history.csv') ?? '')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.split(','));
+/** What a run's report shows: its settings, metrics per split, history table (header first) and figures. */
+export interface ReportInput {
+  config: Record<string, unknown>;
+  metrics: Record<string, Record<string, unknown>>;
+  history: string[][];
+  /** File names of the figures, relative to the report. */
+  images: string[];
+}
+
+/** The HTML of a run's report.html. */
+export function reportHtml({ config, metrics, history, images }: ReportInput, lang: Lang): string {
   const L =
     lang === 'ja'
       ? {
@@ -53,10 +50,7 @@ export function writeReport(dir: string, lang: Lang): void {
       `<td>${c ? num(c.sensitivity) : '–'}</td><td>${c ? num(c.specificity) : '–'}</td><td>${c ? num(c.ppv) : '–'}</td><td>${c ? num(c.npv) : '–'}</td><td>${c ? num(c.f1) : '–'}</td></tr>`
     );
   });
-  const images = ['learning-curve.png', 'samples.png', 'roc.png', 'confusion-matrix.png'].filter((f) =>
-    fs.existsSync(path.join(dir, f)),
-  );
-  const html = `<!doctype html>
+  return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${esc(t(lang, 'reportTitle'))}: ${esc(config.dataset)} · ${esc(config.model)}</title>
 <style>body{font-family:system-ui,"Noto Sans CJK JP",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}
@@ -73,5 +67,4 @@ ${rows.join('\n')}</table>
     .join('\n')}</table>
 </body></html>
 `;
-  writeFileAtomic(path.join(dir, 'report.html'), html);
 }

@@ -1,9 +1,7 @@
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readImageBatch } from '../data/image-file.js';
-import { loadModel } from '../models/io.js';
+import { RunFolder } from '../runfolder/index.js';
 import { probabilities } from '../train/loss.js';
-import { readRunConfig } from './run-config.js';
 
 /** One image's prediction: the most likely class (or every positive label) and all probabilities. */
 export interface ImagePrediction {
@@ -16,10 +14,11 @@ export interface ImagePrediction {
 
 /** Classifies image files with a run's kept model, preprocessed exactly as in training. */
 export async function predictImages(dir: string, files: string[], lang: 'en' | 'ja'): Promise<ImagePrediction[]> {
-  const config = readRunConfig(dir);
+  const run = RunFolder.open(dir);
+  const { config } = run;
   const { x } = await readImageBatch(files, config.inputShape, config.normalization);
   try {
-    const model = await loadModel(path.join(dir, 'model'));
+    const model = await run.loadModel('kept');
     try {
       const probs = tf.tidy(() => probabilities(config.task, model.apply(x, { training: false }) as tf.Tensor));
       const values = probs.arraySync() as number[][];

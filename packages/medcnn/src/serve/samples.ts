@@ -2,7 +2,7 @@ import { imageCanvas } from '../report/plots.js';
 import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { resolveDataRoot } from '../data/root.js';
-import type { RunConfig } from '../run/run-config.js';
+import type { RunConfig } from '../runfolder/index.js';
 
 /** A test image the page can offer: its index in the test split, its true label, and the PNG. */
 export interface SampleImage {

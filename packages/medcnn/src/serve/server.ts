@@ -3,7 +3,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MedcnnError } from '../errors.js';
-import { readRunConfig, type RunConfig } from '../run/run-config.js';
+import { RunFolder, type RunConfig } from '../runfolder/index.js';
 import { sampleImages, type SampleSet } from './samples.js';
 
 /** Where `medcnn serve` listens and what it serves. */
@@ -99,7 +99,7 @@ function runInfo(dir: string, config: RunConfig): object {
  * the folder). It never receives an image: the page classifies on the device.
  */
 export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' | 'appDir'> = {}): http.Server {
-  const config = readRunConfig(runDir);
+  const { config } = RunFolder.open(runDir);
   const modelDir = path.join(runDir, 'model');
   if (!fs.existsSync(path.join(modelDir, 'model.json')))
     throw new MedcnnError(

@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Task } from '../data/dataset-info.js';
-
-/** Whether a task has one 0/1 output per label (sigmoid) rather than one class per sample (softmax). */
-export function isMultiLabel(task: Task): boolean {
-  return task === 'multi-label, binary-class';
-}
+import { isMultiLabel, type Task } from '../data/dataset-info.js';
 
 /** Mean cross-entropy of logits: softmax over classes, or a sigmoid per label for multi-label tasks. */
 export function crossEntropy(task: Task, logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {

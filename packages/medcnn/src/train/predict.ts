@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Task } from '../data/dataset-info.js';
+import { isMultiLabel, type Task } from '../data/dataset-info.js';
 import { imagesToTensor, labelsToTensor, range, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
 import type { Predictions } from '../metrics/evaluator.js';
-import { crossEntropy, isMultiLabel, probabilities } from './loss.js';
+import { crossEntropy, probabilities } from './loss.js';
 
 /** Builds a batch's network input from a split (cached backbone features, for example). */
 export type InputFn = (data: SplitData, indices: Int32Array) => tf.Tensor;

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Task } from '../data/dataset-info.js';
+import type { AugmentFn } from '../augment/index.js';
+import { isMultiLabel, type Task } from '../data/dataset-info.js';
 import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
+import { MedcnnError } from '../errors.js';
 import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
-import { crossEntropy, isMultiLabel } from './loss.js';
+import { crossEntropy } from './loss.js';
 import { predictSplit, type InputFn } from './predict.js';
 
 /** One row of the learning curve. */
@@ -18,9 +20,6 @@ export interface EpochRecord {
   seconds: number;
   samplesPerSecond: number;
 }
-
-/** Turns a batch of images into an augmented batch (seeded by the trainer's generator). */
-export type AugmentFn = (x: tf.Tensor4D, rng: () => number) => tf.Tensor4D;
 
 export interface TrainOptions {
   model: tfl.LayersModel;
@@ -89,8 +88,14 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           slowOptimizer.applyGradients(pick(slowVars));
           return value;
         });
-        lossSum += loss.dataSync()[0] * idx.length;
+        const batchLoss = loss.dataSync()[0];
         loss.dispose();
+        // A diverged model must stop here: its NaN weights would otherwise be evaluated and saved as "best".
+        if (!Number.isFinite(batchLoss))
+          throw new MedcnnError(
+            `Training diverged: the loss became ${batchLoss} in epoch ${epoch}, batch ${b / opts.batchSize + 1} of ${Math.ceil(train.count / opts.batchSize)}. Lower the learning rate (--lr ${opts.learningRate}) and train again; nothing was saved from this epoch.`,
+          );
+        lossSum += batchLoss * idx.length;
         seen += idx.length;
         const secs = (performance.now() - start) / 1000;
         opts.onBatch?.(epoch, seen, lossSum / seen, seen / secs);
@@ -100,6 +105,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       }
       const seconds = (performance.now() - start) / 1000;
       const { predictions, loss: valLoss } = predictSplit(model, val, task, opts.inputOf ?? opts.normalization);
+      if (!Number.isFinite(valLoss) || !predictions.yScore.every(Number.isFinite))
+        throw new MedcnnError(
+          `Training diverged: the model's validation outputs are not finite after epoch ${epoch}. Lower the learning rate (--lr ${opts.learningRate}) and train again.`,
+        );
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / seen,

@@ -1,14 +1,13 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type * as tf from '@tensorflow/tfjs-core';
-import { imagesToTensor, TUTORIAL_NORMALIZATION } from '../data/batch.js';
-import type { DatasetInfo } from '../data/dataset-info.js';
+import { imagesToTensor, MINUS_ONE_TO_ONE } from '../data/batch.js';
+import { describeLabel, type DatasetInfo } from '../data/dataset-info.js';
 import type { SplitData } from '../data/load.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import type { Lang } from '../i18n/messages.js';
-import { imageCanvas } from '../report/plots.js';
-import { blankFigure, figureFont } from '../report/figure.js';
-import { makeAugmentFn, type AugmentPlan } from './policy.js';
-import { presetFor } from './presets/index.js';
+import { makeAugmentFn, presetFor, type AugmentPlan } from '../augment/index.js';
+import { blankFigure, figureFont } from './figure.js';
+import { imageCanvas } from './plots.js';
 
 export interface PreviewOptions {
   /** Originals shown (picked at random with the seed). */
@@ -21,7 +20,7 @@ export interface PreviewOptions {
 
 /** Back from the normalised float batch to uint8 pixels, as the dataset stores them. */
 function toUint8(x: tf.Tensor4D): Uint8Array {
-  const { mean, std } = TUTORIAL_NORMALIZATION;
+  const { mean, std } = MINUS_ONE_TO_ONE;
   const v = x.dataSync();
   const out = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = Math.max(0, Math.min(255, Math.round((v[i] * std + mean) * 255)));
@@ -52,7 +51,7 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   const n = Math.min(opts.n, data.count);
   const idx = shuffledIndices(data.count, rng).slice(0, n);
   const fn = makeAugmentFn(plan);
-  const original = imagesToTensor(data, idx, TUTORIAL_NORMALIZATION);
+  const original = imagesToTensor(data, idx, MINUS_ONE_TO_ONE);
   const versions = Array.from({ length: opts.versions }, () => {
     const a = fn(original, rng);
     const px = toUint8(a);
@@ -119,13 +118,8 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
         g.strokeRect(x - 1.5, y0 - 1.5, tile + 3, tile + 3);
       }
     });
-    const label =
-      info.task === 'multi-label, binary-class'
-        ? info.labels
-            .filter((_, k) => data.labels[idx[i] * data.labelWidth + k] === 1)
-            .map((l) => l[opts.lang])
-            .join(', ') || (opts.lang === 'ja' ? '所見なし' : 'no finding')
-        : info.labels[data.labels[idx[i] * data.labelWidth]][opts.lang];
+    const row = data.labels.subarray(idx[i] * data.labelWidth, (idx[i] + 1) * data.labelWidth);
+    const label = describeLabel(info.task, info.labels, row, opts.lang);
     g.fillStyle = '#111';
     g.font = font(13);
     g.fillText(label.length > 40 ? `${label.slice(0, 39)}…` : label, x0, y0 + tile + 18);

@@ -1,13 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { readImageBatch } from '../data/image-file.js';
-import { t, type Lang } from '../i18n/messages.js';
-import { loadModel } from '../models/io.js';
-import { readRunConfig } from '../run/run-config.js';
+import { featureMapBlocks, firstLayerFilters, type StageKind } from '../explain/anatomy.js';
+import { gradCam } from '../explain/gradcam.js';
+import { explainPng, type MapRow, mapPanelPng, pixelsCanvas } from '../explain/render.js';
+import { type Lang, t } from '../i18n/messages.js';
+import { RunFolder } from '../runfolder/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { featureMapBlocks, firstLayerFilters, type StageKind } from './anatomy.js';
-import { gradCam } from './gradcam.js';
-import { explainPng, mapPanelPng, pixelsCanvas, type MapRow } from './render.js';
+import { ensureDir } from '../util/dirs.js';
 
 /** One explained image: where its figure is and what the model said. */
 export interface ExplainedImage {
@@ -19,12 +18,24 @@ export interface ExplainedImage {
   probabilities: number[];
 }
 
-/** A file name for an output figure, from the image's name. */
-function figureName(file: string, suffix: string): string {
-  return `${path
+/** The stem of an image's figures: its file name without extension, letters of any script kept. */
+function figureStem(file: string): string {
+  return path
     .basename(file)
     .replace(/\.[^.]+$/, '')
-    .replace(/[^\w.-]+/g, '_')}-${suffix}.png`;
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_');
+}
+
+/** One figure name per image: images of the same name (a/x.png, b/x.png) get -2, -3, … so none is overwritten. */
+export function figureNames(files: string[], suffix: string): string[] {
+  const used = new Set<string>();
+  return files.map((file) => {
+    const stem = figureStem(file);
+    let name = `${stem}-${suffix}.png`;
+    for (let k = 2; used.has(name); k++) name = `${stem}-${k}-${suffix}.png`;
+    used.add(name);
+    return name;
+  });
 }
 
 /** Writes a Grad-CAM figure per image (X-ray, heat map over it, class probabilities) with a run's kept model. */
@@ -33,17 +44,21 @@ export async function explainImages(
   files: string[],
   opts: { outDir?: string; classIndex?: number; layer?: string; lang: Lang },
 ): Promise<ExplainedImage[]> {
-  const config = readRunConfig(runDir);
-  const outDir = opts.outDir ?? path.join(runDir, 'explain');
+  const run = RunFolder.open(runDir);
+  const { config } = run;
+  const outDir = ensureDir(opts.outDir ?? path.join(runDir, 'explain'), '--out');
   const { pixels, x } = await readImageBatch(files, config.inputShape, config.normalization);
-  const model = await loadModel(path.join(runDir, 'model'));
+  const names = figureNames(files, 'gradcam');
+  const model = await run.loadModel('kept').catch((e) => {
+    x.dispose();
+    throw e;
+  });
   try {
-    fs.mkdirSync(outDir, { recursive: true });
     const cam = gradCam(model, x, config.task, { layer: opts.layer, classIndex: opts.classIndex });
     const [h, w, c] = config.inputShape;
     const labels = config.labels.map((l) => l[opts.lang]);
     return files.map((file, i) => {
-      const png = path.join(outDir, figureName(file, 'gradcam'));
+      const png = path.join(outDir, names[i]);
       writeFileAtomic(
         png,
         explainPng(
@@ -95,19 +110,19 @@ export async function anatomyOfImage(
   opts: { outDir?: string; blocks?: number; maps?: number; lang: Lang },
 ): Promise<string[]> {
   const lang = opts.lang;
-  const config = readRunConfig(runDir);
-  const outDir = opts.outDir ?? path.join(runDir, 'anatomy');
+  const run = RunFolder.open(runDir);
+  const { config } = run;
+  const outDir = ensureDir(opts.outDir ?? path.join(runDir, 'anatomy'), '--out');
   const { pixels, x } = await readImageBatch([file], config.inputShape, config.normalization);
-  const model = await loadModel(path.join(runDir, 'model'));
+  const model = await run.loadModel('kept').catch((e) => {
+    x.dispose();
+    throw e;
+  });
   try {
-    fs.mkdirSync(outDir, { recursive: true });
     const [h, w, c] = config.inputShape;
     const input = pixelsCanvas(pixels[0], h, w, c);
     const written: string[] = [];
-    const base = path
-      .basename(file)
-      .replace(/\.[^.]+$/, '')
-      .replace(/[^\w.-]+/g, '_');
+    const base = figureStem(file);
     const filters = firstLayerFilters(model);
     const filtersPng = path.join(outDir, `${base}-filters.png`);
     writeFileAtomic(

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import './resizing-fix.js';
-import type { Normalization } from '../data/batch.js';
-import { MedcnnError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic.js';
-import { backboneByFolder, findBackbone, listBackbones, MINUS_ONE_TO_ONE } from './backbones.js';
+import '../resizing-fix.js';
+import { MINUS_ONE_TO_ONE, type Normalization } from '../../data/batch.js';
+import { MedcnnError } from '../../errors.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { backboneByFolder, findBackbone, listBackbones } from './backbones.js';
 
 /** A pretrained backbone ready to be built into a model. */
 export interface LoadedBackbone {

@@ -1,10 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import './resizing-fix.js';
-import { imagesToTensor, range, type Normalization } from '../data/batch.js';
-import type { SplitData } from '../data/load.js';
-import { MedcnnError } from '../errors.js';
-import { graphLayers, runGraph } from '../explain/graph.js';
+import '../resizing-fix.js';
+import type { Normalization } from '../../data/batch.js';
+import { MedcnnError } from '../../errors.js';
+import { graphLayers, runGraph } from '../graph.js';
 import type { LoadedBackbone } from './load.js';
 
 type Layer = tfl.layers.Layer;
@@ -188,21 +186,4 @@ export function frozenCut(tm: TransferModel, frozen: Layer[]): FrozenCut | null 
     prefix,
     suffix: tfl.model({ inputs: cutIn, outputs, name: 'trainable_suffix' }),
   };
-}
-
-/** Outputs of a model (e.g. a frozen prefix) over a whole split, computed once in inference mode. */
-export function computeOutputs(
-  model: tfl.LayersModel,
-  data: SplitData,
-  norm: Normalization,
-  batchSize = 64,
-): tf.Tensor {
-  const parts: tf.Tensor[] = [];
-  for (let start = 0; start < data.count; start += batchSize) {
-    const idx = range(start, Math.min(data.count, start + batchSize));
-    parts.push(tf.tidy(() => model.apply(imagesToTensor(data, idx, norm), { training: false }) as tf.Tensor));
-  }
-  const all = tf.concat(parts, 0);
-  tf.dispose(parts);
-  return all;
 }

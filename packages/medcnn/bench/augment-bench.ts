@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initEngine } from '../engine/backend.js';
-import { makeRng, seedEverything } from '../engine/seed.js';
-import { createModel } from '../models/index.js';
-import { crossEntropy } from '../train/loss.js';
-import { makeAugmentFn, planAugmentation } from './policy.js';
+import { initEngine } from '../src/engine/backend.js';
+import { makeRng, seedEverything } from '../src/engine/seed.js';
+import { createModel } from '../src/models/index.js';
+import { crossEntropy } from '../src/train/loss.js';
+import { makeAugmentFn, planAugmentation } from '../src/augment/index.js';
 
 export interface AugmentBenchResult {
   backend: string;

@@ -1,4 +1,4 @@
-import type { Normalization } from '../data/batch.js';
+import { MINUS_ONE_TO_ONE, type Normalization } from '../../data/batch.js';
 
 /** A known pretrained backbone: where to get it and how it wants its pixels. */
 export interface BackboneEntry {
@@ -16,9 +16,6 @@ export interface BackboneEntry {
   defaultInputSize: number;
   paper: string;
 }
-
-/** The preprocessing of Keras' MobileNet family: pixels scaled to [-1, 1]. */
-export const MINUS_ONE_TO_ONE: Normalization = { mean: 0.5, std: 0.5 };
 
 const registry = new Map<string, BackboneEntry>();
 

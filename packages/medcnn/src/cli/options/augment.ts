@@ -1,0 +1,40 @@
+import { type AugmentFn, describeAugmentations, makeAugmentFn, planAugmentation } from '../../augment/index.js';
+import { getDatasetInfo } from '../../data/registry.js';
+import type { Flags } from '../args.js';
+
+/** Augmentation, checked against the data set's modality. */
+export const augmentFlags = {
+  augment: {
+    kind: 'string',
+    help: "none, auto (the dataset's modality preset), a preset, or a list such as rotate:10,translate:0.1; list: show them",
+    default: 'none',
+  },
+  'allow-unsafe-augment': {
+    kind: 'boolean',
+    help: 'allow transforms that change the medical meaning (e.g. mirroring a chest X-ray)',
+  },
+} as const;
+
+/** True when the user asked for the list of presets and transforms (printed here) instead of a run. */
+export function printAugmentList(f: Flags<typeof augmentFlags>): boolean {
+  if (f.augment.trim().toLowerCase() !== 'list') return false;
+  console.log(describeAugmentations());
+  return true;
+}
+
+/**
+ * The augmentation for a data set, checked before any data is loaded (a refused transform costs nothing);
+ * transforms let through by --allow-unsafe-augment are printed as warnings.
+ */
+export function readAugment(
+  f: Flags<typeof augmentFlags>,
+  dataset: string,
+): { fn: AugmentFn; name: string } | undefined {
+  const plan = planAugmentation(f.augment, getDatasetInfo(dataset).modality, {
+    allowUnsafe: f['allow-unsafe-augment'],
+  });
+  for (const r of plan?.overridden ?? []) console.warn(`medcnn: warning: ${r}`);
+  if (!plan) return undefined;
+  console.log(`augment: ${plan.name}`);
+  return { fn: makeAugmentFn(plan), name: plan.name };
+}

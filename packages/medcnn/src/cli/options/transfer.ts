@@ -1,0 +1,65 @@
+import { MedcnnError } from '../../errors.js';
+import type { FreezePlan, TrainableSpec } from '../../models/index.js';
+import type { Flags } from '../args.js';
+
+/** How a pretrained backbone is adapted: its input size, what is frozen, how fast the rest learns. */
+export const freezeFlags = {
+  'input-size': {
+    kind: 'int',
+    help: 'side the backbone is rebuilt for and images resized to (e.g. 96, 128, 224; default 96 for mobilenet_v2_0.35)',
+    min: 32,
+    max: 512,
+  },
+  freeze: {
+    kind: 'string',
+    help: 'all: train the head only, on cached backbone features (the default with --pretrained); none: fine-tune everything',
+    choices: ['all', 'none'],
+  },
+  'finetune-blocks': { kind: 'int', help: 'also train the deepest N blocks of the backbone', min: 1 },
+  'freeze-until': { kind: 'string', help: 'freeze the backbone up to and including this layer, train the rest' },
+  'backbone-lr': { kind: 'float', help: 'learning rate of the trained backbone layers (default --lr / 10)' },
+} as const;
+
+/** The flags of `medcnn train` that turn it into transfer learning. */
+export const transferFlags = {
+  pretrained: {
+    kind: 'string',
+    help: 'train a new head on a pretrained TF.js layers backbone: a folder, model.json, http(s) URL or name (mobilenet_v2_0.35)',
+  },
+  ...freezeFlags,
+} as const;
+
+export type FreezeOptions = { inputSize?: number; freeze: FreezePlan; backboneLearningRate?: number };
+
+/** Reads how a backbone is frozen and fine-tuned; contradictory flags are a MedcnnError. */
+export function readFreeze(f: Flags<typeof freezeFlags>): FreezeOptions {
+  const ways = (['freeze', 'finetune-blocks', 'freeze-until'] as const).filter((k) => f.given.has(k));
+  if (ways.length > 1)
+    throw new MedcnnError(
+      `Choose one of --freeze, --finetune-blocks and --freeze-until, not ${ways.map((w) => `--${w}`).join(' and ')}.`,
+    );
+  let freeze: FreezePlan = { mode: 'all' };
+  if (f['finetune-blocks'] !== undefined) freeze = { mode: 'blocks', blocks: f['finetune-blocks'] };
+  else if (f['freeze-until'] !== undefined) freeze = { mode: 'until', layer: f['freeze-until'] };
+  else if (f.freeze === 'none') freeze = { mode: 'none' };
+  const lr = f['backbone-lr'];
+  if (freeze.mode === 'all' && lr !== undefined)
+    throw new MedcnnError(
+      '--backbone-lr needs a trained backbone part: add --finetune-blocks N, --freeze-until LAYER or --freeze none.',
+    );
+  if (lr !== undefined && !(lr > 0)) throw new MedcnnError(`--backbone-lr must be greater than 0, got ${lr}.`);
+  return { inputSize: f['input-size'], freeze, backboneLearningRate: lr };
+}
+
+/** What `medcnn train` builds: the --model architecture, or with --pretrained a backbone and a new head. */
+export function readTrainable(f: Flags<typeof transferFlags> & { model: string }): TrainableSpec {
+  if (f.pretrained === undefined) {
+    const given = Object.keys(freezeFlags).filter((k) => f.given.has(k));
+    if (given.length)
+      throw new MedcnnError(
+        `--${given[0]} only applies to transfer learning; add --pretrained (e.g. --pretrained mobilenet_v2_0.35).`,
+      );
+    return { architecture: f.model };
+  }
+  return { pretrained: f.pretrained, ...readFreeze(f) };
+}

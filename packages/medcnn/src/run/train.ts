@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { AugmentFn } from '../augment/index.js';
+import { describeLabel, type ImageSize } from '../data/dataset-info.js';
+import { ensureDataset } from '../data/download.js';
+import { loadDataset, type SplitData } from '../data/load.js';
+import { getDatasetInfo } from '../data/registry.js';
+import { datasetPath, resolveDataRoot } from '../data/root.js';
+import { initEngine } from '../engine/backend.js';
+import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
+import { MedcnnError } from '../errors.js';
+import { type Lang, t } from '../i18n/messages.js';
+import { createTrainable, type TrainableModel, type TrainableSpec } from '../models/index.js';
+import { samplesPng } from '../report/plots.js';
+import {
+  defaultRunDir,
+  RUN_FILES,
+  RUN_FORMAT,
+  type RunConfig,
+  RunWriter,
+  type SplitMetrics,
+} from '../runfolder/index.js';
+import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
+import { type EpochRecord, trainModel } from '../train/trainer.js';
+import { ProgressBar } from '../util/progress.js';
+import type { StopRequest } from '../util/stop.js';
+import { evaluateSplit } from './evaluate.js';
+import { formatTestResult } from './summary.js';
+
+export const MEDCNN_VERSION = '0.1.0';
+
+export interface TrainRunOptions {
+  dataset: string;
+  size: ImageSize;
+  /** Data root (else MEDMNIST_ROOT, else ~/.medmnist). */
+  root?: string;
+  /** Download the data set when it is missing. */
+  download?: boolean;
+  /** Train on this part (0–1] of the training set, a seeded random subset (for learning-curve comparisons). */
+  trainFraction?: number;
+  model: TrainableSpec;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  augment?: { fn: AugmentFn; name: string };
+  /** The run folder (default runs/<dataset>-<model>-<time>); an existing run is replaced only with `overwrite`. */
+  out?: string;
+  overwrite?: boolean;
+  backend?: string;
+  threads?: number;
+  lang: Lang;
+  /** Where progress lines go (default: stdout). */
+  log?: (line: string) => void;
+  /** Show progress bars (default true). */
+  progress?: boolean;
+  /** Set by Ctrl-C or SIGTERM: training stops after the batch and the run is saved as it stands. */
+  stop?: StopRequest;
+}
+
+export interface TrainRunResult {
+  dir: string;
+  history: EpochRecord[];
+  bestEpoch: number;
+  stopped: boolean;
+  /** Images in the training set actually used. */
+  trainCount: number;
+  test: SplitMetrics | null;
+}
+
+/** Everything `prepare` sets up: the data, the model, the run folder being written and its config. */
+interface Prepared {
+  train: SplitData;
+  val: SplitData;
+  test: SplitData;
+  trainable: TrainableModel;
+  cached: CachedFeatures | null;
+  writer: RunWriter;
+  config: RunConfig;
+}
+
+/** What `fit` leaves: the history, the kept epoch and its weights (copied out, for evaluation in memory). */
+interface Fitted {
+  history: EpochRecord[];
+  bestEpoch: number;
+  stopped: boolean;
+  bestWeights: { values: Float32Array | Int32Array | Uint8Array; shape: number[]; dtype: tf.DataType }[] | null;
+}
+
+/**
+ * The tutorial's whole run, as a pipeline: prepare (data, engine, model, run folder) → fit (best epoch on
+ * validation AUC kept) → evaluate the kept model on test, in memory → write the run folder and move it into
+ * place. A failure leaves nothing behind; a stop request saves what is done.
+ */
+export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const prep = await prepare(opts, log);
+  try {
+    const fitted = await fit(prep, opts, log);
+    const test = fitted.bestEpoch > 0 ? evaluateKept(prep, fitted, opts, log) : null;
+    const dir = prep.writer.commit(opts.lang);
+    if (fitted.bestEpoch === 0) log(t(opts.lang, 'nothingKept', { dir: path.join(dir, RUN_FILES.config) }));
+    else if (fitted.stopped)
+      log(t(opts.lang, 'runInterrupted', { done: fitted.history.length, epochs: opts.epochs, dir }));
+    else log(t(opts.lang, 'runSaved', { dir }));
+    return { dir, ...fitted, trainCount: prep.train.count, test };
+  } catch (e) {
+    prep.writer.abort();
+    throw e;
+  } finally {
+    prep.cached?.dispose();
+    prep.trainable.dispose();
+    tf.disposeVariables();
+  }
+}
+
+/** Loads the data, starts the engine, builds the model and opens the run folder (nothing is trained yet). */
+async function prepare(opts: TrainRunOptions, log: (line: string) => void): Promise<Prepared> {
+  const { lang } = opts;
+  const info = getDatasetInfo(opts.dataset);
+  const root = resolveDataRoot(opts.root);
+  if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download)
+    await ensureDataset(info, opts.size, root, { progress: opts.progress });
+  const [fullTrain, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
+  const train =
+    opts.trainFraction !== undefined && opts.trainFraction < 1
+      ? trainingSubset(fullTrain, opts.trainFraction, opts.seed)
+      : fullTrain;
+  const modelLabel =
+    'architecture' in opts.model
+      ? opts.model.architecture.toLowerCase()
+      : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
+  const out = opts.out ?? defaultRunDir(info.flag, modelLabel);
+  const writer = RunWriter.create(out, { overwrite: Boolean(opts.overwrite) });
+  try {
+    const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
+    log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
+    for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
+    log(t(lang, 'dataset', { flag: info.flag, size: opts.size, train: train.count, val: val.count, test: test.count }));
+
+    seedEverything(opts.seed);
+    const inputShape: [number, number, number] = [train.height, train.width, train.channels];
+    const trainable = await createTrainable(opts.model, {
+      inputShape,
+      numClasses: info.labels.length,
+      learningRate: opts.learningRate,
+    });
+    // Augmented images differ every epoch, so with augmentation nothing is cached and the frozen part runs each batch.
+    const part = opts.augment ? null : trainable.cutFrozen();
+    const cached = part ? cacheFrozenFeatures(part, [train, val], trainable.normalization) : null;
+    if (trainable.transfer) {
+      const tr = trainable.transfer;
+      tr.featuresCached = cached
+        ? part!.layer === 'head_pool'
+          ? 'pooled backbone features'
+          : `output of ${part!.layer}`
+        : null;
+      const headOnly = tr.freeze === 'all';
+      log(
+        t(lang, 'transferBackbone', {
+          name: tr.backbone,
+          source: tr.source,
+          size: tr.inputSize,
+          frozen: headOnly
+            ? t(lang, cached ? 'transferFrozenAll' : 'transferFrozenAllNoCache')
+            : t(lang, 'transferFinetune', {
+                trainable: tr.trainableBackboneLayers,
+                total: tr.backboneLayers,
+                lr: tr.backboneLearningRate!,
+              }),
+        }),
+      );
+    }
+    if (cached)
+      log(
+        t(lang, 'transferFeatures', {
+          n: train.count + val.count,
+          secs: cached.seconds.toFixed(1),
+          dims: cached.dims.join('×'),
+          layer: cached.layer,
+        }),
+      );
+    const params = trainable.model.trainableWeights.reduce(
+      (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
+      0,
+    );
+    log(t(lang, 'model', { name: trainable.name, params: params.toLocaleString('en-US') }));
+
+    const config: RunConfig = {
+      format: RUN_FORMAT,
+      medcnnVersion: MEDCNN_VERSION,
+      dataset: info.flag,
+      size: opts.size,
+      dataRoot: root,
+      task: info.task,
+      labels: info.labels,
+      model: trainable.name,
+      inputShape,
+      numClasses: info.labels.length,
+      normalization: trainable.normalization,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      learningRate: opts.learningRate,
+      optimizer: 'adam(β1=0.9, β2=0.999, ε=1e-8)',
+      seed: opts.seed,
+      augment: opts.augment?.name ?? 'none',
+      selection: 'best validation AUC',
+      backend: engine.backend,
+      threads: engine.threads,
+      versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
+      lang,
+      startedAt: new Date().toISOString(),
+      command: process.argv.slice(1).join(' '),
+      ...(trainable.transfer ? { transfer: trainable.transfer } : {}),
+      ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
+    };
+    writer.writeConfig(config);
+    const labelOf = (i: number): string =>
+      describeLabel(
+        info.task,
+        info.labels,
+        train.labels.subarray(i * train.labelWidth, (i + 1) * train.labelWidth),
+        lang,
+      );
+    writer.writeFile({ name: RUN_FILES.samples, data: samplesPng(train, labelOf, lang) });
+    return { train, val, test, trainable, cached, writer, config };
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
+
+/** Trains with progress bars, saving the kept model whenever validation AUC improves, and the last one at the end. */
+async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) => void): Promise<Fitted> {
+  const { lang } = opts;
+  const { model } = prep.trainable;
+  let bar: ProgressBar | null = null;
+  const history: EpochRecord[] = [];
+  let bestWeights: Fitted['bestWeights'] = null;
+  const result = await trainModel({
+    model: prep.cached ? prep.cached.trainModel : model,
+    task: prep.config.task,
+    train: prep.train,
+    val: prep.val,
+    epochs: opts.epochs,
+    batchSize: opts.batchSize,
+    learningRate: opts.learningRate,
+    seed: opts.seed,
+    normalization: prep.trainable.normalization,
+    augment: opts.augment?.fn,
+    inputOf: prep.cached?.inputOf,
+    slowWeights: prep.trainable.slowWeights,
+    onBatch: (epoch, done, loss, sps) => {
+      if (opts.progress === false) return;
+      bar ??= new ProgressBar(prep.train.count, `${t(lang, 'epoch')} ${epoch}/${opts.epochs}`);
+      bar.update(done, `loss ${loss.toFixed(4)} · ${sps.toFixed(0)}/s`);
+    },
+    onEpoch: async (rec, improved) => {
+      bar?.finish(`loss ${rec.trainLoss.toFixed(4)} · ${rec.samplesPerSecond.toFixed(0)}/s`);
+      bar = null;
+      history.push(rec);
+      if (improved) {
+        await prep.writer.saveModel(model, 'kept');
+        bestWeights = copyWeights(model);
+      }
+      prep.writer.writeHistory(history, lang);
+      log(
+        t(lang, 'epochSummary', {
+          epoch: rec.epoch,
+          epochs: opts.epochs,
+          trainLoss: rec.trainLoss.toFixed(4),
+          valLoss: rec.valLoss.toFixed(4),
+          valAcc: rec.valAcc.toFixed(4),
+          valAuc: rec.valAuc.toFixed(4),
+          sps: rec.samplesPerSecond.toFixed(0),
+          best: improved ? t(lang, 'bestMark') : '',
+        }),
+      );
+    },
+    shouldStop: () => opts.stop?.requested ?? false,
+  });
+  (bar as ProgressBar | null)?.finish();
+  if (history.length > 0) await prep.writer.saveModel(model, 'last');
+  prep.writer.writeHistory(history, lang);
+  prep.config.epochsCompleted = history.length;
+  if (result.stopped) prep.config.interrupted = true;
+  prep.writer.writeConfig(prep.config);
+  return { history, bestEpoch: result.bestEpoch, stopped: result.stopped, bestWeights };
+}
+
+/** Puts the kept epoch's weights back and evaluates on test, in memory; the files go into the run folder. */
+function evaluateKept(
+  prep: Prepared,
+  fitted: Fitted,
+  opts: TrainRunOptions,
+  log: (line: string) => void,
+): SplitMetrics {
+  const { model } = prep.trainable;
+  const weights = fitted.bestWeights!.map((w) => tf.tensor(w.values, w.shape, w.dtype));
+  model.setWeights(weights);
+  tf.dispose(weights);
+  const { metrics, files } = evaluateSplit(model, prep.test, 'test', {
+    ...prep.config,
+    runName: path.basename(prep.writer.target),
+    lang: opts.lang,
+  });
+  prep.writer.writeEvaluation(metrics, files, prep.config.dataset);
+  for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
+  return metrics;
+}
+
+/** The model's weights copied out of the engine (the optimizer keeps changing the live ones). */
+function copyWeights(model: tfl.LayersModel): NonNullable<Fitted['bestWeights']> {
+  return model
+    .getWeights()
+    .map((w) => ({ values: w.dataSync().slice() as Float32Array, shape: w.shape, dtype: w.dtype }));
+}
+
+/** A seeded random part of a training split (the same seed gives the same images to every model compared). */
+function trainingSubset(data: SplitData, fraction: number, seed: number): SplitData {
+  if (!(fraction > 0 && fraction <= 1))
+    throw new MedcnnError(`A training fraction must be in (0, 1], got ${fraction}.`);
+  const n = Math.max(1, Math.round(data.count * fraction));
+  const picked = [...shuffledIndices(data.count, makeRng(seed ^ 0x7ab1e)).subarray(0, n)].sort((a, b) => a - b);
+  const px = data.height * data.width * data.channels;
+  const images = new Uint8Array(n * px);
+  const labels = new Uint8Array(n * data.labelWidth);
+  picked.forEach((src, i) => {
+    images.set(data.images.subarray(src * px, (src + 1) * px), i * px);
+    labels.set(data.labels.subarray(src * data.labelWidth, (src + 1) * data.labelWidth), i * data.labelWidth);
+  });
+  return { ...data, count: n, images, labels };
+}
