@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { createCanvas } from '@napi-rs/canvas';
+import { initEngine } from '../src/engine/backend.js';
+import { createModel, saveModel } from '../src/models/index.js';
 import { RunFolder } from '../src/runfolder/index.js';
 import { pneumonia, smallPneumoniaRoot, tempDir, writeMedmnistNpz } from './helpers.js';
 
@@ -210,4 +212,28 @@ test('--lang takes JA as ja', () => {
   const r = medcnn(['models', '--lang', 'JA']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /事前学習済みバックボーン/);
+});
+
+test('--pretrained at a classifier (not a backbone) and a split with no images are clear errors', async () => {
+  await initEngine({ backend: 'cpu' });
+  const classifier = path.join(tempDir(), 'classifier');
+  const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
+  await saveModel(model, classifier);
+  model.dispose();
+  assertUserError(
+    medcnn(train(path.join(work, 'tr'), '--pretrained', classifier)),
+    /is not a backbone: it maps \[batch, 28, 28, 1\] to \[batch, 2\]/,
+  );
+  const empty = tempDir();
+  const [tr, va, te] = pneumonia();
+  writeMedmnistNpz(path.join(empty, 'pneumoniamnist.npz'), [
+    { ...tr, count: 0, images: new Uint8Array(0), labels: new Uint8Array(0) },
+    va,
+    te,
+  ]);
+  assertUserError(
+    medcnn(['train', '--root', empty, '--out', path.join(work, 'empty')]),
+    /has no images in its train split/,
+  );
+  assert.ok(!fs.existsSync(path.join(work, 'tr')) && !fs.existsSync(path.join(work, 'empty')));
 });

@@ -75,6 +75,15 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
   if (known) name = known.name;
   const model = await buildAtSize(files, inputSize, source);
   const shape = model.inputs[0].shape;
+  const out = model.outputs[0].shape;
+  const dims = (d: (number | null)[]): string => d.map((n) => n ?? 'batch').join(', ');
+  if (model.inputs.length !== 1 || shape.length !== 4 || model.outputs.length !== 1 || out.length !== 4) {
+    model.dispose();
+    throw new MedcnnError(
+      `${source} is not a backbone: it maps [${dims(shape)}] to [${dims(out)}]. --pretrained needs an image network ` +
+        `without its classifier, whose output is a feature map [batch, height, width, channels] (e.g. mobilenet_v2_0.35).`,
+    );
+  }
   return {
     name,
     source,
