@@ -58,12 +58,19 @@ async function main(argv: string[]): Promise<number> {
   return typeof code === 'number' ? code : 0;
 }
 
+/** The language errors are printed in: --lang's value wherever it stands (flags are not parsed yet when one fails). */
+function errorLang(argv: string[]): 'en' | 'ja' {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const value = i < 0 ? undefined : argv[i].includes('=') ? argv[i].slice('--lang='.length) : argv[i + 1];
+  return value?.trim().toLowerCase() === 'ja' ? 'ja' : 'en';
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof MedcnnError) console.error(`medcnn: ${e.message}`);
+    if (e instanceof MedcnnError) console.error(`medcnn: ${e.messageIn(errorLang(process.argv.slice(2)))}`);
     else console.error('medcnn: internal error:', e);
     process.exitCode = e instanceof MedcnnError ? 1 : 2;
   },
