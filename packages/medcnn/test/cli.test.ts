@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { createCanvas } from '@napi-rs/canvas';
-import { pneumonia, smallPneumoniaRoot, tempDir } from './helpers.js';
-
-const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
-
-function medcnn(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, MEDCNN_BACKEND: 'wasm', ...env },
-    timeout: 300_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** A clear user error: exit 1, a 'medcnn:' message matching `pattern`, and no stack trace. */
-function assertUserError(r: ReturnType<typeof medcnn>, pattern: RegExp): void {
-  assert.equal(r.code, 1, `exit code; stderr: ${r.err}`);
-  assert.match(r.err, /^medcnn: /m);
-  assert.match(r.err, pattern);
-  assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
-}
+import { pneumonia, smallPneumoniaRoot, tempDir, CLI, medcnn, assertUserError } from './helpers.js';
 
 let root = '';
 let work = '';

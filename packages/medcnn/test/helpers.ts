@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,4 +97,25 @@ export function smallPneumoniaRoot(train = 600, val = 150, test = 150): string {
   const [tr, va, te] = pneumonia();
   writeMedmnistNpz(path.join(dir, 'pneumoniamnist.npz'), [head(tr, train), head(va, val), head(te, test)]);
   return dir;
+}
+
+/** The medcnn command as a user runs it (built JavaScript), on the wasm backend unless `env` says otherwise. */
+export const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
+
+/** Runs `medcnn ARGS…` to the end: exit code, stdout, stderr. */
+export function medcnn(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MEDCNN_BACKEND: 'wasm', ...env },
+    timeout: 300_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A clear user error: exit 1, a 'medcnn:' message matching `pattern`, and no stack trace. */
+export function assertUserError(r: ReturnType<typeof medcnn>, pattern: RegExp): void {
+  assert.equal(r.code, 1, `exit code; stdout: ${r.out} stderr: ${r.err}`);
+  assert.match(r.err, /^medcnn: /m);
+  assert.match(r.err, pattern);
+  assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
 }

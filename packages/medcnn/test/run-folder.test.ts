@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -7,28 +7,10 @@ import { createCanvas } from '@napi-rs/canvas';
 import { initEngine } from '../src/engine/backend.js';
 import { createModel, saveModel } from '../src/models/index.js';
 import { RunFolder } from '../src/runfolder/index.js';
-import { pneumonia, smallPneumoniaRoot, tempDir, writeMedmnistNpz } from './helpers.js';
+import { pneumonia, smallPneumoniaRoot, tempDir, writeMedmnistNpz, CLI, medcnn, assertUserError } from './helpers.js';
 
 // The run folder's promises, through the real command: nothing overwritten without --overwrite, no half runs,
 // one writer at a time, non-finite training stopped, and Ctrl-C / SIGTERM recorded with exit 130 / 143.
-
-const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
-
-function medcnn(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, MEDCNN_BACKEND: 'wasm', ...env },
-    timeout: 300_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function assertUserError(r: ReturnType<typeof medcnn>, pattern: RegExp): void {
-  assert.equal(r.code, 1, `exit code; stdout: ${r.out} stderr: ${r.err}`);
-  assert.match(r.err, /^medcnn: /m);
-  assert.match(r.err, pattern);
-  assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
-}
 
 /** Starts a command and resolves once its stdout matches `ready` (rejects if it exits first). */
 function startUntil(args: string[], ready: RegExp): Promise<{ child: ChildProcess; out: () => string }> {
