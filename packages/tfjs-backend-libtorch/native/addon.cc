@@ -16,8 +16,8 @@
 #include <unordered_map>
 
 #include "allocator.h"
-#include "op.h"
 #include "kernels/conv_gemm.h"
+#include "op.h"
 
 namespace tl {
 
@@ -202,9 +202,7 @@ at::Tensor dense(const at::Tensor& t) {
   return at::empty(sizes, t.options()).permute(back).copy_(t);
 }
 
-static Napi::Value Version(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), TORCH_VERSION);
-}
+static Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
 // run(op: index, ids: number[], attrs: number[], castTo: code | -1)
 //   -> [id, dtype, rank, ...dims] for each output, flattened
@@ -248,8 +246,8 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
   } catch (const std::exception& e) {
     std::string shapes;
     for (auto* in : args.in) shapes += (shapes.empty() ? "" : ", ") + shapeOf(in->t);
-    throw Napi::Error::New(env, std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes +
-                                    ": " + errorText(e));
+    throw Napi::Error::New(
+        env, std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes + ": " + errorText(e));
   }
 }
 

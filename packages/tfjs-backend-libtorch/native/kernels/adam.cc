@@ -32,7 +32,8 @@ static Result adam(const Args& a) {
   const float d1 = static_cast<float>(1.0 - a.f(1)), d2 = static_cast<float>(1.0 - a.f(2));
   const float c1 = 1.0f - a.x(4).to(at::kFloat).item<float>(), c2 = 1.0f - a.x(5).to(at::kFloat).item<float>();
   at::Tensor x2 = at::empty_like(g), m2 = at::empty_like(g), v2 = at::empty_like(g);
-  const float *px = x.data_ptr<float>(), *pm = m.data_ptr<float>(), *pv = v.data_ptr<float>(), *pg = g.data_ptr<float>();
+  const float *px = x.data_ptr<float>(), *pm = m.data_ptr<float>(), *pv = v.data_ptr<float>(),
+              *pg = g.data_ptr<float>();
   float *qx = x2.data_ptr<float>(), *qm = m2.data_ptr<float>(), *qv = v2.data_ptr<float>();
   at::parallel_for(0, x.numel(), 16384, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {

@@ -29,10 +29,10 @@ static Result batchNormGrad(const Args& a) {
     auto g = at::native_batch_norm_backward(dys, xs, w, mean, var, {}, {}, false, eps, mask);
     switch (which) {
       case 0: return x.dim() == 4 ? toNHWC(std::get<0>(g)) : std::get<0>(g);
-      case 1: return -r * w * std::get<2>(g);                 // -r * scale * sum(dy)
-      case 2: return -0.5 * r * r * w * std::get<1>(g);       // -r^3/2 * scale * sum(dy (x - mean))
-      case 3: return std::get<1>(g);                          // r * sum(dy (x - mean))
-      case 4: return std::get<2>(g);                          // sum(dy)
+      case 1: return -r * w * std::get<2>(g);            // -r * scale * sum(dy)
+      case 2: return -0.5 * r * r * w * std::get<1>(g);  // -r^3/2 * scale * sum(dy (x - mean))
+      case 3: return std::get<1>(g);                     // r * sum(dy (x - mean))
+      case 4: return std::get<2>(g);                     // sum(dy)
     }
   }
   if (!scale.defined()) scale = at::ones_like(mean);

@@ -9,7 +9,9 @@ namespace tl {
 static at::Tensor channelsSecond(const at::Tensor& t) { return t.dim() == 4 ? toNCHW(t) : t; }
 static at::Tensor channelsLast(const at::Tensor& t) { return t.dim() == 4 ? toNHWC(t) : t; }
 // ATen's fast backward wants dy in x's memory order (a gradient from a mean or a flatten may differ).
-static at::Tensor inOrderOf(const at::Tensor& dy, const at::Tensor& x) { return dy.contiguous(x.suggest_memory_format()); }
+static at::Tensor inOrderOf(const at::Tensor& dy, const at::Tensor& x) {
+  return dy.contiguous(x.suggest_memory_format());
+}
 
 // inputs: x, gamma [C], beta [C]; attrs: epsilon
 // outputs: y, batch mean [C], batch variance [C] (biased, as tfjs), 1/sqrt(variance + eps) [C]
@@ -29,8 +31,8 @@ TL_OP("batch_norm_training", batchNormTraining);
 // outputs: dx, dgamma, dbeta
 static Result batchNormTrainingGrad(const Args& a) {
   at::Tensor x = channelsSecond(a.x(1).to(at::kFloat)), dy = inOrderOf(channelsSecond(a.x(0).to(at::kFloat)), x);
-  auto g = at::native_batch_norm_backward(dy, x, a.x(2).to(at::kFloat), {}, {},
-                                          a.x(3), a.x(4), true, a.f(0), {true, true, true});
+  auto g = at::native_batch_norm_backward(dy, x, a.x(2).to(at::kFloat), {}, {}, a.x(3), a.x(4), true, a.f(0),
+                                          {true, true, true});
   return std::vector<at::Tensor>{channelsLast(std::get<0>(g)), std::get<1>(g), std::get<2>(g)};
 }
 TL_OP("batch_norm_training_grad", batchNormTrainingGrad);

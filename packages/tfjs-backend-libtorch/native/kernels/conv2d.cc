@@ -17,13 +17,14 @@ static Result conv2d(const Args& a) {
   const at::Tensor& w = a.x(1);
   at::MemoryFormat f = convFormat(toNCHW(x), w.sizes().vec(), g);
   at::Tensor y;
-  ConvSizes s = w.dim() == 4 ? convSizes(x.size(0), x.size(3), x.size(1), x.size(2), w.size(3), w.size(0), w.size(1), g) : ConvSizes{};
+  ConvSizes s = w.dim() == 4 ? convSizes(x.size(0), x.size(3), x.size(1), x.size(2), w.size(3), w.size(0), w.size(1), g)
+                             : ConvSizes{};
   if (w.dim() == 4 && useGemm(ConvPass::kForward, s, g, {{&x, {s.n, s.h, s.w, s.c}}, {&w, {s.kh, s.kw, s.c, s.co}}})) {
     y = gemmConv(toNCHW(x), atenWeight(w, false), s, g, f);
     if (bias.defined()) y.add_(bias.view({1, -1, 1, 1}));
   } else {
-    y = at::convolution(convInput(x, g, f), atenWeight(w, g.depthwise), bias, {g.sH, g.sW}, g.atenPad(),
-                        {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g));
+    y = at::convolution(convInput(x, g, f), atenWeight(w, g.depthwise), bias, {g.sH, g.sW}, g.atenPad(), {g.dH, g.dW},
+                        false, {0, 0}, groupsOf(x, g));
   }
   at::Tensor out = toNHWC(y);
   if (act != 0) out = activate(out, act, alpha, hasPrelu ? a.x(hasBias ? 3 : 2) : at::Tensor());

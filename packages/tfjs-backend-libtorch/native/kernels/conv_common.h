@@ -9,11 +9,20 @@ struct ConvGeom {
   int64_t sH, sW, pT, pB, pL, pR, dH, dW;
   bool depthwise;
   explicit ConvGeom(const Args& a, size_t at = 0)
-      : sH(a.i(at)), sW(a.i(at + 1)), pT(a.i(at + 2)), pB(a.i(at + 3)), pL(a.i(at + 4)), pR(a.i(at + 5)),
-        dH(a.i(at + 6)), dW(a.i(at + 7)), depthwise(a.b(at + 8)) {}
+      : sH(a.i(at)),
+        sW(a.i(at + 1)),
+        pT(a.i(at + 2)),
+        pB(a.i(at + 3)),
+        pL(a.i(at + 4)),
+        pR(a.i(at + 5)),
+        dH(a.i(at + 6)),
+        dW(a.i(at + 7)),
+        depthwise(a.b(at + 8)) {}
   bool symmetric() const { return pT == pB && pL == pR; }
   // Padding handed to ATen; asymmetric padding is applied to the input instead.
-  std::vector<int64_t> atenPad() const { return symmetric() ? std::vector<int64_t>{pT, pL} : std::vector<int64_t>{0, 0}; }
+  std::vector<int64_t> atenPad() const {
+    return symmetric() ? std::vector<int64_t>{pT, pL} : std::vector<int64_t>{0, 0};
+  }
 };
 
 // The memory order a convolution runs in. For plain NCHW memory ATen's oneDNN path uses the blocked
@@ -59,7 +68,9 @@ inline at::Tensor atenWeight(const at::Tensor& w, bool depthwise) {
 // ATen weight gradient back to the tfjs filter layout.
 inline at::Tensor tfjsWeight(const at::Tensor& gw, const std::vector<int64_t>& filterShape, bool depthwise) {
   if (depthwise)
-    return gw.reshape({filterShape[2], filterShape[3], filterShape[0], filterShape[1]}).permute({2, 3, 0, 1}).contiguous();
+    return gw.reshape({filterShape[2], filterShape[3], filterShape[0], filterShape[1]})
+        .permute({2, 3, 0, 1})
+        .contiguous();
   return gw.permute({2, 3, 1, 0}).contiguous();
 }
 

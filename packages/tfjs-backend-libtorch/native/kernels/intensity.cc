@@ -25,7 +25,8 @@ static Result intensity(const Args& a) {
   const at::Tensor x = a.x(0).to(at::kFloat).contiguous();
   const at::Tensor values = a.x(1).to(at::kFloat).contiguous();
   TORCH_CHECK(x.dim() == 4, "images must be rank 4 (NHWC), got rank ", x.dim());
-  TORCH_CHECK(a.a.size() >= 2 && a.a.size() % 2 == 0, "attributes must be black, white and a (code, seed) pair per step");
+  TORCH_CHECK(a.a.size() >= 2 && a.a.size() % 2 == 0,
+              "attributes must be black, white and a (code, seed) pair per step");
   const double black = a.f(0), white = a.f(1), span = white - black;
   TORCH_CHECK(span > 0, "white (", white, ") must be above black (", black, ")");
   const int64_t n = x.size(0), steps = static_cast<int64_t>(a.a.size() - 2) / 2;

@@ -42,8 +42,8 @@ static Result maxPoolGrad(const Args& a) {
   at::Tensor idx = a.in.at(2)->aux;
   if (!idx.defined())
     idx = std::get<1>(at::max_pool2d_with_indices(xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1}, false));
-  at::Tensor gx = at::max_pool2d_with_indices_backward(toNCHW(a.x(0)), xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(),
-                                                       {1, 1}, false, idx);
+  at::Tensor gx = at::max_pool2d_with_indices_backward(toNCHW(a.x(0)), xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1},
+                                                       false, idx);
   return toNHWC(g.unpad(gx));
 }
 TL_OP("max_pool_grad", maxPoolGrad);
@@ -51,8 +51,7 @@ TL_OP("max_pool_grad", maxPoolGrad);
 // tfjs averages over the valid (unpadded) cells only.
 static Result avgPool(const Args& a) {
   PoolGeom g(a);
-  if (g.atenPads())
-    return toNHWC(at::avg_pool2d(toNCHW(a.x(0)), {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), false, false));
+  if (g.atenPads()) return toNHWC(at::avg_pool2d(toNCHW(a.x(0)), {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), false, false));
   // Asymmetric padding: window sums of the zero-padded input over window counts.
   at::Tensor xin = g.input(a.x(0), 0);
   at::Tensor ones = g.input(at::ones({1, a.x(0).size(1), a.x(0).size(2), 1}, a.x(0).options()), 0);

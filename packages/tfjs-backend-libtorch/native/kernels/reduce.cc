@@ -3,14 +3,14 @@
 
 namespace tl {
 
-#define REDUCE(name, expr)                                      \
-  static Result TL_CAT(red_, __LINE__)(const Args& args) {     \
-    const at::Tensor& x = args.x(0);                            \
-    bool keep = args.b(0);                                      \
-    std::vector<int64_t> axes = args.rest(1);                   \
-    (void)keep;                                                 \
-    return (expr);                                              \
-  }                                                             \
+#define REDUCE(name, expr)                                 \
+  static Result TL_CAT(red_, __LINE__)(const Args& args) { \
+    const at::Tensor& x = args.x(0);                       \
+    bool keep = args.b(0);                                 \
+    std::vector<int64_t> axes = args.rest(1);              \
+    (void)keep;                                            \
+    return (expr);                                         \
+  }                                                        \
   TL_OP(name, TL_CAT(red_, __LINE__))
 
 REDUCE("sum", at::sum(x, axes, keep));

@@ -38,8 +38,10 @@ static double mapCoord(double v, int64_t len, int mode) {
     }
   } else {  // wrap: [abcd] → [abcd|abcd|abcd]
     double sz = len - 1;
-    if (v < 0) v += len * (std::trunc(-v / sz) + 1);
-    else if (v > len - 1) v -= len * std::trunc(v / sz);
+    if (v < 0)
+      v += len * (std::trunc(-v / sz) + 1);
+    else if (v > len - 1)
+      v -= len * std::trunc(v / sz);
   }
   return std::min(std::max(v, 0.0), double(len - 1));
 }

@@ -3,11 +3,11 @@
 
 namespace tl {
 
-#define UNARY(name, expr)                                  \
+#define UNARY(name, expr)                                 \
   static Result TL_CAT(un_, __LINE__)(const Args& args) { \
-    const at::Tensor& x = args.x(0);                       \
-    return (expr);                                         \
-  }                                                        \
+    const at::Tensor& x = args.x(0);                      \
+    return (expr);                                        \
+  }                                                       \
   TL_OP(name, TL_CAT(un_, __LINE__))
 
 UNARY("identity", x);
