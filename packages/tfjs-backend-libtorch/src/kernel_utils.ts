@@ -11,6 +11,7 @@ import {
 
 import type { LibtorchBackend } from './backend.js';
 import { runOnCpu } from './fallback.js';
+import type { NativeOp, OpAttrs } from './native_ops.js';
 
 export type Args = Parameters<KernelFunc>[0];
 
@@ -58,9 +59,9 @@ export function kernel(
 /** A unary kernel on input `x`; the result keeps x's dtype unless `dtype` says otherwise. */
 export function unaryKernel(
   kernelName: string,
-  op: string,
+  op: NativeOp,
   dtype?: DataType | ((x: DataType) => DataType),
-  attrs: (a: NamedAttrMap) => number[] = () => [],
+  attrs: (a: NamedAttrMap) => OpAttrs<NativeOp> = () => ({}),
 ): KernelConfig {
   return kernel(kernelName, (b, inputs, a) => {
     const x = inputs.x!;
@@ -72,20 +73,20 @@ export function unaryKernel(
 /** A broadcasting binary kernel on `a` and `b`; arithmetic upcasts, comparisons give bool. */
 export function binaryKernel(
   kernelName: string,
-  op: string,
+  op: NativeOp,
   result: 'upcast' | 'bool' | 'int32' = 'upcast',
 ): KernelConfig {
   return kernel(kernelName, (b, inputs) => {
     const x = inputs.a!,
       y = inputs.b!;
     const out = result === 'upcast' ? upcastType(x.dtype, y.dtype) : result;
-    return b.run1(op, [x, y], [], out);
+    return b.run1(op, [x, y], {}, out);
   });
 }
 
 /** x unchanged (or cast to `dtype`): the same data when the dtype is the same. */
 export function identity(b: LibtorchBackend, x: TensorInfo, dtype: DataType = x.dtype): TensorInfo {
-  if (dtype !== x.dtype) return b.run1('identity', [x], [], dtype);
+  if (dtype !== x.dtype) return b.run1('identity', [x], {}, dtype);
   // The same data under one more reference, as tfjs' cpu backend does: no native call at all. tfjs clones
   // tensors often (a training step of SimpleCNN makes over a hundred identities), so this matters.
   b.incRef(x.dataId);

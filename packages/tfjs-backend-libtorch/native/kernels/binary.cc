@@ -1,5 +1,5 @@
 // Broadcasting binary ops. tfjs and ATen broadcast the same way (numpy rules).
-// inputs: a, b; the TS side casts the result to the dtype tfjs expects.
+// inputs: a, b; no attributes. The TS side casts the result to the dtype tfjs expects.
 #include "../op.h"
 
 namespace tl {
@@ -10,7 +10,7 @@ namespace tl {
     const at::Tensor& b = args.x(1);                       \
     return (expr);                                         \
   }                                                        \
-  TL_OP(name, TL_CAT(bin_, __LINE__))
+  TL_OP(name, TL_CAT(bin_, __LINE__), "")
 
 BINARY("add", at::add(a, b));
 BINARY("sub", at::sub(a, b));
@@ -44,7 +44,7 @@ static Result addN(const Args& args) {
   for (size_t k = 1; k < args.in.size(); ++k) acc = at::add(acc, args.x(k));
   return acc;
 }
-TL_OP("add_n", addN);
+TL_OP("add_n", addN, "");
 
 // Select(condition, a, b); a rank-1 condition picks whole rows, as in tfjs.
 static Result select(const Args& args) {
@@ -57,6 +57,6 @@ static Result select(const Args& args) {
   }
   return at::where(c, a, args.x(2));
 }
-TL_OP("select", select);
+TL_OP("select", select, "");
 
 }  // namespace tl

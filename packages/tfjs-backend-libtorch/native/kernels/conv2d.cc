@@ -1,15 +1,15 @@
 // Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D.
 // inputs: x (NHWC), filter, [bias], [prelu weights]
-// attrs: ConvGeom(9), activation, leakyAlpha, hasBias, hasPrelu
+// attrs: the geometry (conv_common.h), activation, leakyreluAlpha, hasBias, hasPrelu
 #include "conv_gemm.h"
 
 namespace tl {
 
 static Result conv2d(const Args& a) {
   ConvGeom g(a);
-  int64_t act = a.i(9);
-  double alpha = a.f(10);
-  bool hasBias = a.b(11), hasPrelu = a.b(12);
+  int64_t act = a.i("activation");
+  double alpha = a.f("leakyreluAlpha");
+  bool hasBias = a.b("hasBias"), hasPrelu = a.b("hasPrelu");
   const at::Tensor& x = a.x(0);
   if (x.dim() != 4) throw std::runtime_error("input must be rank 4 (NHWC)");
   at::Tensor bias = hasBias ? a.x(2) : at::Tensor();
@@ -30,6 +30,6 @@ static Result conv2d(const Args& a) {
   if (act != 0) out = activate(out, act, alpha, hasPrelu ? a.x(hasBias ? 3 : 2) : at::Tensor());
   return out;
 }
-TL_OP("conv2d", conv2d);
+TL_OP("conv2d", conv2d, CONV_GEOMETRY_ATTRS " activation leakyreluAlpha hasBias hasPrelu");
 
 }  // namespace tl

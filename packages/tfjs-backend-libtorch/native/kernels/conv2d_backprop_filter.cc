@@ -1,12 +1,13 @@
 // Conv2DBackpropFilter and DepthwiseConv2dNativeBackpropFilter.
-// inputs: x (NHWC), dy (NHWC); attrs: ConvGeom(9), filter shape (4)
+// inputs: x (NHWC), dy (NHWC); attrs: the geometry (conv_common.h), filterShape (tfjs' [kh, kw, in, out])
 #include "conv_gemm.h"
 
 namespace tl {
 
 static Result conv2dBackpropFilter(const Args& a) {
   ConvGeom g(a);
-  std::vector<int64_t> fs = a.ivec(9, 4);
+  std::vector<int64_t> fs = a.ints("filterShape");
+  TORCH_CHECK(fs.size() == 4, "filterShape must have 4 sizes");
   const at::Tensor& x = a.x(0);
   std::vector<int64_t> wShape = g.depthwise ? std::vector<int64_t>{fs[2] * fs[3], 1, fs[0], fs[1]}
                                             : std::vector<int64_t>{fs[3], fs[2], fs[0], fs[1]};
@@ -27,6 +28,6 @@ static Result conv2dBackpropFilter(const Args& a) {
   // the next convolution reads its filter without a copy (atenWeight, conv_common.h).
   return std::get<1>(grads).contiguous(f).permute({2, 3, 1, 0});
 }
-TL_OP("conv2d_backprop_filter", conv2dBackpropFilter);
+TL_OP("conv2d_backprop_filter", conv2dBackpropFilter, CONV_GEOMETRY_ATTRS " filterShape[]");
 
 }  // namespace tl

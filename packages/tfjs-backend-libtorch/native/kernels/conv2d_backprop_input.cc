@@ -1,12 +1,14 @@
 // Conv2DBackpropInput and DepthwiseConv2dNativeBackpropInput.
-// inputs: dy (NHWC), filter; attrs: ConvGeom(9), N, H, W, C of the input
+// inputs: dy (NHWC), filter; attrs: the geometry (conv_common.h), inputShape (NHWC)
 #include "conv_gemm.h"
 
 namespace tl {
 
 static Result conv2dBackpropInput(const Args& a) {
   ConvGeom g(a);
-  int64_t n = a.i(9), h = a.i(10), w = a.i(11), c = a.i(12);
+  std::vector<int64_t> in = a.ints("inputShape");
+  TORCH_CHECK(in.size() == 4, "inputShape must have 4 sizes (NHWC)");
+  int64_t n = in[0], h = in[1], w = in[2], c = in[3];
   // ATen needs an input only for its sizes: an uninitialised one will do.
   int64_t hp = g.symmetric() ? h : h + g.pT + g.pB, wp = g.symmetric() ? w : w + g.pL + g.pR;
   at::MemoryFormat f = convFormat(toNCHW(a.x(0)), a.x(1).sizes().vec(), g);
@@ -23,6 +25,6 @@ static Result conv2dBackpropInput(const Args& a) {
                                {g.dH, g.dW}, false, {0, 0}, g.depthwise ? c : 1, {true, false, false});
   return toNHWC(unpad(std::get<0>(grads), g));
 }
-TL_OP("conv2d_backprop_input", conv2dBackpropInput);
+TL_OP("conv2d_backprop_input", conv2dBackpropInput, CONV_GEOMETRY_ATTRS " inputShape[]");
 
 }  // namespace tl

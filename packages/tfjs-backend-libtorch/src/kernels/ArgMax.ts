@@ -5,5 +5,5 @@ import { kernel } from '../kernel_utils.js';
 
 export const argMaxConfig = kernel(ArgMax, (b, { x }, attrs) => {
   const axis = util.parseAxisParam((attrs as unknown as ArgMaxAttrs).axis, x!.shape)[0];
-  return b.run1('arg_max', [x!], [0, axis], 'int32');
+  return b.run1('arg_max', [x!], { axis }, 'int32');
 });

@@ -3,7 +3,7 @@ import { ClipByValue } from '@tensorflow/tfjs-core';
 
 import { unaryKernel } from '../kernel_utils.js';
 
-export const clipByValueConfig = unaryKernel(ClipByValue, 'clip', undefined, (a) => [
-  a.clipValueMin as number,
-  a.clipValueMax as number,
-]);
+export const clipByValueConfig = unaryKernel(ClipByValue, 'clip', undefined, (a) => ({
+  min: a.clipValueMin as number,
+  max: a.clipValueMax as number,
+}));

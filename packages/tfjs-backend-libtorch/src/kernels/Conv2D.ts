@@ -15,5 +15,10 @@ export const conv2DConfig = kernel(Conv2D, (b, { x, filter }, attrs) => {
     a.pad,
     a.dimRoundingMode,
   );
-  return b.run1('conv2d', [x!, filter!], [...convGeometry(info, false), 0, 0, 0, 0], 'float32');
+  return b.run1(
+    'conv2d',
+    [x!, filter!],
+    { ...convGeometry(info, false), activation: 0, leakyreluAlpha: 0, hasBias: false, hasPrelu: false },
+    'float32',
+  );
 });

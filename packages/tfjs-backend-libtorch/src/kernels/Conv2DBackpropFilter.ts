@@ -16,5 +16,5 @@ export const conv2DBackpropFilterConfig = kernel(Conv2DBackpropFilter, (b, { x, 
     a.pad,
     a.dimRoundingMode,
   );
-  return b.run1('conv2d_backprop_filter', [x!, dy!], [...convGeometry(info, false), ...f], 'float32');
+  return b.run1('conv2d_backprop_filter', [x!, dy!], { ...convGeometry(info, false), filterShape: f }, 'float32');
 });

@@ -16,10 +16,5 @@ export const conv2DBackpropInputConfig = kernel(Conv2DBackpropInput, (b, { dy, f
     a.pad,
     a.dimRoundingMode,
   );
-  return b.run1(
-    'conv2d_backprop_input',
-    [dy!, filter!],
-    [...convGeometry(info, false), s[0], s[1], s[2], s[3]],
-    'float32',
-  );
+  return b.run1('conv2d_backprop_input', [dy!, filter!], { ...convGeometry(info, false), inputShape: s }, 'float32');
 });

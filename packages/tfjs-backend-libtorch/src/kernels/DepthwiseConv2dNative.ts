@@ -15,5 +15,10 @@ export const depthwiseConv2dNativeConfig = kernel(DepthwiseConv2dNative, (b, { x
     a.dimRoundingMode,
     true,
   );
-  return b.run1('conv2d', [x!, filter!], [...convGeometry(info, true), 0, 0, 0, 0], 'float32');
+  return b.run1(
+    'conv2d',
+    [x!, filter!],
+    { ...convGeometry(info, true), activation: 0, leakyreluAlpha: 0, hasBias: false, hasPrelu: false },
+    'float32',
+  );
 });

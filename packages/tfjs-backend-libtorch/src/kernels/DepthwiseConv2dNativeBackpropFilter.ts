@@ -22,6 +22,6 @@ export const depthwiseConv2dNativeBackpropFilterConfig = kernel(
       a.dimRoundingMode,
       true,
     );
-    return b.run1('conv2d_backprop_filter', [x!, dy!], [...convGeometry(info, true), ...f], 'float32');
+    return b.run1('conv2d_backprop_filter', [x!, dy!], { ...convGeometry(info, true), filterShape: f }, 'float32');
   },
 );

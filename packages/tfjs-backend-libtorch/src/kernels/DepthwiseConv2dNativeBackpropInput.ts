@@ -22,11 +22,6 @@ export const depthwiseConv2dNativeBackpropInputConfig = kernel(
       a.dimRoundingMode,
       true,
     );
-    return b.run1(
-      'conv2d_backprop_input',
-      [dy!, filter!],
-      [...convGeometry(info, true), s[0], s[1], s[2], s[3]],
-      'float32',
-    );
+    return b.run1('conv2d_backprop_input', [dy!, filter!], { ...convGeometry(info, true), inputShape: s }, 'float32');
   },
 );

@@ -3,4 +3,4 @@ import { EluGrad } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
 
-export const eluGradConfig = kernel(EluGrad, (b, { dy, y }) => b.run1('elu_grad', [dy!, y!], [], 'float32'));
+export const eluGradConfig = kernel(EluGrad, (b, { dy, y }) => b.run1('elu_grad', [dy!, y!], {}, 'float32'));

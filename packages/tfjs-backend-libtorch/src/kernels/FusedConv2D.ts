@@ -19,13 +19,13 @@ export const fusedConv2DConfig = kernel(FusedConv2D, (b, { x, filter, bias, prel
   return b.run1(
     'conv2d',
     inputs,
-    [
+    {
       ...convGeometry(info, false),
-      ACTIVATIONS[a.activation ?? 'linear'],
-      a.leakyreluAlpha ?? 0.2,
-      bias ? 1 : 0,
-      preluActivationWeights ? 1 : 0,
-    ],
+      activation: ACTIVATIONS[a.activation ?? 'linear'],
+      leakyreluAlpha: a.leakyreluAlpha ?? 0.2,
+      hasBias: bias != null,
+      hasPrelu: preluActivationWeights != null,
+    },
     'float32',
   );
 });

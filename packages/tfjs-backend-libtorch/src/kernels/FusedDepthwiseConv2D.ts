@@ -27,13 +27,13 @@ export const fusedDepthwiseConv2DConfig = kernel(
     return b.run1(
       'conv2d',
       inputs,
-      [
+      {
         ...convGeometry(info, true),
-        ACTIVATIONS[a.activation ?? 'linear'],
-        a.leakyreluAlpha ?? 0.2,
-        bias ? 1 : 0,
-        preluActivationWeights ? 1 : 0,
-      ],
+        activation: ACTIVATIONS[a.activation ?? 'linear'],
+        leakyreluAlpha: a.leakyreluAlpha ?? 0.2,
+        hasBias: bias != null,
+        hasPrelu: preluActivationWeights != null,
+      },
       'float32',
     );
   },

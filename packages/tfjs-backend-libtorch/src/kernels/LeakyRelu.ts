@@ -3,4 +3,4 @@ import { LeakyRelu } from '@tensorflow/tfjs-core';
 
 import { unaryKernel } from '../kernel_utils.js';
 
-export const leakyReluConfig = unaryKernel(LeakyRelu, 'leaky_relu', undefined, (a) => [a.alpha as number]);
+export const leakyReluConfig = unaryKernel(LeakyRelu, 'leaky_relu', undefined, (a) => ({ alpha: a.alpha as number }));

@@ -2,5 +2,5 @@
 import { kernel } from '../kernel_utils.js';
 
 export const libtorchRelu6GradConfig = kernel('LibtorchRelu6Grad', (b, { dy, x }) =>
-  b.run1('relu6_grad', [dy!, x!], [], 'float32'),
+  b.run1('relu6_grad', [dy!, x!], {}, 'float32'),
 );

@@ -2,5 +2,5 @@
 import { kernel } from '../kernel_utils.js';
 
 export const libtorchReluGradConfig = kernel('LibtorchReluGrad', (b, { dy, x }) =>
-  b.run1('relu_grad', [dy!, x!], [], 'float32'),
+  b.run1('relu_grad', [dy!, x!], {}, 'float32'),
 );

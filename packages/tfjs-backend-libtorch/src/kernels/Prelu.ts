@@ -4,5 +4,5 @@ import { Prelu, upcastType } from '@tensorflow/tfjs-core';
 import { kernel } from '../kernel_utils.js';
 
 export const preluConfig = kernel(Prelu, (b, { x, alpha }) =>
-  b.run1('prelu', [x!, alpha!], [], upcastType(x!.dtype, alpha!.dtype)),
+  b.run1('prelu', [x!, alpha!], {}, upcastType(x!.dtype, alpha!.dtype)),
 );

@@ -3,4 +3,4 @@ import { Step } from '@tensorflow/tfjs-core';
 
 import { unaryKernel } from '../kernel_utils.js';
 
-export const stepConfig = unaryKernel(Step, 'step', undefined, (a) => [(a.alpha as number) ?? 0]);
+export const stepConfig = unaryKernel(Step, 'step', undefined, (a) => ({ alpha: (a.alpha as number) ?? 0 }));

@@ -1,21 +1,22 @@
-/** Conv geometry as the native conv ops take it: sH sW pT pB pL pR dH dW depthwise. */
+/** Helpers of the convolution kernels. */
 import type { backend_util } from '@tensorflow/tfjs-core';
 
 import { NotNative } from '../kernel_utils.js';
 
-export function convGeometry(info: backend_util.Conv2DInfo, depthwise: boolean): number[] {
+/** The geometry attributes every native convolution op takes (CONV_GEOMETRY in native_ops.ts). */
+export function convGeometry(info: backend_util.Conv2DInfo, depthwise: boolean) {
   const p = info.padInfo;
-  return [
-    info.strideHeight,
-    info.strideWidth,
-    p.top,
-    p.bottom,
-    p.left,
-    p.right,
-    info.dilationHeight,
-    info.dilationWidth,
-    depthwise ? 1 : 0,
-  ];
+  return {
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: p.top,
+    padBottom: p.bottom,
+    padLeft: p.left,
+    padRight: p.right,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    depthwise,
+  };
 }
 
 /** Native kernels take NHWC; NCHW data goes to the cpu backend. */
