@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/allocator.cc",
+        "native/op.cc",
         "native/kernels/activation.cc",
         "native/kernels/adam.cc",
         "native/kernels/batch_norm.cc",

@@ -1,5 +1,5 @@
-// N-API entry points: the tensor table (write/read/dispose), threads, version
-// and `run`, which dispatches one registered op. Every C++ exception is
+// N-API entry points: the tensor table (write/read/dispose), threads, version, the registered ops and
+// their attributes (opNames/opAttributes), and `run`, which dispatches one op. Every C++ exception is
 // caught here and becomes a JS Error naming the op and its input shapes.
 #include <napi.h>
 
@@ -16,17 +16,12 @@
 #include <unordered_map>
 
 #include "allocator.h"
-#include "op.h"
 #include "kernels/conv_gemm.h"
+#include "op.h"
 
 namespace tl {
 
-std::vector<OpDef>& registry() {
-  static std::vector<OpDef> ops;
-  return ops;
-}
-
-// dtype codes shared with src/native.ts
+// dtype codes shared with src/dtypes.ts
 enum Code { kF32 = 0, kI32 = 1, kBool = 2 };
 
 static at::ScalarType scalarType(int code) {
@@ -151,6 +146,18 @@ static Napi::Value OpNames(const Napi::CallbackInfo& info) {
   return arr;
 }
 
+// opAttributes() -> per op (in opNames' order) its attribute names, lists with a trailing "[]"
+static Napi::Value OpAttributes(const Napi::CallbackInfo& info) {
+  auto ops = Napi::Array::New(info.Env(), registry().size());
+  for (uint32_t k = 0; k < registry().size(); ++k) {
+    const std::vector<AttrSpec>& attrs = registry()[k].attrs;
+    auto names = Napi::Array::New(info.Env(), attrs.size());
+    for (uint32_t j = 0; j < attrs.size(); ++j) names.Set(j, attrs[j].name + (attrs[j].list ? "[]" : ""));
+    ops.Set(k, names);
+  }
+  return ops;
+}
+
 static Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
@@ -202,11 +209,9 @@ at::Tensor dense(const at::Tensor& t) {
   return at::empty(sizes, t.options()).permute(back).copy_(t);
 }
 
-static Napi::Value Version(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), TORCH_VERSION);
-}
+static Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
-// run(op: index, ids: number[], attrs: number[], castTo: code | -1)
+// run(op: index, ids: number[], attrs: number[] (in the op's declared order, see op.h), castTo: code | -1)
 //   -> [id, dtype, rank, ...dims] for each output, flattened
 static Napi::Value Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -218,8 +223,9 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
     auto ids = info[1].As<Napi::Array>();
     for (uint32_t k = 0; k < ids.Length(); ++k) args.in.push_back(&lookup(ids.Get(k).As<Napi::Number>().Int64Value()));
     auto attrs = info[2].As<Napi::Array>();
-    args.a.resize(attrs.Length());
-    for (uint32_t k = 0; k < attrs.Length(); ++k) args.a[k] = attrs.Get(k).As<Napi::Number>().DoubleValue();
+    std::vector<double> values(attrs.Length());
+    for (uint32_t k = 0; k < attrs.Length(); ++k) values[k] = attrs.Get(k).As<Napi::Number>().DoubleValue();
+    args.setAttrs(def, std::move(values));
     int castTo = info[3].As<Napi::Number>().Int32Value();
 
     c10::InferenceMode guard;
@@ -248,8 +254,8 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
   } catch (const std::exception& e) {
     std::string shapes;
     for (auto* in : args.in) shapes += (shapes.empty() ? "" : ", ") + shapeOf(in->t);
-    throw Napi::Error::New(env, std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes +
-                                    ": " + errorText(e));
+    throw Napi::Error::New(
+        env, std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes + ": " + errorText(e));
   }
 }
 
@@ -266,6 +272,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cachedBytes", Napi::Function::New(env, CachedBytes));
   exports.Set("numTensors", Napi::Function::New(env, NumTensors));
   exports.Set("opNames", Napi::Function::New(env, OpNames));
+  exports.Set("opAttributes", Napi::Function::New(env, OpAttributes));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("version", Napi::Function::New(env, Version));

@@ -1,9 +1,10 @@
 // Shared declarations of the native layer: the tensor table entry, the op
-// argument bundle and the op registry that each kernel file adds itself to.
+// arguments with their named attributes and the op registry that each kernel file adds itself to.
 #pragma once
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tl {
@@ -15,21 +16,36 @@ struct Entry {
   at::Tensor aux;
 };
 
-// Inputs (table entries) and flat numeric attributes of one op call.
-struct Args {
+// One attribute of an op: a number, or (declared with a trailing "[]") a list of numbers.
+struct AttrSpec {
+  std::string name;
+  bool list;
+};
+
+struct OpDef;
+
+// Inputs (table entries) and the named attributes of one op call. Kernels read attributes by the names
+// their op declares (TL_OP); JS sends them as flat numbers in the declared order, a list as its length
+// and then its values (src/native_ops.ts holds the same names, checked against the addon at load).
+class Args {
+ public:
   std::vector<Entry*> in;
-  std::vector<double> a;
   const at::Tensor& x(size_t k) const { return in.at(k)->t; }
-  int64_t i(size_t k) const { return static_cast<int64_t>(a.at(k)); }
-  double f(size_t k) const { return a.at(k); }
-  bool b(size_t k) const { return a.at(k) != 0; }
-  std::vector<int64_t> ivec(size_t from, size_t n) const {
-    std::vector<int64_t> v;
-    for (size_t k = 0; k < n; ++k) v.push_back(i(from + k));
-    return v;
-  }
-  // The attributes from `from` to the end, as integers.
-  std::vector<int64_t> rest(size_t from) const { return ivec(from, a.size() - from); }
+
+  // Takes the flat attribute values of `op`; throws when they do not fit its declared attributes.
+  void setAttrs(const OpDef& op, std::vector<double> values);
+
+  double f(const char* name) const { return values_[scalar(name)]; }
+  int64_t i(const char* name) const { return static_cast<int64_t>(f(name)); }
+  bool b(const char* name) const { return f(name) != 0; }
+  std::vector<int64_t> ints(const char* name) const;
+
+ private:
+  size_t find(const char* name, bool list) const;
+  size_t scalar(const char* name) const { return start_[find(name, false)]; }
+  const OpDef* op_ = nullptr;
+  std::vector<double> values_;
+  std::vector<size_t> start_;  // per declared attribute: where its value (a list: its first value) is
 };
 
 // Outputs keep their memory order, row-major or not (`run` makes them dense): activations stay in the
@@ -46,11 +62,13 @@ using OpFn = Result (*)(const Args&);
 struct OpDef {
   const char* name;
   OpFn fn;
+  std::vector<AttrSpec> attrs;
 };
 
 std::vector<OpDef>& registry();
+// `attrs`: the op's attribute names separated by spaces, lists marked with "[]" ("keepDims axes[]").
 struct Register {
-  Register(const char* name, OpFn fn) { registry().push_back({name, fn}); }
+  Register(const char* name, OpFn fn, const char* attrs);
 };
 
 // NHWC <-> NCHW views, never a copy. tfjs sees every image tensor as NHWC; its memory may be in
@@ -67,11 +85,12 @@ std::vector<int64_t> memoryOrder(const at::Tensor& t);
 // t itself when it is dense, else a dense copy in t's memory order (row-major when t broadcasts).
 at::Tensor dense(const at::Tensor& t);
 
-// Applies a fused activation, with the codes of src/activation.ts.
+// Applies a fused activation, with the codes of ACTIVATIONS in src/kernel_utils.ts.
 at::Tensor activate(const at::Tensor& x, int64_t code, double alpha, const at::Tensor& prelu);
 
 }  // namespace tl
 
 #define TL_CAT2(a, b) a##b
 #define TL_CAT(a, b) TL_CAT2(a, b)
-#define TL_OP(name, fn) static ::tl::Register TL_CAT(tl_reg_, __LINE__)(name, fn)
+// Registers op `name`, run by `fn`, with its attributes (see Register).
+#define TL_OP(name, fn, attrs) static ::tl::Register TL_CAT(tl_reg_, __LINE__)(name, fn, attrs)

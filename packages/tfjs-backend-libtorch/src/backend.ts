@@ -3,6 +3,13 @@ import { KernelBackend, type BackendValues, type DataId, type DataType, type Ten
 
 import { dtypeCode, dtypeName } from './dtypes.js';
 import type { NativeAddon } from './native.js';
+import { type AttrSpec, attrSpecs, NATIVE_OPS, type NativeOp, type OpAttrs } from './native_ops.js';
+
+/** A native op as the backend calls it: its index in the addon and its attributes in the addon's order. */
+interface OpEntry {
+  index: number;
+  attrs: AttrSpec[];
+}
 
 /** What the backend keeps per tfjs dataId: the native tensor id, or JS values for strings. */
 interface Slot {
@@ -15,11 +22,13 @@ interface Slot {
 export class LibtorchBackend extends KernelBackend {
   private readonly slots = new WeakMap<DataId, Slot>();
   private count = 0;
-  private readonly opIndex = new Map<string, number>();
+  private readonly ops = new Map<string, OpEntry>();
 
   constructor(readonly addon: NativeAddon) {
     super();
-    addon.opNames().forEach((name, i) => this.opIndex.set(name, i));
+    addon.opNames().forEach((name, index) => {
+      if (name in NATIVE_OPS) this.ops.set(name, { index, attrs: attrSpecs(name as NativeOp) });
+    });
   }
 
   private slot(dataId: DataId): Slot {
@@ -69,11 +78,33 @@ export class LibtorchBackend extends KernelBackend {
     return s.id;
   }
 
-  /** Index of a native op by name (native/kernels/*.cc). */
-  op(name: string): number {
-    const i = this.opIndex.get(name);
-    if (i === undefined) throw new Error(`libtorch backend: native op '${name}' is missing from the addon`);
-    return i;
+  /** A native op by name (native/kernels/*.cc). */
+  private op(name: NativeOp): OpEntry {
+    const entry = this.ops.get(name);
+    if (entry === undefined) throw new Error(`libtorch backend: native op '${name}' is missing from the addon`);
+    return entry;
+  }
+
+  /** The attributes of `op` as the addon takes them: flat numbers in its order, a list as its length and values. */
+  private flatAttrs(name: NativeOp, op: OpEntry, attrs: Record<string, unknown>): number[] {
+    const flat: number[] = [];
+    for (const { name: attr, list } of op.attrs) {
+      const v = attrs[attr];
+      if (list && Array.isArray(v)) flat.push(v.length, ...(v as number[]));
+      else if (!list && (typeof v === 'number' || typeof v === 'boolean')) flat.push(Number(v));
+      else
+        throw new Error(
+          `native op '${name}': attribute '${attr}' must be ${list ? 'a list of numbers' : 'a number'}, got ${v}`,
+        );
+    }
+    if (Object.keys(attrs).length !== op.attrs.length) {
+      const known = new Set(op.attrs.map((a) => a.name));
+      const extra = Object.keys(attrs).filter((k) => !known.has(k));
+      throw new Error(
+        `native op '${name}' has no attribute(s) ${extra.join(', ')} (it takes ${NATIVE_OPS[name].join(', ') || 'none'})`,
+      );
+    }
+    return flat;
   }
 
   override refCount(dataId: DataId): number {
@@ -141,10 +172,12 @@ export class LibtorchBackend extends KernelBackend {
 
   override dispose(): void {}
 
-  /** Runs a native op; returns its outputs as TensorInfos (cast to `castTo` when given). */
-  run(op: string, inputs: TensorInfo[], attrs: number[] = [], castTo?: DataType): TensorInfo[] {
+  /** Runs a native op with its attributes by name; returns its outputs as TensorInfos (cast to `castTo` when given). */
+  run<O extends NativeOp>(op: O, inputs: TensorInfo[], attrs: OpAttrs<O>, castTo?: DataType): TensorInfo[] {
+    const entry = this.op(op);
     const ids = inputs.map((t) => this.nativeId(t));
-    const flat = this.addon.run(this.op(op), ids, attrs, castTo === undefined ? -1 : dtypeCode(castTo));
+    const flatAttrs = this.flatAttrs(op, entry, attrs as Record<string, unknown>);
+    const flat = this.addon.run(entry.index, ids, flatAttrs, castTo === undefined ? -1 : dtypeCode(castTo));
     const outs: TensorInfo[] = [];
     for (let p = 0; p < flat.length; ) {
       const id = flat[p],
@@ -157,7 +190,7 @@ export class LibtorchBackend extends KernelBackend {
   }
 
   /** Runs a single-output native op. */
-  run1(op: string, inputs: TensorInfo[], attrs: number[] = [], castTo?: DataType): TensorInfo {
+  run1<O extends NativeOp>(op: O, inputs: TensorInfo[], attrs: OpAttrs<O>, castTo?: DataType): TensorInfo {
     return this.run(op, inputs, attrs, castTo)[0];
   }
 }

@@ -7,7 +7,8 @@ import { LibtorchBackend } from './backend.js';
 import { fallbackKernel } from './fallback.js';
 import { registerLibtorchGradients } from './gradients/register_all_gradients.js';
 import { installFusedAdam } from './optimizers/adam.js';
-import { loadAddon } from './native.js';
+import { loadAddon, type NativeAddon } from './native.js';
+import { nativeOpMismatches } from './native_ops.js';
 import { nativeKernels } from './register_all_kernels.js';
 
 export { fallbackCounts, resetFallbackCounts } from './fallback.js';
@@ -20,7 +21,8 @@ export const BACKEND_NAME = 'libtorch';
 let registered = false;
 
 /**
- * Registers the 'libtorch' tfjs backend if the native addon loads; never throws.
+ * Registers the 'libtorch' tfjs backend if the native addon loads and has every native op the kernels call,
+ * with the attributes they pass (src/native_ops.ts); never throws.
  * Priority is 0: callers select it with tf.setBackend('libtorch').
  */
 export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: true } | { ok: false; reason: string } {
@@ -28,6 +30,8 @@ export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: 
     const loaded = loadAddon();
     if (!('addon' in loaded)) return { ok: false, reason: loaded.reason };
     const addon = loaded.addon;
+    const mismatch = checkNativeOps(addon);
+    if (mismatch) return { ok: false, reason: mismatch };
     // Threads: as asked, else the default on first registration (a later call keeps setNumThreads' choice).
     if (opts.threads !== undefined) setNumThreads(opts.threads);
     else if (!registered) setNumThreads(defaultThreads());
@@ -50,6 +54,15 @@ export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: 
   } catch (e) {
     return { ok: false, reason: `libtorch backend registration failed: ${(e as Error).message}` };
   }
+}
+
+/** Why the addon cannot run this package's kernels (an op missing or its attributes changed), or null. */
+function checkNativeOps(addon: NativeAddon): string | null {
+  const rebuild = 'rebuild it: npm rebuild tfjs-backend-libtorch';
+  if (typeof addon.opAttributes !== 'function') return `the native addon is older than this package (${rebuild})`;
+  const problems = nativeOpMismatches(addon.opNames(), addon.opAttributes());
+  if (problems.length === 0) return null;
+  return `the native addon does not match this package's kernels (${rebuild}): ${problems.join('; ')}`;
 }
 
 function defaultThreads(): number {

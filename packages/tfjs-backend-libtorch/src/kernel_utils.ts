@@ -1,7 +1,6 @@
 /** Helpers that turn a native op into a tfjs kernel config. */
 import {
   getKernel,
-  upcastType,
   type DataType,
   type KernelConfig,
   type KernelFunc,
@@ -55,44 +54,11 @@ export function kernel(
   };
 }
 
-/** A unary kernel on input `x`; the result keeps x's dtype unless `dtype` says otherwise. */
-export function unaryKernel(
-  kernelName: string,
-  op: string,
-  dtype?: DataType | ((x: DataType) => DataType),
-  attrs: (a: NamedAttrMap) => number[] = () => [],
-): KernelConfig {
-  return kernel(kernelName, (b, inputs, a) => {
-    const x = inputs.x!;
-    const out = dtype === undefined ? x.dtype : typeof dtype === 'function' ? dtype(x.dtype) : dtype;
-    return b.run1(op, [x], attrs(a), out);
-  });
-}
-
-/** A broadcasting binary kernel on `a` and `b`; arithmetic upcasts, comparisons give bool. */
-export function binaryKernel(
-  kernelName: string,
-  op: string,
-  result: 'upcast' | 'bool' | 'int32' = 'upcast',
-): KernelConfig {
-  return kernel(kernelName, (b, inputs) => {
-    const x = inputs.a!,
-      y = inputs.b!;
-    const out = result === 'upcast' ? upcastType(x.dtype, y.dtype) : result;
-    return b.run1(op, [x, y], [], out);
-  });
-}
-
 /** x unchanged (or cast to `dtype`): the same data when the dtype is the same. */
 export function identity(b: LibtorchBackend, x: TensorInfo, dtype: DataType = x.dtype): TensorInfo {
-  if (dtype !== x.dtype) return b.run1('identity', [x], [], dtype);
+  if (dtype !== x.dtype) return b.run1('identity', [x], {}, dtype);
   // The same data under one more reference, as tfjs' cpu backend does: no native call at all. tfjs clones
   // tensors often (a training step of SimpleCNN makes over a hundred identities), so this matters.
   b.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-}
-
-/** Element count of a shape. */
-export function sizeOf(shape: number[]): number {
-  return shape.reduce((a, c) => a * c, 1);
 }

@@ -12,7 +12,10 @@ export interface NativeAddon {
   /** Bytes of freed large blocks kept for reuse by the addon's allocator (native/allocator.cc). */
   cachedBytes(): number;
   numTensors(): number;
+  /** The names of the registered native ops. */
   opNames(): string[];
+  /** Per op, in opNames' order: its attribute names, lists with a trailing "[]" (see src/native_ops.ts). */
+  opAttributes(): string[][];
   setNumThreads(n: number): void;
   getNumThreads(): number;
   version(): string;
@@ -20,7 +23,7 @@ export interface NativeAddon {
   setConvLayout(mode: number): void;
   /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */
   setConvAlgorithm(mode: number): boolean;
-  /** Runs op `op` on tensors `ids`; returns [id, dtype, rank, ...dims] per output. */
+  /** Runs op `op` on tensors `ids` with its flat attributes; returns [id, dtype, rank, ...dims] per output. */
   run(op: number, ids: number[], attrs: number[], castTo: number): number[];
 }
 

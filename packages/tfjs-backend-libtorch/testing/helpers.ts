@@ -1,18 +1,42 @@
 /** Shared test helpers: backend availability, running one function on libtorch and on cpu, comparing. */
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers the gradient functions of the core ops.
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { installFusedBatchNorm, registerLibtorchBackend } from '../src/index.js';
+import { fallbackCounts, installFusedBatchNorm, registerLibtorchBackend, resetFallbackCounts } from '../src/index.js';
 
 const registered = registerLibtorchBackend({ threads: Number(process.env.TFJS_LIBTORCH_TEST_THREADS ?? 2) });
 // Every model test trains BatchNorm through the fused path on libtorch (and tfjs-layers' own on cpu).
 installFusedBatchNorm(tfl);
 
-/** false when native tests can run, else the reason they are skipped (printed once). */
+/**
+ * false when native tests can run, else the reason they are skipped (printed once). Where libtorch is
+ * installed (as in CI) the backend must register: a missing or broken addon fails every test file that
+ * imports this module, rather than letting the native tests skip green. TFJS_LIBTORCH_SKIP_BUILD=1 (no
+ * addon wanted) lets them skip.
+ */
 export const skipReason: string | false = registered.ok ? false : `libtorch backend unavailable: ${registered.reason}`;
-if (skipReason) console.log(`# skipping native tests: ${skipReason}`);
+if (!registered.ok) {
+  const libtorch = libtorchFound();
+  if (libtorch && !process.env.TFJS_LIBTORCH_SKIP_BUILD) {
+    throw new Error(
+      `libtorch is installed (${libtorch}) but the libtorch backend did not register, so the native tests cannot ` +
+        `run: ${registered.reason} (TFJS_LIBTORCH_SKIP_BUILD=1 skips them)`,
+    );
+  }
+  console.log(`# skipping native tests: ${skipReason}`);
+}
+
+/** Where libtorch's headers and library are, when scripts/libtorch-path.cjs finds them; else null. */
+function libtorchFound(): string | null {
+  const { find } = createRequire(import.meta.url)('../../scripts/libtorch-path.cjs') as {
+    find(): { include?: string; lib?: string; reason?: string };
+  };
+  const found = find();
+  return found.reason ? null : `${found.include}, ${found.lib}`;
+}
 
 export interface InputSpec {
   shape: number[];
@@ -80,16 +104,28 @@ export async function runOn(
   }
 }
 
-/** Asserts that fn gives the same shapes, dtypes and values (within tol) on libtorch and cpu. */
+/**
+ * Asserts that fn gives the same shapes, dtypes and values (within tol) on libtorch and cpu, and that on
+ * libtorch no kernel fell back to the cpu backend but those in `allowFallback` (else both sides are cpu's).
+ */
 export async function compareBackends(
   name: string,
   fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
   specs: InputSpec[],
   tol = 1e-4,
+  { allowFallback = [] }: { allowFallback?: string[] } = {},
 ): Promise<void> {
   const values = specs.map(makeValues);
   const want = await runOn('cpu', fn, specs, values);
+  resetFallbackCounts();
   const got = await runOn('libtorch', fn, specs, values);
+  const fellBack = Object.keys(fallbackCounts()).filter((k) => !allowFallback.includes(k));
+  if (fellBack.length > 0) {
+    throw new Error(
+      `${name}: ${fellBack.join(', ')} ran on the cpu backend on libtorch, so this compared cpu with cpu; ` +
+        'make the kernel native or list it in allowFallback',
+    );
+  }
   if (want.length !== got.length) throw new Error(`${name}: ${got.length} outputs, cpu gives ${want.length}`);
   want.forEach((w, k) => {
     const g = got[k];

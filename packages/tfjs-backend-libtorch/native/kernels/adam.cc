@@ -3,7 +3,7 @@
 // x' = x − lr · (m'/(1−β1ᵗ)) / (sqrt(v'/(1−β2ᵗ)) + ε). tfjs composes this from
 // about a dozen kernels per variable; here it is one call and one pass.
 // inputs: x, m, v, g, accBeta1 (β1ᵗ, scalar), accBeta2 (β2ᵗ, scalar)
-// attrs: lr, beta1, beta2, epsilon. outputs: x', m', v'
+// attrs: learningRate, beta1, beta2, epsilon. outputs: x', m', v'
 #include <ATen/Parallel.h>
 
 #include <cmath>
@@ -27,12 +27,14 @@ static Result adam(const Args& a) {
               "x, m, v and the gradient must have one shape");
   at::Tensor x = inLayoutOf(a.x(0), g), m = inLayoutOf(a.x(1), g), v = inLayoutOf(a.x(2), g);
   // Each constant rounded to float32 from its double value, as tfjs makes its scalars.
-  const float negLr = static_cast<float>(-a.f(0)), eps = static_cast<float>(a.f(3));
-  const float b1 = static_cast<float>(a.f(1)), b2 = static_cast<float>(a.f(2));
-  const float d1 = static_cast<float>(1.0 - a.f(1)), d2 = static_cast<float>(1.0 - a.f(2));
+  const double beta1 = a.f("beta1"), beta2 = a.f("beta2");
+  const float negLr = static_cast<float>(-a.f("learningRate")), eps = static_cast<float>(a.f("epsilon"));
+  const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
+  const float d1 = static_cast<float>(1.0 - beta1), d2 = static_cast<float>(1.0 - beta2);
   const float c1 = 1.0f - a.x(4).to(at::kFloat).item<float>(), c2 = 1.0f - a.x(5).to(at::kFloat).item<float>();
   at::Tensor x2 = at::empty_like(g), m2 = at::empty_like(g), v2 = at::empty_like(g);
-  const float *px = x.data_ptr<float>(), *pm = m.data_ptr<float>(), *pv = v.data_ptr<float>(), *pg = g.data_ptr<float>();
+  const float *px = x.data_ptr<float>(), *pm = m.data_ptr<float>(), *pv = v.data_ptr<float>(),
+              *pg = g.data_ptr<float>();
   float *qx = x2.data_ptr<float>(), *qm = m2.data_ptr<float>(), *qv = v2.data_ptr<float>();
   at::parallel_for(0, x.numel(), 16384, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
@@ -46,6 +48,6 @@ static Result adam(const Args& a) {
   });
   return std::vector<at::Tensor>{x2, m2, v2};
 }
-TL_OP("adam", adam);
+TL_OP("adam", adam, "learningRate beta1 beta2 epsilon");
 
 }  // namespace tl

@@ -1,6 +1,6 @@
 // One FusedBatchNorm gradient per call (tfjs composes each from several
 // elementwise ops, some of them full-size).
-// inputs: dy, x, mean, variance, [scale]; attrs: epsilon, hasScale, which
+// inputs: dy, x, mean, variance, [scale]; attrs: varianceEpsilon, hasScale, which
 // which: 0 dx, 1 dmean, 2 dvariance, 3 dscale, 4 doffset
 #include "../op.h"
 
@@ -17,9 +17,9 @@ static bool perChannel(const at::Tensor& x, const at::Tensor& mean, const at::Te
 
 static Result batchNormGrad(const Args& a) {
   const at::Tensor &dy = a.x(0), &x = a.x(1), &mean = a.x(2), &var = a.x(3);
-  at::Tensor scale = a.b(1) ? a.x(4) : at::Tensor();
-  double eps = a.f(0);
-  int64_t which = a.i(2);
+  at::Tensor scale = a.b("hasScale") ? a.x(4) : at::Tensor();
+  double eps = a.f("varianceEpsilon");
+  int64_t which = a.i("which");
   at::Tensor r = at::rsqrt(var + eps);
   if (perChannel(x, mean, var, scale)) {
     at::Tensor w = scale.defined() ? scale : at::ones_like(mean);
@@ -29,10 +29,10 @@ static Result batchNormGrad(const Args& a) {
     auto g = at::native_batch_norm_backward(dys, xs, w, mean, var, {}, {}, false, eps, mask);
     switch (which) {
       case 0: return x.dim() == 4 ? toNHWC(std::get<0>(g)) : std::get<0>(g);
-      case 1: return -r * w * std::get<2>(g);                 // -r * scale * sum(dy)
-      case 2: return -0.5 * r * r * w * std::get<1>(g);       // -r^3/2 * scale * sum(dy (x - mean))
-      case 3: return std::get<1>(g);                          // r * sum(dy (x - mean))
-      case 4: return std::get<2>(g);                          // sum(dy)
+      case 1: return -r * w * std::get<2>(g);            // -r * scale * sum(dy)
+      case 2: return -0.5 * r * r * w * std::get<1>(g);  // -r^3/2 * scale * sum(dy (x - mean))
+      case 3: return std::get<1>(g);                     // r * sum(dy (x - mean))
+      case 4: return std::get<2>(g);                     // sum(dy)
     }
   }
   if (!scale.defined()) scale = at::ones_like(mean);
@@ -45,6 +45,6 @@ static Result batchNormGrad(const Args& a) {
   }
   throw std::runtime_error("unknown gradient index");
 }
-TL_OP("batch_norm_grad", batchNormGrad);
+TL_OP("batch_norm_grad", batchNormGrad, "varianceEpsilon hasScale which");
 
 }  // namespace tl

@@ -1,16 +1,16 @@
 // Broadcasting binary ops. tfjs and ATen broadcast the same way (numpy rules).
-// inputs: a, b; the TS side casts the result to the dtype tfjs expects.
+// inputs: a, b; no attributes. The TS side casts the result to the dtype tfjs expects.
 #include "../op.h"
 
 namespace tl {
 
-#define BINARY(name, expr)                                   \
-  static Result TL_CAT(bin_, __LINE__)(const Args& args) {  \
-    const at::Tensor& a = args.x(0);                         \
-    const at::Tensor& b = args.x(1);                         \
-    return (expr);                                           \
-  }                                                          \
-  TL_OP(name, TL_CAT(bin_, __LINE__))
+#define BINARY(name, expr)                                 \
+  static Result TL_CAT(bin_, __LINE__)(const Args& args) { \
+    const at::Tensor& a = args.x(0);                       \
+    const at::Tensor& b = args.x(1);                       \
+    return (expr);                                         \
+  }                                                        \
+  TL_OP(name, TL_CAT(bin_, __LINE__), "")
 
 BINARY("add", at::add(a, b));
 BINARY("sub", at::sub(a, b));
@@ -32,11 +32,11 @@ BINARY("less_equal", at::le(a, b));
 BINARY("logical_and", at::logical_and(a, b));
 BINARY("logical_or", at::logical_or(a, b));
 BINARY("logical_xor", at::logical_xor(a, b));
-BINARY("prelu", at::where(a > 0, a, a * b));
+BINARY("prelu", at::where(a > 0, a, at::mul(a, b)));
 // Gradients tfjs expresses as kernels of their own.
-BINARY("relu_grad", at::threshold_backward(a, b, 0));                       // (dy, x): one fused pass
+BINARY("relu_grad", at::threshold_backward(a, b, 0));                                   // (dy, x): one fused pass
 BINARY("relu6_grad", at::where(at::logical_and(b > 0, b <= 6), a, at::zeros_like(a)));  // (dy, x)
-BINARY("elu_grad", at::where(b >= 0, a, a * (b + 1)));        // (dy, y)
+BINARY("elu_grad", at::where(b >= 0, a, at::mul(a, b + 1)));                            // (dy, y)
 
 // AddN: sum of any number of same-shape tensors.
 static Result addN(const Args& args) {
@@ -44,7 +44,7 @@ static Result addN(const Args& args) {
   for (size_t k = 1; k < args.in.size(); ++k) acc = at::add(acc, args.x(k));
   return acc;
 }
-TL_OP("add_n", addN);
+TL_OP("add_n", addN, "");
 
 // Select(condition, a, b); a rank-1 condition picks whole rows, as in tfjs.
 static Result select(const Args& args) {
@@ -57,6 +57,6 @@ static Result select(const Args& args) {
   }
   return at::where(c, a, args.x(2));
 }
-TL_OP("select", select);
+TL_OP("select", select, "");
 
 }  // namespace tl

@@ -4,16 +4,28 @@
 
 namespace tl {
 
-// Attribute layout: sH sW pT pB pL pR dH dW depthwise
+// The attributes every convolution op starts with (src/kernels/conv_utils.ts sends them).
+#define CONV_GEOMETRY_ATTRS \
+  "strideHeight strideWidth padTop padBottom padLeft padRight dilationHeight dilationWidth depthwise"
+
 struct ConvGeom {
   int64_t sH, sW, pT, pB, pL, pR, dH, dW;
   bool depthwise;
-  explicit ConvGeom(const Args& a, size_t at = 0)
-      : sH(a.i(at)), sW(a.i(at + 1)), pT(a.i(at + 2)), pB(a.i(at + 3)), pL(a.i(at + 4)), pR(a.i(at + 5)),
-        dH(a.i(at + 6)), dW(a.i(at + 7)), depthwise(a.b(at + 8)) {}
+  explicit ConvGeom(const Args& a)
+      : sH(a.i("strideHeight")),
+        sW(a.i("strideWidth")),
+        pT(a.i("padTop")),
+        pB(a.i("padBottom")),
+        pL(a.i("padLeft")),
+        pR(a.i("padRight")),
+        dH(a.i("dilationHeight")),
+        dW(a.i("dilationWidth")),
+        depthwise(a.b("depthwise")) {}
   bool symmetric() const { return pT == pB && pL == pR; }
   // Padding handed to ATen; asymmetric padding is applied to the input instead.
-  std::vector<int64_t> atenPad() const { return symmetric() ? std::vector<int64_t>{pT, pL} : std::vector<int64_t>{0, 0}; }
+  std::vector<int64_t> atenPad() const {
+    return symmetric() ? std::vector<int64_t>{pT, pL} : std::vector<int64_t>{0, 0};
+  }
 };
 
 // The memory order a convolution runs in. For plain NCHW memory ATen's oneDNN path uses the blocked
@@ -59,7 +71,9 @@ inline at::Tensor atenWeight(const at::Tensor& w, bool depthwise) {
 // ATen weight gradient back to the tfjs filter layout.
 inline at::Tensor tfjsWeight(const at::Tensor& gw, const std::vector<int64_t>& filterShape, bool depthwise) {
   if (depthwise)
-    return gw.reshape({filterShape[2], filterShape[3], filterShape[0], filterShape[1]}).permute({2, 3, 0, 1}).contiguous();
+    return gw.reshape({filterShape[2], filterShape[3], filterShape[0], filterShape[1]})
+        .permute({2, 3, 0, 1})
+        .contiguous();
   return gw.permute({2, 3, 1, 0}).contiguous();
 }
 

@@ -46,8 +46,8 @@ ConvAlgorithm& convAlgorithm() {
 
 // oneDNN's row-major sgemm: C = alpha * op(A) * op(B) + beta * C. Looked up in the libdnnl that libtorch
 // loaded (Debian's); an official libtorch links oneDNN in statically and hides it, and then this path is off.
-using SgemmFn = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*,
-                        int64_t, float, float*, int64_t);
+using SgemmFn = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*, int64_t,
+                        float, float*, int64_t);
 static SgemmFn sgemmFn() {
   static SgemmFn fn = [] {
     void* lib = dlopen("libdnnl.so.2", RTLD_LAZY | RTLD_NOLOAD);
@@ -187,7 +187,8 @@ static FilterMatrix filterMatrix(const at::Tensor& w) {
   return {w.contiguous(), false, TapOrder::kChannelFirst};
 }
 
-at::Tensor gemmConv(const at::Tensor& x, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g, at::MemoryFormat f) {
+at::Tensor gemmConv(const at::Tensor& x, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g,
+                    at::MemoryFormat f) {
   FilterMatrix wm = filterMatrix(w);
   at::Tensor cols = im2col(x, s, g, wm.order);
   const int64_t NL = s.n * s.oh * s.ow, K = s.c * s.kh * s.kw;
@@ -210,19 +211,20 @@ at::Tensor gemmConvFilterGrad(const at::Tensor& x, const at::Tensor& dy, const C
   const int64_t NL = s.n * s.oh * s.ow, K = s.c * s.kh * s.kw;
   at::Tensor dw = at::empty({s.co, s.c, s.kh, s.kw}, x.options());
   // dw [Co, K] = dy [Co, N*L] * cols^T
-  sgemm(transposed ? 'T' : 'N', 'T', s.co, K, NL, d.data_ptr<float>(), transposed ? s.co : NL,
-        cols.data_ptr<float>(), NL, dw.data_ptr<float>(), K);
+  sgemm(transposed ? 'T' : 'N', 'T', s.co, K, NL, d.data_ptr<float>(), transposed ? s.co : NL, cols.data_ptr<float>(),
+        NL, dw.data_ptr<float>(), K);
   return dw;
 }
 
-at::Tensor gemmConvInputGrad(const at::Tensor& dy, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g, at::MemoryFormat f) {
+at::Tensor gemmConvInputGrad(const at::Tensor& dy, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g,
+                             at::MemoryFormat f) {
   auto [d, transposed] = dyMatrix(dy);
   FilterMatrix wm = filterMatrix(w);
   const int64_t NL = s.n * s.oh * s.ow, K = s.c * s.kh * s.kw;
   at::Tensor dcols = at::empty({K, NL}, dy.options());
   // dcols [K, N*L] = w^T [K, Co] * dy [Co, N*L]
-  sgemm(wm.transposed ? 'N' : 'T', transposed ? 'T' : 'N', K, NL, s.co, wm.t.data_ptr<float>(), wm.transposed ? s.co : K,
-        d.data_ptr<float>(), transposed ? s.co : NL, dcols.data_ptr<float>(), NL);
+  sgemm(wm.transposed ? 'N' : 'T', transposed ? 'T' : 'N', K, NL, s.co, wm.t.data_ptr<float>(),
+        wm.transposed ? s.co : K, d.data_ptr<float>(), transposed ? s.co : NL, dcols.data_ptr<float>(), NL);
   return col2im(dcols, s, g, wm.order).contiguous(f);
 }
 

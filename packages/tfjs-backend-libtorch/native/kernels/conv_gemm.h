@@ -27,10 +27,12 @@ bool useGemm(ConvPass pass, const ConvSizes& s, const ConvGeom& g,
              std::initializer_list<std::pair<const at::Tensor*, std::vector<int64_t>>> tensors);
 
 // y = conv(x, w): x an NCHW view (any memory order), w ATen's [Co, C, kh, kw]; y NCHW in memory order `f`.
-at::Tensor gemmConv(const at::Tensor& x, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g, at::MemoryFormat f);
+at::Tensor gemmConv(const at::Tensor& x, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g,
+                    at::MemoryFormat f);
 // dL/dw as ATen's [Co, C, kh, kw], row-major, from x and dy (NCHW views).
 at::Tensor gemmConvFilterGrad(const at::Tensor& x, const at::Tensor& dy, const ConvSizes& s, const ConvGeom& g);
 // dL/dx (NCHW, unpadded, memory order `f`) from dy (an NCHW view) and w ([Co, C, kh, kw]).
-at::Tensor gemmConvInputGrad(const at::Tensor& dy, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g, at::MemoryFormat f);
+at::Tensor gemmConvInputGrad(const at::Tensor& dy, const at::Tensor& w, const ConvSizes& s, const ConvGeom& g,
+                             at::MemoryFormat f);
 
 }  // namespace tl

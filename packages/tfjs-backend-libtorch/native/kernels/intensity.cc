@@ -4,7 +4,7 @@
 // pixels; here it is one pass per step over each image, in the arithmetic of the
 // composed chain (float32, the same clipping; contrast's mean summed in double).
 // inputs: x (NHWC float), values [steps, N] (one number per step and image)
-// attrs: black, white, then per step: code, seed
+// attrs: black, white, codes (one per step), seeds (one per step; used by noise)
 //   0 brightness  x + v, clipped to [black, white]
 //   1 contrast    (x − mean of the image)·v + mean, clipped
 //   2 gamma       u = clip((x − black)/(white − black), 0, 1); exp(v·log u)·(white − black) + black
@@ -25,19 +25,18 @@ static Result intensity(const Args& a) {
   const at::Tensor x = a.x(0).to(at::kFloat).contiguous();
   const at::Tensor values = a.x(1).to(at::kFloat).contiguous();
   TORCH_CHECK(x.dim() == 4, "images must be rank 4 (NHWC), got rank ", x.dim());
-  TORCH_CHECK(a.a.size() >= 2 && a.a.size() % 2 == 0, "attributes must be black, white and a (code, seed) pair per step");
-  const double black = a.f(0), white = a.f(1), span = white - black;
+  const std::vector<int64_t> codes = a.ints("codes"), seeds = a.ints("seeds");
+  TORCH_CHECK(codes.size() == seeds.size(), "codes and seeds must have one entry per step");
+  const double black = a.f("black"), white = a.f("white"), span = white - black;
   TORCH_CHECK(span > 0, "white (", white, ") must be above black (", black, ")");
-  const int64_t n = x.size(0), steps = static_cast<int64_t>(a.a.size() - 2) / 2;
+  const int64_t n = x.size(0), steps = static_cast<int64_t>(codes.size());
   TORCH_CHECK(values.dim() == 2 && values.size(0) == steps && values.size(1) == n, "values must be [", steps, ", ", n,
               "] (a number per step and image), got ", values.sizes());
-  std::vector<int64_t> codes(steps);
   std::vector<at::Tensor> noise(steps);
   for (int64_t s = 0; s < steps; ++s) {
-    codes[s] = a.i(2 + 2 * s);
     TORCH_CHECK(codes[s] >= kBrightness && codes[s] <= kNoise, "unknown step code ", codes[s]);
     if (codes[s] == kNoise) {
-      at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(a.i(3 + 2 * s)));
+      at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(seeds[s]));
       noise[s] = at::randn(x.sizes(), gen, x.options());
     }
   }
@@ -84,6 +83,6 @@ static Result intensity(const Args& a) {
   });
   return out;
 }
-TL_OP("intensity", intensity);
+TL_OP("intensity", intensity, "black white codes[] seeds[]");
 
 }  // namespace tl

@@ -1,5 +1,5 @@
 // BatchMatMul and _FusedMatMul. inputs: a, b, [bias], [prelu weights]
-// attrs: transposeA, transposeB, activation, leakyAlpha, hasBias, hasPrelu
+// attrs: transposeA, transposeB, activation, leakyreluAlpha, hasBias, hasPrelu
 #include "../op.h"
 
 namespace tl {
@@ -15,9 +15,9 @@ static at::Tensor mmViaConv(const at::Tensor& x, const at::Tensor& y, const at::
 }
 
 static Result matmul(const Args& a) {
-  at::Tensor x = a.b(0) ? a.x(0).transpose(-1, -2) : a.x(0);
-  at::Tensor y = a.b(1) ? a.x(1).transpose(-1, -2) : a.x(1);
-  bool hasBias = a.b(4), hasPrelu = a.b(5);
+  at::Tensor x = a.b("transposeA") ? a.x(0).transpose(-1, -2) : a.x(0);
+  at::Tensor y = a.b("transposeB") ? a.x(1).transpose(-1, -2) : a.x(1);
+  bool hasBias = a.b("hasBias"), hasPrelu = a.b("hasPrelu");
   at::Tensor bias = hasBias ? a.x(2) : at::Tensor();
   // tfjs hands matrices over as [1, M, K] batches.
   bool single = x.dim() == 3 && y.dim() == 3 && x.size(0) == 1 && y.size(0) == 1;
@@ -31,9 +31,10 @@ static Result matmul(const Args& a) {
     out = at::matmul(x, y);
     if (hasBias) out = out + bias;
   }
-  if (a.i(2) != 0) out = activate(out, a.i(2), a.f(3), hasPrelu ? a.x(hasBias ? 3 : 2) : at::Tensor());
+  int64_t act = a.i("activation");
+  if (act != 0) out = activate(out, act, a.f("leakyreluAlpha"), hasPrelu ? a.x(hasBias ? 3 : 2) : at::Tensor());
   return out;
 }
-TL_OP("matmul", matmul);
+TL_OP("matmul", matmul, "transposeA transposeB activation leakyreluAlpha hasBias hasPrelu");
 
 }  // namespace tl

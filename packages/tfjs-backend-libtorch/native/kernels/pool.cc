@@ -1,15 +1,24 @@
 // MaxPool, MaxPoolGrad, AvgPool, AvgPoolGrad on NHWC tensors.
-// attrs: kH kW sH sW pT pB pL pR
+// attrs: POOL_GEOMETRY_ATTRS
 #include <limits>
 
 #include "../op.h"
 
 namespace tl {
 
+#define POOL_GEOMETRY_ATTRS "filterHeight filterWidth strideHeight strideWidth padTop padBottom padLeft padRight"
+
 struct PoolGeom {
   int64_t kH, kW, sH, sW, pT, pB, pL, pR;
   explicit PoolGeom(const Args& a)
-      : kH(a.i(0)), kW(a.i(1)), sH(a.i(2)), sW(a.i(3)), pT(a.i(4)), pB(a.i(5)), pL(a.i(6)), pR(a.i(7)) {}
+      : kH(a.i("filterHeight")),
+        kW(a.i("filterWidth")),
+        sH(a.i("strideHeight")),
+        sW(a.i("strideWidth")),
+        pT(a.i("padTop")),
+        pB(a.i("padBottom")),
+        pL(a.i("padLeft")),
+        pR(a.i("padRight")) {}
   // ATen pools pad symmetrically and at most half the window; otherwise pad the input ourselves.
   bool atenPads() const { return pT == pB && pL == pR && pT <= kH / 2 && pL <= kW / 2; }
   std::vector<int64_t> pad() const { return atenPads() ? std::vector<int64_t>{pT, pL} : std::vector<int64_t>{0, 0}; }
@@ -33,7 +42,7 @@ static Result maxPool(const Args& a) {
   res.aux = std::get<1>(r);
   return res;
 }
-TL_OP("max_pool", maxPool);
+TL_OP("max_pool", maxPool, POOL_GEOMETRY_ATTRS);
 
 // inputs: dy, x, y (the forward output, whose indices we kept)
 static Result maxPoolGrad(const Args& a) {
@@ -42,17 +51,16 @@ static Result maxPoolGrad(const Args& a) {
   at::Tensor idx = a.in.at(2)->aux;
   if (!idx.defined())
     idx = std::get<1>(at::max_pool2d_with_indices(xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1}, false));
-  at::Tensor gx = at::max_pool2d_with_indices_backward(toNCHW(a.x(0)), xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(),
-                                                       {1, 1}, false, idx);
+  at::Tensor gx = at::max_pool2d_with_indices_backward(toNCHW(a.x(0)), xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1},
+                                                       false, idx);
   return toNHWC(g.unpad(gx));
 }
-TL_OP("max_pool_grad", maxPoolGrad);
+TL_OP("max_pool_grad", maxPoolGrad, POOL_GEOMETRY_ATTRS);
 
 // tfjs averages over the valid (unpadded) cells only.
 static Result avgPool(const Args& a) {
   PoolGeom g(a);
-  if (g.atenPads())
-    return toNHWC(at::avg_pool2d(toNCHW(a.x(0)), {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), false, false));
+  if (g.atenPads()) return toNHWC(at::avg_pool2d(toNCHW(a.x(0)), {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), false, false));
   // Asymmetric padding: window sums of the zero-padded input over window counts.
   at::Tensor xin = g.input(a.x(0), 0);
   at::Tensor ones = g.input(at::ones({1, a.x(0).size(1), a.x(0).size(2), 1}, a.x(0).options()), 0);
@@ -60,7 +68,7 @@ static Result avgPool(const Args& a) {
   at::Tensor counts = at::avg_pool2d(ones, {g.kH, g.kW}, {g.sH, g.sW}, {0, 0}, false, true, 1);
   return toNHWC(sums / counts);
 }
-TL_OP("avg_pool", avgPool);
+TL_OP("avg_pool", avgPool, POOL_GEOMETRY_ATTRS);
 
 // inputs: dy, x. tfjs (cpu, webgl, wasm) defines AvgPoolGrad with the full
 // window size as divisor even where the window overlaps padding, so we do too.
@@ -71,6 +79,6 @@ static Result avgPoolGrad(const Args& a) {
                                           true, g.kH * g.kW);
   return toNHWC(g.unpad(gx));
 }
-TL_OP("avg_pool_grad", avgPoolGrad);
+TL_OP("avg_pool_grad", avgPoolGrad, POOL_GEOMETRY_ATTRS);
 
 }  // namespace tl

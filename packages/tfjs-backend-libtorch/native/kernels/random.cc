@@ -9,9 +9,9 @@
 namespace tl {
 
 static Result randomNormal(const Args& a) {
-  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(a.i(0)));
-  return at::randn(a.rest(1), gen, at::TensorOptions().dtype(at::kFloat));
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(a.i("seed")));
+  return at::randn(a.ints("shape"), gen, at::TensorOptions().dtype(at::kFloat));
 }
-TL_OP("random_normal", randomNormal);
+TL_OP("random_normal", randomNormal, "seed shape[]");
 
 }  // namespace tl

@@ -2,7 +2,6 @@
 // (legacy, align_corners, half_pixel_centers), done separably: per axis a
 // pair of source indices and a blend weight, gathered with index_select and
 // scattered back with index_add for the gradient.
-// attrs: outH, outW, alignCorners, halfPixelCenters
 #include <cmath>
 
 #include "../op.h"
@@ -47,23 +46,23 @@ static at::Tensor blendGrad(const at::Tensor& g, int64_t dim, int64_t in, const 
   return r;
 }
 
-// inputs: images NHWC
+// inputs: images NHWC; attrs: outHeight, outWidth, alignCorners, halfPixelCenters
 static Result resizeBilinear(const Args& a) {
   at::Tensor x = a.x(0).to(at::kFloat);
-  bool align = a.b(2), half = a.b(3);
-  AxisMap mh = axisMap(x.size(1), a.i(0), align, half), mw = axisMap(x.size(2), a.i(1), align, half);
+  bool align = a.b("alignCorners"), half = a.b("halfPixelCenters");
+  AxisMap mh = axisMap(x.size(1), a.i("outHeight"), align, half), mw = axisMap(x.size(2), a.i("outWidth"), align, half);
   return blend(blend(x, 1, mh), 2, mw);
 }
-TL_OP("resize_bilinear", resizeBilinear);
+TL_OP("resize_bilinear", resizeBilinear, "outHeight outWidth alignCorners halfPixelCenters");
 
-// inputs: dy NHWC, images NHWC (for the input size)
+// inputs: dy NHWC, images NHWC (for the input size); attrs: alignCorners, halfPixelCenters
 static Result resizeBilinearGrad(const Args& a) {
   const at::Tensor& dy = a.x(0);
   const at::Tensor& x = a.x(1);
-  bool align = a.b(2), half = a.b(3);
+  bool align = a.b("alignCorners"), half = a.b("halfPixelCenters");
   AxisMap mh = axisMap(x.size(1), dy.size(1), align, half), mw = axisMap(x.size(2), dy.size(2), align, half);
   return blendGrad(blendGrad(dy, 2, x.size(2), mw), 1, x.size(1), mh);
 }
-TL_OP("resize_bilinear_grad", resizeBilinearGrad);
+TL_OP("resize_bilinear_grad", resizeBilinearGrad, "alignCorners halfPixelCenters");
 
 }  // namespace tl

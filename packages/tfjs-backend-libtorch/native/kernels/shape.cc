@@ -4,86 +4,90 @@
 
 namespace tl {
 
-// attrs: new shape
-static Result reshape(const Args& a) { return a.x(0).reshape(a.rest(0)); }
-TL_OP("reshape", reshape);
+static Result reshape(const Args& a) { return a.x(0).reshape(a.ints("shape")); }
+TL_OP("reshape", reshape, "shape[]");
 
-// attrs: permutation
-static Result transpose(const Args& a) { return a.x(0).permute(a.rest(0)); }
-TL_OP("transpose", transpose);
+static Result transpose(const Args& a) { return a.x(0).permute(a.ints("perm")); }
+TL_OP("transpose", transpose, "perm[]");
 
-// attrs: begin (rank), size (rank)
+// attrs: begin and size, one entry per dim
 static Result slice(const Args& a) {
   at::Tensor t = a.x(0);
-  int64_t r = t.dim();
-  for (int64_t d = 0; d < r; ++d) t = t.narrow(d, a.i(d), a.i(r + d));
+  std::vector<int64_t> begin = a.ints("begin"), size = a.ints("size");
+  TORCH_CHECK(begin.size() == static_cast<size_t>(t.dim()) && size.size() == begin.size(),
+              "begin and size must have one entry per dim");
+  for (int64_t d = 0; d < t.dim(); ++d) t = t.narrow(d, begin[d], size[d]);
   return t;
 }
-TL_OP("slice", slice);
+TL_OP("slice", slice, "begin[] size[]");
 
 // inputs: tensors; attrs: axis
 static Result concat(const Args& a) {
   std::vector<at::Tensor> ts;
   for (size_t k = 0; k < a.in.size(); ++k) ts.push_back(a.x(k));
-  return at::cat(ts, a.i(0));
+  return at::cat(ts, a.i("axis"));
 }
-TL_OP("concat", concat);
+TL_OP("concat", concat, "axis");
 
+// inputs: tensors; attrs: axis (a new one)
 static Result stack(const Args& a) {
   std::vector<at::Tensor> ts;
   for (size_t k = 0; k < a.in.size(); ++k) ts.push_back(a.x(k));
-  return at::stack(ts, a.i(0));
+  return at::stack(ts, a.i("axis"));
 }
-TL_OP("stack", stack);
+TL_OP("stack", stack, "axis");
 
-static Result unstack(const Args& a) { return a.x(0).unbind(a.i(0)); }
-TL_OP("unstack", unstack);
+static Result unstack(const Args& a) { return a.x(0).unbind(a.i("axis")); }
+TL_OP("unstack", unstack, "axis");
 
-// attrs: repeats per dim
-static Result tile(const Args& a) { return a.x(0).repeat(a.rest(0)); }
-TL_OP("tile", tile);
+// attrs: reps, the repeats per dim
+static Result tile(const Args& a) { return a.x(0).repeat(a.ints("reps")); }
+TL_OP("tile", tile, "reps[]");
 
-// attrs: value, then (before, after) per dim, outermost first as in tfjs.
+// attrs: value, paddings: (before, after) per dim, outermost first as in tfjs.
 // Pads in x's memory order (an NCHW-ordered activation stays NCHW-ordered for the convolution after it).
 static Result pad(const Args& a) {
   const at::Tensor& x = a.x(0);
+  std::vector<int64_t> paddings = a.ints("paddings");
+  TORCH_CHECK(paddings.size() == 2 * static_cast<size_t>(x.dim()), "paddings must have two entries per dim");
   std::vector<int64_t> order = memoryOrder(x), back(x.dim()), p;
   for (int64_t k = x.dim() - 1; k >= 0; --k) {  // ATen lists the last dim first
-    p.push_back(a.i(1 + 2 * order[k]));
-    p.push_back(a.i(2 + 2 * order[k]));
+    p.push_back(paddings[2 * order[k]]);
+    p.push_back(paddings[2 * order[k] + 1]);
     back[order[k]] = k;
   }
-  return at::constant_pad_nd(x.permute(order), p, a.f(0)).permute(back);
+  return at::constant_pad_nd(x.permute(order), p, a.f("value")).permute(back);
 }
-TL_OP("pad", pad);
+TL_OP("pad", pad, "value paddings[]");
 
-// attrs: axes
-static Result reverse(const Args& a) { return at::flip(a.x(0), a.rest(0)); }
-TL_OP("reverse", reverse);
+static Result reverse(const Args& a) { return at::flip(a.x(0), a.ints("axes")); }
+TL_OP("reverse", reverse, "axes[]");
 
 // inputs: x, indices; attrs: axis. Output shape x[:axis] + indices + x[axis+1:].
 static Result gather(const Args& a) {
   const at::Tensor& x = a.x(0);
   const at::Tensor& idx = a.x(1);
-  int64_t axis = a.i(0);
+  int64_t axis = a.i("axis");
   at::Tensor flat = at::index_select(x, axis, idx.reshape({-1}).to(at::kLong));
   std::vector<int64_t> shape(x.sizes().begin(), x.sizes().begin() + axis);
   for (auto s : idx.sizes()) shape.push_back(s);
   for (int64_t d = axis + 1; d < x.dim(); ++d) shape.push_back(x.size(d));
   return flat.reshape(shape);
 }
-TL_OP("gather", gather);
+TL_OP("gather", gather, "axis");
 
-// inputs: indices; attrs: depth, on, off. Out-of-range indices give a row of `off`.
+// inputs: indices; attrs: depth, onValue, offValue. Out-of-range indices give a row of offValue.
 static Result oneHot(const Args& a) {
-  at::Tensor classes = at::arange(a.i(0), a.x(0).options().dtype(at::kLong));
+  at::Tensor classes = at::arange(a.i("depth"), a.x(0).options().dtype(at::kLong));
   at::Tensor hit = at::eq(a.x(0).to(at::kLong).unsqueeze(-1), classes);
-  return at::where(hit, at::scalar_tensor(a.f(1)), at::scalar_tensor(a.f(2)));
+  return at::where(hit, at::scalar_tensor(a.f("onValue")), at::scalar_tensor(a.f("offValue")));
 }
-TL_OP("one_hot", oneHot);
+TL_OP("one_hot", oneHot, "depth onValue offValue");
 
 // no inputs; attrs: value, shape
-static Result fill(const Args& a) { return at::full(a.rest(1), a.f(0), at::TensorOptions().dtype(at::kFloat)); }
-TL_OP("fill", fill);
+static Result fill(const Args& a) {
+  return at::full(a.ints("shape"), a.f("value"), at::TensorOptions().dtype(at::kFloat));
+}
+TL_OP("fill", fill, "value shape[]");
 
 }  // namespace tl

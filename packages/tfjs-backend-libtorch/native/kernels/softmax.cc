@@ -4,6 +4,6 @@
 namespace tl {
 
 static Result softmax(const Args& a) { return at::softmax(a.x(0), -1); }
-TL_OP("softmax", softmax);
+TL_OP("softmax", softmax, "");
 
 }  // namespace tl

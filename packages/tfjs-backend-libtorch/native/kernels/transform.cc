@@ -38,8 +38,10 @@ static double mapCoord(double v, int64_t len, int mode) {
     }
   } else {  // wrap: [abcd] → [abcd|abcd|abcd]
     double sz = len - 1;
-    if (v < 0) v += len * (std::trunc(-v / sz) + 1);
-    else if (v > len - 1) v -= len * std::trunc(v / sz);
+    if (v < 0)
+      v += len * (std::trunc(-v / sz) + 1);
+    else if (v > len - 1)
+      v -= len * std::trunc(v / sz);
   }
   return std::min(std::max(v, 0.0), double(len - 1));
 }
@@ -47,10 +49,10 @@ static double mapCoord(double v, int64_t len, int mode) {
 static Result transform(const Args& a) {
   at::Tensor image = a.x(0).to(at::kFloat).contiguous();
   at::Tensor rows = a.x(1).to(at::kFloat).contiguous();
-  const int interp = static_cast<int>(a.i(0)), mode = static_cast<int>(a.i(1));
-  const float fill = static_cast<float>(a.f(2));
+  const int interp = static_cast<int>(a.i("interpolation")), mode = static_cast<int>(a.i("fillMode"));
+  const float fill = static_cast<float>(a.f("fillValue"));
   const int64_t B = image.size(0), H = image.size(1), W = image.size(2), C = image.size(3);
-  const int64_t OH = a.i(3), OW = a.i(4);
+  const int64_t OH = a.i("outHeight"), OW = a.i("outWidth");
   TORCH_CHECK(rows.dim() == 2 && rows.size(1) == 8 && (rows.size(0) == 1 || rows.size(0) == B),
               "transforms must be [1, 8] or [batch, 8], got ", rows.sizes());
   at::Tensor out = at::empty({B, OH, OW, C}, image.options());
@@ -114,6 +116,6 @@ static Result transform(const Args& a) {
   });
   return out;
 }
-TL_OP("transform", transform);
+TL_OP("transform", transform, "interpolation fillMode fillValue outHeight outWidth");
 
 }  // namespace tl

@@ -1,14 +1,15 @@
-// Elementwise unary ops. inputs: x; attrs as noted.
+// Elementwise unary ops. inputs: x; no attributes unless UNARY_WITH names them.
 #include "../op.h"
 
 namespace tl {
 
-#define UNARY(name, expr)                                  \
+#define UNARY_WITH(name, attrs, expr)                     \
   static Result TL_CAT(un_, __LINE__)(const Args& args) { \
-    const at::Tensor& x = args.x(0);                       \
-    return (expr);                                         \
-  }                                                        \
-  TL_OP(name, TL_CAT(un_, __LINE__))
+    const at::Tensor& x = args.x(0);                      \
+    return (expr);                                        \
+  }                                                       \
+  TL_OP(name, TL_CAT(un_, __LINE__), attrs)
+#define UNARY(name, expr) UNARY_WITH(name, "", expr)
 
 UNARY("identity", x);
 UNARY("neg", at::neg(x));
@@ -41,12 +42,12 @@ UNARY("is_finite", at::isfinite(x));
 UNARY("logical_not", at::logical_not(x));
 UNARY("zeros_like", at::zeros_like(x));
 UNARY("ones_like", at::ones_like(x));
-// attrs: alpha. tfjs Step maps NaN to NaN, >0 to 1, else alpha.
-UNARY("step", at::where(at::isnan(x), x, at::where(x > 0, at::ones_like(x), at::full_like(x, args.f(0)))));
-UNARY("leaky_relu", at::leaky_relu(x, args.f(0)));
-// attrs: min, max
-UNARY("clip", at::clamp(x, args.f(0), args.f(1)));
-// attrs: dtype code (0 float32, 1 int32, 2 bool); the cast itself is done by `run`.
+// tfjs Step maps NaN to NaN, >0 to 1, else alpha.
+UNARY_WITH("step", "alpha",
+           at::where(at::isnan(x), x, at::where(x > 0, at::ones_like(x), at::full_like(x, args.f("alpha")))));
+UNARY_WITH("leaky_relu", "alpha", at::leaky_relu(x, args.f("alpha")));
+UNARY_WITH("clip", "min max", at::clamp(x, args.f("min"), args.f("max")));
+// The cast itself is done by `run`, to the dtype the kernel asks for.
 UNARY("cast", x);
 
 }  // namespace tl

@@ -8,7 +8,7 @@ export const addNConfig = kernel(AddN, (b, inputs) => {
   return b.run1(
     'add_n',
     ts,
-    [],
+    {},
     ts.map((t) => t.dtype).reduce((x, y) => upcastType(x, y)),
   );
 });

@@ -8,7 +8,7 @@ export const batchMatMulConfig = kernel(BatchMatMul, (b, { a, b: y }, attrs) => 
   return b.run1(
     'matmul',
     [a!, y!],
-    [transposeA ? 1 : 0, transposeB ? 1 : 0, 0, 0, 0, 0],
+    { transposeA, transposeB, activation: 0, leakyreluAlpha: 0, hasBias: false, hasPrelu: false },
     upcastType(a!.dtype, y!.dtype),
   );
 });

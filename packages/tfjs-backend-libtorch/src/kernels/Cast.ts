@@ -7,5 +7,5 @@ export const castConfig = kernel(Cast, (b, { x }, attrs) => {
   const { dtype } = attrs as unknown as CastAttrs;
   if (dtype === 'complex64' || dtype === 'string' || x!.dtype === 'string') throw new NotNative(dtype);
   if (dtype === x!.dtype) return identity(b, x!);
-  return b.run1('cast', [x!], [], dtype);
+  return b.run1('cast', [x!], {}, dtype);
 });

@@ -17,7 +17,7 @@ export const concatConfig = kernel(Concat, (b, inputs, attrs) => {
       ts.map((t) => t.shape),
       axis,
     );
-    return b.run1('reshape', [ts[0]], shape, dtype);
+    return b.run1('reshape', [ts[0]], { shape }, dtype);
   }
-  return b.run1('concat', nonEmpty, [axis], dtype);
+  return b.run1('concat', nonEmpty, { axis }, dtype);
 });

@@ -2,7 +2,7 @@
 import { backend_util, Conv2D, type Conv2DAttrs } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
-import { convGeometry, requireNHWC } from './conv_utils.js';
+import { convAttrs, requireNHWC } from './conv_utils.js';
 
 export const conv2DConfig = kernel(Conv2D, (b, { x, filter }, attrs) => {
   const a = attrs as unknown as Conv2DAttrs;
@@ -15,5 +15,10 @@ export const conv2DConfig = kernel(Conv2D, (b, { x, filter }, attrs) => {
     a.pad,
     a.dimRoundingMode,
   );
-  return b.run1('conv2d', [x!, filter!], [...convGeometry(info, false), 0, 0, 0, 0], 'float32');
+  return b.run1(
+    'conv2d',
+    [x!, filter!],
+    convAttrs(info, false, { activation: 0, leakyreluAlpha: 0, hasBias: false, hasPrelu: false }),
+    'float32',
+  );
 });

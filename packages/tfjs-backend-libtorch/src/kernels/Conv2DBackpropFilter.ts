@@ -2,7 +2,7 @@
 import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
-import { convGeometry, requireNHWC } from './conv_utils.js';
+import { convAttrs, requireNHWC } from './conv_utils.js';
 
 export const conv2DBackpropFilterConfig = kernel(Conv2DBackpropFilter, (b, { x, dy }, attrs) => {
   const a = attrs as unknown as Conv2DBackpropFilterAttrs;
@@ -16,5 +16,5 @@ export const conv2DBackpropFilterConfig = kernel(Conv2DBackpropFilter, (b, { x, 
     a.pad,
     a.dimRoundingMode,
   );
-  return b.run1('conv2d_backprop_filter', [x!, dy!], [...convGeometry(info, false), ...f], 'float32');
+  return b.run1('conv2d_backprop_filter', [x!, dy!], convAttrs(info, false, { filterShape: f }), 'float32');
 });

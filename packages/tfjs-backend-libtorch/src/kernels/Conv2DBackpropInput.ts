@@ -2,7 +2,7 @@
 import { backend_util, Conv2DBackpropInput, type Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
-import { convGeometry, requireNHWC } from './conv_utils.js';
+import { convAttrs, requireNHWC } from './conv_utils.js';
 
 export const conv2DBackpropInputConfig = kernel(Conv2DBackpropInput, (b, { dy, filter }, attrs) => {
   const a = attrs as unknown as Conv2DBackpropInputAttrs;
@@ -16,10 +16,5 @@ export const conv2DBackpropInputConfig = kernel(Conv2DBackpropInput, (b, { dy, f
     a.pad,
     a.dimRoundingMode,
   );
-  return b.run1(
-    'conv2d_backprop_input',
-    [dy!, filter!],
-    [...convGeometry(info, false), s[0], s[1], s[2], s[3]],
-    'float32',
-  );
+  return b.run1('conv2d_backprop_input', [dy!, filter!], convAttrs(info, false, { inputShape: s }), 'float32');
 });

@@ -2,7 +2,7 @@
 import { backend_util, DepthwiseConv2dNative, type DepthwiseConv2dNativeAttrs } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
-import { convGeometry } from './conv_utils.js';
+import { convAttrs } from './conv_utils.js';
 
 export const depthwiseConv2dNativeConfig = kernel(DepthwiseConv2dNative, (b, { x, filter }, attrs) => {
   const a = attrs as unknown as DepthwiseConv2dNativeAttrs;
@@ -15,5 +15,10 @@ export const depthwiseConv2dNativeConfig = kernel(DepthwiseConv2dNative, (b, { x
     a.dimRoundingMode,
     true,
   );
-  return b.run1('conv2d', [x!, filter!], [...convGeometry(info, true), 0, 0, 0, 0], 'float32');
+  return b.run1(
+    'conv2d',
+    [x!, filter!],
+    convAttrs(info, true, { activation: 0, leakyreluAlpha: 0, hasBias: false, hasPrelu: false }),
+    'float32',
+  );
 });

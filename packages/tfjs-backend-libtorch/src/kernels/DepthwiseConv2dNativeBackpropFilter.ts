@@ -6,7 +6,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
-import { convGeometry } from './conv_utils.js';
+import { convAttrs } from './conv_utils.js';
 
 export const depthwiseConv2dNativeBackpropFilterConfig = kernel(
   DepthwiseConv2dNativeBackpropFilter,
@@ -22,6 +22,6 @@ export const depthwiseConv2dNativeBackpropFilterConfig = kernel(
       a.dimRoundingMode,
       true,
     );
-    return b.run1('conv2d_backprop_filter', [x!, dy!], [...convGeometry(info, true), ...f], 'float32');
+    return b.run1('conv2d_backprop_filter', [x!, dy!], convAttrs(info, true, { filterShape: f }), 'float32');
   },
 );

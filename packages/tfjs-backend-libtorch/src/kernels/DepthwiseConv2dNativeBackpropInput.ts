@@ -6,7 +6,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
-import { convGeometry } from './conv_utils.js';
+import { convAttrs } from './conv_utils.js';
 
 export const depthwiseConv2dNativeBackpropInputConfig = kernel(
   DepthwiseConv2dNativeBackpropInput,
@@ -22,11 +22,6 @@ export const depthwiseConv2dNativeBackpropInputConfig = kernel(
       a.dimRoundingMode,
       true,
     );
-    return b.run1(
-      'conv2d_backprop_input',
-      [dy!, filter!],
-      [...convGeometry(info, true), s[0], s[1], s[2], s[3]],
-      'float32',
-    );
+    return b.run1('conv2d_backprop_input', [dy!, filter!], convAttrs(info, true, { inputShape: s }), 'float32');
   },
 );

@@ -3,4 +3,4 @@ import { FlipLeftRight } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
 
-export const flipLeftRightConfig = kernel(FlipLeftRight, (b, { image }) => b.run1('reverse', [image!], [2]));
+export const flipLeftRightConfig = kernel(FlipLeftRight, (b, { image }) => b.run1('reverse', [image!], { axes: [2] }));

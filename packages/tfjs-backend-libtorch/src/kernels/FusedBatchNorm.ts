@@ -6,5 +6,10 @@ import { kernel } from '../kernel_utils.js';
 export const fusedBatchNormConfig = kernel(FusedBatchNorm, (b, { x, mean, variance, offset, scale }, attrs) => {
   const eps = (attrs as unknown as FusedBatchNormAttrs).varianceEpsilon ?? 0.001;
   const inputs = [x!, mean!, variance!, offset, scale].filter((t): t is TensorInfo => t != null);
-  return b.run1('batch_norm', inputs, [eps, offset ? 1 : 0, scale ? 1 : 0], 'float32');
+  return b.run1(
+    'batch_norm',
+    inputs,
+    { varianceEpsilon: eps, hasOffset: offset != null, hasScale: scale != null },
+    'float32',
+  );
 });

@@ -2,7 +2,7 @@
 import { backend_util, FusedConv2D, type FusedConv2DAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { ACTIVATIONS, kernel } from '../kernel_utils.js';
-import { convGeometry, requireNHWC } from './conv_utils.js';
+import { convAttrs, requireNHWC } from './conv_utils.js';
 
 export const fusedConv2DConfig = kernel(FusedConv2D, (b, { x, filter, bias, preluActivationWeights }, attrs) => {
   const a = attrs as unknown as FusedConv2DAttrs;
@@ -19,13 +19,12 @@ export const fusedConv2DConfig = kernel(FusedConv2D, (b, { x, filter, bias, prel
   return b.run1(
     'conv2d',
     inputs,
-    [
-      ...convGeometry(info, false),
-      ACTIVATIONS[a.activation ?? 'linear'],
-      a.leakyreluAlpha ?? 0.2,
-      bias ? 1 : 0,
-      preluActivationWeights ? 1 : 0,
-    ],
+    convAttrs(info, false, {
+      activation: ACTIVATIONS[a.activation ?? 'linear'],
+      leakyreluAlpha: a.leakyreluAlpha ?? 0.2,
+      hasBias: bias != null,
+      hasPrelu: preluActivationWeights != null,
+    }),
     'float32',
   );
 });

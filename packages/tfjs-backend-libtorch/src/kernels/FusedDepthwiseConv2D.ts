@@ -7,7 +7,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { ACTIVATIONS, kernel } from '../kernel_utils.js';
-import { convGeometry, requireNHWC } from './conv_utils.js';
+import { convAttrs, requireNHWC } from './conv_utils.js';
 
 export const fusedDepthwiseConv2DConfig = kernel(
   FusedDepthwiseConv2D,
@@ -27,13 +27,12 @@ export const fusedDepthwiseConv2DConfig = kernel(
     return b.run1(
       'conv2d',
       inputs,
-      [
-        ...convGeometry(info, true),
-        ACTIVATIONS[a.activation ?? 'linear'],
-        a.leakyreluAlpha ?? 0.2,
-        bias ? 1 : 0,
-        preluActivationWeights ? 1 : 0,
-      ],
+      convAttrs(info, true, {
+        activation: ACTIVATIONS[a.activation ?? 'linear'],
+        leakyreluAlpha: a.leakyreluAlpha ?? 0.2,
+        hasBias: bias != null,
+        hasPrelu: preluActivationWeights != null,
+      }),
       'float32',
     );
   },

@@ -7,5 +7,5 @@ export const gatherV2Config = kernel(GatherV2, (b, { x, indices }, attrs) => {
   const a = attrs as unknown as GatherV2Attrs;
   if ((a.batchDims ?? 0) !== 0) throw new NotNative('batchDims');
   const axis = util.parseAxisParam(a.axis, x!.shape)[0];
-  return b.run1('gather', [x!, indices!], [axis]);
+  return b.run1('gather', [x!, indices!], { axis });
 });

@@ -13,7 +13,7 @@ export const libtorchAdamConfig = kernel('LibtorchAdam', (b, { x, m, v, g, accBe
   return b.run(
     'adam',
     [x!, m!, v!, g!, accBeta1!, accBeta2!],
-    [a.learningRate, a.beta1, a.beta2, a.epsilon],
+    { learningRate: a.learningRate, beta1: a.beta1, beta2: a.beta2, epsilon: a.epsilon },
     'float32',
   );
 });

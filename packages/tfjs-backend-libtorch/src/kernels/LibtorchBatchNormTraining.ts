@@ -2,5 +2,5 @@
 import { kernel } from '../kernel_utils.js';
 
 export const libtorchBatchNormTrainingConfig = kernel('LibtorchBatchNormTraining', (b, { x, gamma, beta }, attrs) =>
-  b.run('batch_norm_training', [x!, gamma!, beta!], [attrs.epsilon as number], 'float32'),
+  b.run('batch_norm_training', [x!, gamma!, beta!], { epsilon: attrs.epsilon as number }, 'float32'),
 );

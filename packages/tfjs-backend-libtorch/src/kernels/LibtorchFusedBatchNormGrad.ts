@@ -8,6 +8,11 @@ export const libtorchFusedBatchNormGradConfig = kernel(
   (b, { dy, x, mean, variance, scale }, attrs) => {
     const { varianceEpsilon, which } = attrs as unknown as { varianceEpsilon?: number; which: number };
     const inputs = [dy!, x!, mean!, variance!, scale].filter((t): t is TensorInfo => t != null);
-    return b.run1('batch_norm_grad', inputs, [varianceEpsilon ?? 0.001, scale ? 1 : 0, which], 'float32');
+    return b.run1(
+      'batch_norm_grad',
+      inputs,
+      { varianceEpsilon: varianceEpsilon ?? 0.001, hasScale: scale != null, which },
+      'float32',
+    );
   },
 );

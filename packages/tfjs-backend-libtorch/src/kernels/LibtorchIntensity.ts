@@ -15,6 +15,10 @@ export const libtorchIntensityConfig = kernel('LibtorchIntensity', (b, { x, valu
     if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 53))
       throw new Error(`seed must be a whole number ≥ 0, got ${seed}`);
   }
-  const steps = codes.flatMap((code, i) => [code, seeds[i]]);
-  return b.run1('intensity', [x!, values!], [attrs.black as number, attrs.white as number, ...steps], 'float32');
+  return b.run1(
+    'intensity',
+    [x!, values!],
+    { black: attrs.black as number, white: attrs.white as number, codes, seeds },
+    'float32',
+  );
 });

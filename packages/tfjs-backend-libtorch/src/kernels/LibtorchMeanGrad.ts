@@ -3,5 +3,5 @@ import { kernel } from '../kernel_utils.js';
 
 export const libtorchMeanGradConfig = kernel('LibtorchMeanGrad', (b, { dy }, attrs) => {
   const { count, expanded, shape } = attrs as unknown as { count: number; expanded: number[]; shape: number[] };
-  return b.run1('mean_grad', [dy!], [count, shape.length, ...expanded, ...shape], 'float32');
+  return b.run1('mean_grad', [dy!], { count, expanded, shape }, 'float32');
 });

@@ -5,5 +5,5 @@ import { kernel } from '../kernel_utils.js';
 
 export const oneHotConfig = kernel(OneHot, (b, { indices }, attrs) => {
   const { depth, onValue, offValue, dtype } = attrs as unknown as OneHotAttrs;
-  return b.run1('one_hot', [indices!], [depth, onValue, offValue], dtype);
+  return b.run1('one_hot', [indices!], { depth, onValue, offValue }, dtype);
 });

@@ -10,7 +10,7 @@ export const packConfig = kernel(Pack, (b, inputs, attrs) => {
   return b.run1(
     'stack',
     ts,
-    [axis],
+    { axis },
     ts.map((t) => t.dtype).reduce((x, y) => upcastType(x, y)),
   );
 });

@@ -5,5 +5,5 @@ import { kernel } from '../kernel_utils.js';
 
 export const padV2Config = kernel(PadV2, (b, { x }, attrs) => {
   const { paddings, constantValue } = attrs as unknown as PadV2Attrs;
-  return b.run1('pad', [x!], [constantValue, ...paddings.flat()]);
+  return b.run1('pad', [x!], { value: constantValue, paddings: paddings.flat() });
 });

@@ -7,5 +7,5 @@ export const reshapeConfig = kernel(Reshape, (b, { x }, attrs) => {
   const size = util.sizeFromShape(x!.shape);
   const shape = util.inferFromImplicitShape((attrs as unknown as ReshapeAttrs).shape, size);
   util.assert(util.sizeFromShape(shape) === size, () => `cannot reshape [${x!.shape}] to [${shape}]`);
-  return b.run1('reshape', [x!], shape);
+  return b.run1('reshape', [x!], { shape });
 });

@@ -8,7 +8,7 @@ export const resizeBilinearConfig = kernel(ResizeBilinear, (b, { images }, attrs
   return b.run1(
     'resize_bilinear',
     [images!],
-    [size[0], size[1], alignCorners ? 1 : 0, halfPixelCenters ? 1 : 0],
+    { outHeight: size[0], outWidth: size[1], alignCorners, halfPixelCenters },
     'float32',
   );
 });

@@ -5,10 +5,5 @@ import { kernel } from '../kernel_utils.js';
 
 export const resizeBilinearGradConfig = kernel(ResizeBilinearGrad, (b, { images, dy }, attrs) => {
   const { alignCorners, halfPixelCenters } = attrs as unknown as ResizeBilinearGradAttrs;
-  return b.run1(
-    'resize_bilinear_grad',
-    [dy!, images!],
-    [0, 0, alignCorners ? 1 : 0, halfPixelCenters ? 1 : 0],
-    'float32',
-  );
+  return b.run1('resize_bilinear_grad', [dy!, images!], { alignCorners, halfPixelCenters }, 'float32');
 });

@@ -4,5 +4,5 @@ import { Select, upcastType } from '@tensorflow/tfjs-core';
 import { kernel } from '../kernel_utils.js';
 
 export const selectConfig = kernel(Select, (b, { condition, t, e }) =>
-  b.run1('select', [condition!, t!, e!], [], upcastType(t!.dtype, e!.dtype)),
+  b.run1('select', [condition!, t!, e!], {}, upcastType(t!.dtype, e!.dtype)),
 );

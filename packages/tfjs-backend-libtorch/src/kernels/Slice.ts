@@ -7,5 +7,5 @@ export const sliceConfig = kernel(Slice, (b, { x }, attrs) => {
   const a = attrs as unknown as SliceAttrs;
   const [begin, size] = slice_util.parseSliceParams(x! as Tensor, a.begin, a.size);
   slice_util.assertParamsValid(x! as Tensor, begin, size);
-  return b.run1('slice', [x!], [...begin, ...size]);
+  return b.run1('slice', [x!], { begin, size });
 });

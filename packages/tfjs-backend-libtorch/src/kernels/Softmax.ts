@@ -3,4 +3,4 @@ import { Softmax } from '@tensorflow/tfjs-core';
 
 import { kernel } from '../kernel_utils.js';
 
-export const softmaxConfig = kernel(Softmax, (b, { logits }) => b.run1('softmax', [logits!], [], 'float32'));
+export const softmaxConfig = kernel(Softmax, (b, { logits }) => b.run1('softmax', [logits!], {}, 'float32'));

@@ -12,7 +12,13 @@ export const transformConfig = kernel(Transform, (b, { image, transforms }, attr
   return b.run1(
     'transform',
     [image!, transforms!],
-    [INTERPOLATION[interpolation], FILL_MODE[fillMode], fillValue, outH, outW],
+    {
+      interpolation: INTERPOLATION[interpolation],
+      fillMode: FILL_MODE[fillMode],
+      fillValue,
+      outHeight: outH,
+      outWidth: outW,
+    },
     'float32',
   );
 });

@@ -6,5 +6,5 @@ import { kernel } from '../kernel_utils.js';
 export const unpackConfig = kernel(Unpack, (b, { value }, attrs) => {
   let axis = (attrs as unknown as UnpackAttrs).axis;
   if (axis < 0) axis += value!.shape.length;
-  return b.run('unstack', [value!], [axis]);
+  return b.run('unstack', [value!], { axis });
 });

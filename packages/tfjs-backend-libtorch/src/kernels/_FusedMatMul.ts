@@ -9,14 +9,14 @@ export const fusedMatMulConfig = kernel(_FusedMatMul, (b, { a, b: y, bias, prelu
   return b.run1(
     'matmul',
     inputs,
-    [
-      at.transposeA ? 1 : 0,
-      at.transposeB ? 1 : 0,
-      ACTIVATIONS[at.activation ?? 'linear'],
-      at.leakyreluAlpha ?? 0.2,
-      bias ? 1 : 0,
-      preluActivationWeights ? 1 : 0,
-    ],
+    {
+      transposeA: at.transposeA,
+      transposeB: at.transposeB,
+      activation: ACTIVATIONS[at.activation ?? 'linear'],
+      leakyreluAlpha: at.leakyreluAlpha ?? 0.2,
+      hasBias: bias != null,
+      hasPrelu: preluActivationWeights != null,
+    },
     'float32',
   );
 });

@@ -1,6 +1,9 @@
-/** Pool geometry as the native pool ops take it: kH kW sH sW pT pB pL pR. */
+/** Helpers of the pooling kernels. */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 
+import type { OpAttrs } from '../native_ops.js';
+
+/** tfjs' pooling geometry, and the attributes every native pooling op takes (POOL_GEOMETRY in native_ops.ts). */
 export function poolGeometry(
   x: TensorInfo,
   attrs: {
@@ -9,7 +12,7 @@ export function poolGeometry(
     pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   },
-): { info: backend_util.Conv2DInfo; geom: number[] } {
+): { info: backend_util.Conv2DInfo; geom: OpAttrs<'max_pool'> } {
   const info = backend_util.computePool2DInfo(
     x.shape as [number, number, number, number],
     attrs.filterSize,
@@ -21,7 +24,16 @@ export function poolGeometry(
   const p = info.padInfo;
   return {
     info,
-    geom: [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, p.top, p.bottom, p.left, p.right],
+    geom: {
+      filterHeight: info.filterHeight,
+      filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight,
+      strideWidth: info.strideWidth,
+      padTop: p.top,
+      padBottom: p.bottom,
+      padLeft: p.left,
+      padRight: p.right,
+    },
   };
 }
 

@@ -1,9 +1,0 @@
-/** ClipByValue: elementwise, native op 'clip' (clip bounds in attrs). */
-import { ClipByValue } from '@tensorflow/tfjs-core';
-
-import { unaryKernel } from '../kernel_utils.js';
-
-export const clipByValueConfig = unaryKernel(ClipByValue, 'clip', undefined, (a) => [
-  a.clipValueMin as number,
-  a.clipValueMax as number,
-]);
