@@ -1,6 +1,7 @@
 import { MedcnnError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
 import { parseLang, t } from '../i18n/messages.js';
+import { clinicalLine, formatInterval } from '../metrics/format.js';
 import { evaluateRun } from '../run/evaluate-run.js';
 import { readRunConfig } from '../run/run-config.js';
 import { parseArgs } from './args.js';
@@ -30,11 +31,9 @@ export const evaluateCommand: Command = {
     if (m.clinical) {
       const c = m.clinical;
       console.log(
-        `  ACC 95% CI ${c.ci95.accuracy.map((v) => v.toFixed(3)).join('–')} · AUC 95% CI ${c.ci95.auc.map((v) => v.toFixed(3)).join('–')}`,
+        `  ACC 95% CI ${formatInterval(c.ci95.accuracy, lang)} · AUC 95% CI ${formatInterval(c.ci95.auc, lang, c.notAvailable.auc)}`,
       );
-      console.log(
-        `  ${t(lang, 'clinical', { sens: c.sensitivity.toFixed(4), spec: c.specificity.toFixed(4), ppv: c.ppv.toFixed(4), npv: c.npv.toFixed(4), f1: c.f1.toFixed(4) })}`,
-      );
+      console.log(`  ${clinicalLine(c, lang)}`);
       console.log(`  confusion [[TN, FP], [FN, TP]] = ${JSON.stringify(c.confusion)}`);
     }
   },

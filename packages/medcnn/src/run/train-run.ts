@@ -10,6 +10,7 @@ import { datasetPath, resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
 import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { t, type Lang } from '../i18n/messages.js';
+import { clinicalLine, formatMetric } from '../metrics/format.js';
 import { createModel, getModelEntry } from '../models/index.js';
 import { MedcnnError } from '../errors.js';
 import type { SplitData } from '../data/load.js';
@@ -219,22 +220,13 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
             auc: test.auc.toFixed(4),
             accLo: ci.accuracy[0].toFixed(3),
             accHi: ci.accuracy[1].toFixed(3),
-            aucLo: ci.auc[0].toFixed(3),
-            aucHi: ci.auc[1].toFixed(3),
+            aucLo: formatMetric(ci.auc?.[0], lang, undefined, 3),
+            aucHi: formatMetric(ci.auc?.[1], lang, undefined, 3),
           })
         : t(lang, 'testResultPlain', { epoch: result.bestEpoch, acc: test.acc.toFixed(4), auc: test.auc.toFixed(4) }),
     );
     const c = test.clinical;
-    if (c)
-      log(
-        t(lang, 'clinical', {
-          sens: c.sensitivity.toFixed(4),
-          spec: c.specificity.toFixed(4),
-          ppv: c.ppv.toFixed(4),
-          npv: c.npv.toFixed(4),
-          f1: c.f1.toFixed(4),
-        }),
-      );
+    if (c) log(clinicalLine(c, lang));
     testMetrics = test;
   } else {
     writeReport(dir, lang);
