@@ -108,10 +108,10 @@ test('clinical metrics: confusion matrix, rates, and seeded bootstrap CIs', () =
   assert.equal(m.specificity, 0.8);
   assert.equal(m.ppv, 0.8);
   assert.equal(m.npv, 0.8);
-  assert.ok(Math.abs(m.f1 - 0.8) < 1e-12);
+  assert.ok(Math.abs(m.f1! - 0.8) < 1e-12);
   assert.equal(m.accuracy, 0.8);
   assert.ok(m.ci95.accuracy[0] <= m.accuracy && m.accuracy <= m.ci95.accuracy[1]);
-  assert.ok(m.ci95.auc[0] <= m.auc && m.auc <= m.ci95.auc[1]);
+  assert.ok(m.ci95.auc![0] <= m.auc! && m.auc! <= m.ci95.auc![1]);
   assert.ok(m.ci95.accuracy[1] - m.ci95.accuracy[0] > 0.1, 'ten patients give a wide interval');
   assert.deepEqual(clinicalMetrics(y, s, { seed: 3, resamples: 500 }).ci95, m.ci95);
   assert.notDeepEqual(clinicalMetrics(y, s, { seed: 4, resamples: 500 }).ci95, m.ci95);

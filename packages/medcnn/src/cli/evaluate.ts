@@ -1,8 +1,8 @@
 import { initEngine } from '../engine/backend.js';
 import { MedcnnError } from '../errors.js';
 import { t } from '../i18n/messages.js';
+import { clinicalLine, formatInterval } from '../metrics/format.js';
 import { evaluateRun } from '../run/evaluate.js';
-import { clinicalLine } from '../run/summary.js';
 import { RunFolder } from '../runfolder/index.js';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
@@ -33,9 +33,9 @@ export const evaluateCommand: Command = {
     if (m.clinical) {
       const c = m.clinical;
       console.log(
-        `  ACC 95% CI ${c.ci95.accuracy.map((v) => v.toFixed(3)).join('–')} · AUC 95% CI ${c.ci95.auc.map((v) => v.toFixed(3)).join('–')}`,
+        `  ACC 95% CI ${formatInterval(c.ci95.accuracy, lang)} · AUC 95% CI ${formatInterval(c.ci95.auc, lang, c.notAvailable.auc)}`,
       );
-      console.log(`  ${clinicalLine(m, lang)}`);
+      console.log(`  ${clinicalLine(c, lang)}`);
       console.log(`  confusion [[TN, FP], [FN, TP]] = ${JSON.stringify(c.confusion)}`);
     }
   },

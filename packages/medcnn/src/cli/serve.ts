@@ -26,18 +26,22 @@ export const serveCommand: Command = {
     if ((f.port as number) > 65535) throw new MedcnnError(`--port must be at most 65535, got ${f.port}.`);
     const lang = parseLang(f.lang as string);
     const host = f.host as string;
-    const { server, url } = await serveRun(positionals[0], {
+    const { server, urls } = await serveRun(positionals[0], {
       host,
       port: f.port as number,
       root: f.root as string | undefined,
     });
-    const page = lang === 'ja' ? `${url}?lang=ja` : url;
+    const [page, ...others] = urls.map((u) => (lang === 'ja' ? `${u}?lang=ja` : u));
     console.log(
       lang === 'ja'
         ? `${page} で公開中（Ctrl-C で終了）。画像はブラウザの中だけで処理され、送信されません。`
         : `serving on ${page} (Ctrl-C to stop). Images are classified inside the browser and never sent anywhere.`,
     );
-    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    if (others.length > 0)
+      console.log(
+        lang === 'ja' ? `  他のマシンからは: ${others.join('  ')}` : `  from other machines: ${others.join('  ')}`,
+      );
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
       console.log(
         lang === 'ja'
           ? `注意: ${host} で待ち受けるため、他のマシンからもこのページを開けます。`

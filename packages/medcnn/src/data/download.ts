@@ -30,11 +30,14 @@ export async function downloadFile(url: string, dest: string, md5: string, opts:
   }
   const tmp = path.join(dir, `.${path.basename(dest)}.download-${process.pid}`);
   const cleanup = (): void => fs.rmSync(tmp, { force: true });
-  const onSignal = (): void => {
+  // Ctrl-C, or a container's stop: the partial file goes, and the exit code says which signal ended it.
+  const onSignal = (signal: NodeJS.Signals): void => {
     cleanup();
-    process.exit(130);
+    process.stderr.write(`\nmedcnn: download of ${path.basename(dest)} interrupted (${signal}); nothing was saved.\n`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const byHand = `Download it yourself from ${url} and save it as ${dest}.`;
   try {
     const hash = crypto.createHash('md5');
@@ -52,6 +55,7 @@ export async function downloadFile(url: string, dest: string, md5: string, opts:
     throw new MedcnnError(`Download of ${url} failed: ${(e as Error).message}. Nothing was saved. ${byHand}`);
   } finally {
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 
@@ -106,16 +110,38 @@ function fetchTo(
   });
 }
 
-/** Downloads a dataset's npz into the data root unless it is already there. Returns its path. */
+/** The MD5 of a file, read in chunks (data sets at 224×224 are gigabytes). */
+export async function fileMd5(file: string): Promise<string> {
+  const hash = crypto.createHash('md5');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Downloads a dataset's npz into the data root unless it is already there with the MD5 the registry lists
+ * (a corrupt file there is an error that says how to replace it). `force` downloads it again in any case.
+ * Returns its path.
+ */
 export async function ensureDataset(
   info: DatasetInfo,
   size: ImageSize,
   root: string,
-  opts: DownloadOptions = {},
+  opts: DownloadOptions & { force?: boolean } = {},
 ): Promise<string> {
   const dest = datasetPath(info, size, root);
-  if (fs.existsSync(dest)) return dest;
   const file = info.files[size];
+  if (!opts.force && fs.existsSync(dest)) {
+    let md5: string;
+    try {
+      md5 = await fileMd5(dest);
+    } catch (e) {
+      throw new MedcnnError(`Cannot read ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    }
+    if (md5 === file.md5) return dest;
+    throw new MedcnnError(
+      `${dest} is there but corrupt: its MD5 is ${md5}, expected ${file.md5} (an interrupted copy, or a changed file). Download it again with \`medcnn download ${info.flag} --size ${size} --force\`, or remove it.`,
+    );
+  }
   const base = process.env.MEDCNN_DOWNLOAD_BASE;
   const url = base ? `${base.replace(/\/$/, '')}/${file.fileName}` : file.url;
   await downloadFile(url, dest, file.md5, opts);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs-core';
 import { MedcnnError } from '../errors.js';
-import { imageHeader, imageSizeProblem, modelPixels, normalizePixels } from './pixels.js';
+import { imageDataProblem, imageHeader, imageSizeProblem, modelPixels, normalizePixels } from './pixels.js';
 
 /** Reads a PNG or JPEG and returns it as uint8 pixels of the size and channels a model takes (see modelPixels). */
 export async function readImageFile(
@@ -22,6 +23,12 @@ export async function readImageFile(
     throw new MedcnnError(`${file} is not a PNG or JPEG image. Pass chest X-ray images as .png or .jpg files.`);
   const tooBig = header.width > 0 ? imageSizeProblem(header.width, header.height) : null;
   if (tooBig) throw new MedcnnError(`${file} cannot be used: ${tooBig}.`);
+  // Decoders fill in what is missing without a word: a truncated or damaged image must not be classified.
+  const damaged = imageDataProblem(bytes) ?? (header.kind === 'png' ? pngPixelDataProblem(bytes) : null);
+  if (damaged)
+    throw new MedcnnError(
+      `${file} cannot be used: ${damaged}. Use a complete, undamaged copy of the image (export or copy it again).`,
+    );
   let image: Awaited<ReturnType<typeof loadImage>>;
   try {
     image = await loadImage(bytes);
@@ -37,6 +44,17 @@ export async function readImageFile(
   const g = canvas.getContext('2d');
   g.drawImage(image, 0, 0);
   const rgba = g.getImageData(0, 0, image.width, image.height).data;
+  if (header.width > 0 && (image.width !== header.width || image.height !== header.height))
+    throw new MedcnnError(
+      `${file} cannot be used: it decodes to ${image.width}×${image.height} pixels but its header says ${header.width}×${header.height}; the file is damaged.`,
+    );
+  // A JPEG has no transparency: pixels left transparent are pixels the decoder never got.
+  let opaque = true;
+  for (let i = 3; i < rgba.length && header.kind === 'jpeg'; i += 4) opaque &&= rgba[i] === 255;
+  if (!opaque)
+    throw new MedcnnError(
+      `${file} cannot be used: part of the image could not be decoded; the file is truncated or damaged.`,
+    );
   return modelPixels(rgba, image.width, image.height, width, height, channels === 1 ? 1 : 3);
 }
 
@@ -51,4 +69,50 @@ export async function readImageBatch(
   const values = new Float32Array(files.length * h * w * c);
   pixels.forEach((p, i) => normalizePixels(p, norm, values, i * h * w * c));
   return { pixels, x: tf.tensor4d(values, [files.length, h, w, c]) };
+}
+
+/** Adam7's passes: first column and row, then the step between columns and between rows. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Why a PNG's compressed pixel rows do not make the image its header declares (a short or overlong stream), or
+ * null when they do. Call on a PNG whose chunks imageDataProblem has checked.
+ */
+function pngPixelDataProblem(b: Buffer): string | null {
+  const [width, height, depth, colour, interlace] = [b.readUInt32BE(16), b.readUInt32BE(20), b[24], b[25], b[28]];
+  const channels = PNG_CHANNELS[colour];
+  if (!channels) return `its header has the unknown colour type ${colour}; the file is damaged`;
+  const row = (w: number): number => 1 + Math.ceil((w * channels * depth) / 8); // a filter byte, then the pixels
+  let expected = 0;
+  if (interlace === 0) expected = height * row(width);
+  else
+    for (const [x0, y0, dx, dy] of ADAM7) {
+      const w = Math.ceil((width - x0) / dx);
+      const h = Math.ceil((height - y0) / dy);
+      if (w > 0 && h > 0) expected += h * row(w);
+    }
+  const idat: Buffer[] = [];
+  for (let o = 8; o + 12 <= b.length; o += 12 + b.readUInt32BE(o))
+    if (b.toString('latin1', o + 4, o + 8) === 'IDAT') idat.push(b.subarray(o + 8, o + 8 + b.readUInt32BE(o)));
+  let rows: Buffer;
+  try {
+    rows = zlib.inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      return 'it holds more image data than its header declares; the file is damaged';
+    return `its compressed image data cannot be read (${(e as Error).message}); the file is truncated or damaged`;
+  }
+  if (rows.length !== expected)
+    return `its image data make ${rows.length} bytes of pixel rows where its ${width}×${height} header needs ${expected}; the file is truncated or damaged`;
+  return null;
 }

@@ -146,3 +146,215 @@ export function imageHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: n
   }
   return { kind: 'jpeg', width: 0, height: 0 };
 }
+
+/**
+ * Why the bytes of a PNG or JPEG are not a whole, undamaged image, or null when they are: decoders quietly fill
+ * what is missing, so a truncated X-ray would otherwise be classified as if it were whole. PNG: every chunk is
+ * complete and passes its CRC, there is image data and an IEND chunk. JPEG: the segments are whole, the
+ * Huffman-coded data of a baseline image hold exactly the blocks its header declares, and it ends with EOI.
+ */
+export function imageDataProblem(bytes: Uint8Array): string | null {
+  const header = imageHeader(bytes);
+  if (!header) return 'it is not a PNG or JPEG image';
+  return header.kind === 'png' ? pngProblem(bytes) : jpegProblem(bytes);
+}
+
+const TRUNCATED = 'the file is truncated';
+const DAMAGED = 'the file is damaged';
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngProblem(b: Uint8Array): string | null {
+  const u32 = (o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  let idat = 0;
+  for (let o = 8; o < b.length; ) {
+    if (o + 12 > b.length) return `it ends inside a chunk header; ${TRUNCATED}`;
+    const length = u32(o);
+    const type = String.fromCharCode(b[o + 4], b[o + 5], b[o + 6], b[o + 7]);
+    if (o === 8 && type !== 'IHDR') return `it does not start with an IHDR chunk; ${DAMAGED}`;
+    if (length > b.length - o - 12) return `its ${type} chunk is cut short; ${TRUNCATED}`;
+    if (crc32(b, o + 4, o + 8 + length) !== u32(o + 8 + length))
+      return `its ${type} chunk fails its checksum (CRC); ${DAMAGED}`;
+    if (type === 'IDAT') idat++;
+    if (type === 'IEND') return idat > 0 ? null : `it has no image data (IDAT chunk); ${DAMAGED}`;
+    o += 12 + length;
+  }
+  return `it has no IEND chunk at its end; ${TRUNCATED}`;
+}
+
+/** A canonical Huffman table of a JPEG (ITU T.81, annex C): per code length, the codes' range and first value. */
+interface Huffman {
+  maxCode: Int32Array;
+  minCode: Int32Array;
+  valPtr: Int32Array;
+  values: Uint8Array;
+}
+
+function jpegProblem(b: Uint8Array): string | null {
+  const u16 = (o: number): number => (b[o] << 8) | b[o + 1];
+  const tables = new Map<number, Huffman>(); // class (0 DC, 1 AC) × 16 + id
+  let frame: { width: number; height: number; comps: Map<number, { h: number; v: number }> } | null = null;
+  let huffmanSequential = false;
+  let restartInterval = 0;
+  let scans = 0;
+  let o = 2;
+  for (;;) {
+    if (o >= b.length) return `it ends before its end-of-image marker; ${TRUNCATED}`;
+    if (b[o] !== 0xff) return `it has stray bytes where a marker should be; ${DAMAGED}`;
+    while (o < b.length && b[o] === 0xff) o++; // fill bytes
+    if (o >= b.length) return `it ends before its end-of-image marker; ${TRUNCATED}`;
+    const marker = b[o++];
+    if (marker === 0xd9) return frame && scans > 0 ? null : `it has no image data (no frame or scan); ${DAMAGED}`;
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) continue; // markers without a length
+    if (o + 2 > b.length) return `it ends inside a segment; ${TRUNCATED}`;
+    const length = u16(o);
+    if (length < 2 || o + length > b.length) return `a segment is cut short; ${TRUNCATED}`;
+    const seg = o + 2;
+    o += length;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const comps = new Map<number, { h: number; v: number }>();
+      for (let i = 0; i < b[seg + 5]; i++)
+        comps.set(b[seg + 6 + i * 3], { h: b[seg + 7 + i * 3] >> 4, v: b[seg + 7 + i * 3] & 15 });
+      frame = { height: u16(seg + 1), width: u16(seg + 3), comps };
+      huffmanSequential = marker === 0xc0 || marker === 0xc1;
+    } else if (marker === 0xc4) {
+      for (let p = seg; p < o; ) {
+        const counts = b.subarray(p + 1, p + 17);
+        const total = counts.reduce((a, c) => a + c, 0);
+        if (p + 17 + total > o) return `a Huffman table is cut short; ${DAMAGED}`;
+        tables.set(((b[p] >> 4) & 1) * 16 + (b[p] & 15), huffmanTable(counts, b.subarray(p + 17, p + 17 + total)));
+        p += 17 + total;
+      }
+    } else if (marker === 0xdd) {
+      restartInterval = u16(seg);
+    } else if (marker === 0xda) {
+      if (!frame) return `its image data come before its frame header; ${DAMAGED}`;
+      scans++;
+      const scan: { h: number; v: number; dc?: Huffman; ac?: Huffman }[] = [];
+      for (let i = 0; i < b[seg]; i++) {
+        const comp = frame.comps.get(b[seg + 1 + i * 2]);
+        if (!comp) return `a scan names a component the frame does not have; ${DAMAGED}`;
+        const t = b[seg + 2 + i * 2];
+        scan.push({ ...comp, dc: tables.get(t >> 4), ac: tables.get(16 + (t & 15)) });
+      }
+      const end =
+        huffmanSequential && frame.width > 0 && frame.height > 0
+          ? walkHuffmanScan(b, o, frame, scan, restartInterval)
+          : skipEntropyData(b, o);
+      if (typeof end === 'string') return end;
+      o = end;
+    }
+  }
+}
+
+function huffmanTable(counts: Uint8Array, values: Uint8Array): Huffman {
+  const t: Huffman = { maxCode: new Int32Array(17), minCode: new Int32Array(17), valPtr: new Int32Array(17), values };
+  let code = 0;
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    t.valPtr[len] = k;
+    t.minCode[len] = code;
+    code += counts[len - 1];
+    k += counts[len - 1];
+    t.maxCode[len] = counts[len - 1] ? code - 1 : -1;
+    code <<= 1;
+  }
+  return t;
+}
+
+/** The offset of the first marker after entropy-coded data (restart markers are part of the data). */
+function skipEntropyData(b: Uint8Array, o: number): number | string {
+  for (; o + 1 < b.length; o++)
+    if (b[o] === 0xff && b[o + 1] !== 0 && !(b[o + 1] >= 0xd0 && b[o + 1] <= 0xd7)) return o;
+  return `its image data end without a marker; ${TRUNCATED}`;
+}
+
+/**
+ * Reads the Huffman codes of a sequential scan without decoding the pixels: every block of every MCU the frame
+ * declares must be there, with restart markers where due, and a marker right after. Returns where that marker
+ * is, or what is wrong.
+ */
+function walkHuffmanScan(
+  b: Uint8Array,
+  start: number,
+  frame: { width: number; height: number; comps: Map<number, { h: number; v: number }> },
+  scan: { h: number; v: number; dc?: Huffman; ac?: Huffman }[],
+  restartInterval: number,
+): number | string {
+  if (scan.some((c) => !c.dc || !c.ac)) return `its image data use a Huffman table it does not define; ${DAMAGED}`;
+  const hMax = Math.max(...[...frame.comps.values()].map((c) => c.h));
+  const vMax = Math.max(...[...frame.comps.values()].map((c) => c.v));
+  // One component alone is coded block by block; several are interleaved in MCUs of h×v blocks each.
+  const single = scan.length === 1;
+  const units = single
+    ? Math.ceil(Math.ceil((frame.width * scan[0].h) / hMax) / 8) *
+      Math.ceil(Math.ceil((frame.height * scan[0].v) / vMax) / 8)
+    : Math.ceil(frame.width / (8 * hMax)) * Math.ceil(frame.height / (8 * vMax));
+  let pos = start;
+  let byte = 0;
+  let bits = 0;
+  const END = 'end';
+  const BAD = 'bad';
+  const bit = (): number => {
+    if (bits === 0) {
+      if (pos >= b.length || (b[pos] === 0xff && b[pos + 1] !== 0)) throw END; // a marker (or the file's end) too soon
+      byte = b[pos];
+      pos += byte === 0xff ? 2 : 1;
+      bits = 8;
+    }
+    bits--;
+    return (byte >> bits) & 1;
+  };
+  const decode = (t: Huffman): number => {
+    let code = 0;
+    for (let len = 1; len <= 16; len++) {
+      code = (code << 1) | bit();
+      if (code <= t.maxCode[len]) return t.values[t.valPtr[len] + code - t.minCode[len]];
+    }
+    throw BAD;
+  };
+  const skip = (n: number): void => {
+    for (let i = 0; i < n; i++) bit();
+  };
+  try {
+    for (let u = 0; u < units; u++) {
+      if (restartInterval > 0 && u > 0 && u % restartInterval === 0) {
+        bits = 0;
+        if (b[pos] !== 0xff || b[pos + 1] !== 0xd0 + ((u / restartInterval - 1) & 7))
+          return `a restart marker is missing from its image data; ${DAMAGED}`;
+        pos += 2;
+      }
+      for (const c of scan) {
+        for (let k = single ? 1 : c.h * c.v; k > 0; k--) {
+          skip(decode(c.dc!)); // the DC difference
+          for (let i = 1; i < 64; ) {
+            const rs = decode(c.ac!);
+            if ((rs & 15) === 0) {
+              if (rs !== 0xf0) break; // end of block; 0xF0 is a run of 16 zeros
+              i += 16;
+            } else {
+              i += (rs >> 4) + 1;
+              skip(rs & 15);
+            }
+          }
+        }
+      }
+    }
+  } catch (e) {
+    if (e === END) return `its image data end before all of the image; ${TRUNCATED}`;
+    if (e === BAD) return `its image data hold an invalid Huffman code; ${DAMAGED}`;
+    throw e;
+  }
+  if (pos < b.length && b[pos] !== 0xff) return `its image data run on past the image its header declares; ${DAMAGED}`;
+  return pos;
+}

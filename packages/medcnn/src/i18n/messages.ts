@@ -33,6 +33,17 @@ const messages = {
     en: 'sensitivity {sens} · specificity {spec} · PPV {ppv} · NPV {npv} · F1 {f1}',
     ja: '感度 {sens} · 特異度 {spec} · 陽性的中率 {ppv} · 陰性的中率 {npv} · F1 {f1}',
   },
+  notAvailable: { en: 'n/a', ja: '算出不能' },
+  notAvailableBecause: { en: 'n/a ({reason})', ja: '算出不能（{reason}）' },
+  naNoPositiveCases: { en: 'no positive cases', ja: '陽性の例がない' },
+  naNoNegativeCases: { en: 'no negative cases', ja: '陰性の例がない' },
+  naNoPositivePredictions: { en: 'no positive predictions', ja: '陽性と予測された例がない' },
+  naNoNegativePredictions: { en: 'no negative predictions', ja: '陰性と予測された例がない' },
+  naNoPositiveCasesOrPredictions: {
+    en: 'no positive cases or predictions',
+    ja: '陽性の例も陽性の予測もない',
+  },
+  naOneClassOnly: { en: 'only one class in the data', ja: 'データに一方のクラスしかない' },
   runSaved: {
     en: 'run saved in {dir} (open report.html)',
     ja: '結果を {dir} に保存しました（report.html を開いてください）',

@@ -1,8 +1,32 @@
+import { MedcnnError } from '../errors.js';
+
+/**
+ * Refuses scores that are not finite numbers. NaN or infinite outputs mean the model diverged in training
+ * (a learning rate too high, most often); no metric of them means anything, and sorting them never ends well.
+ */
+export function assertFiniteScores(score: ArrayLike<number>): void {
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < score.length; i++) {
+    if (!Number.isFinite(score[i])) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    throw new MedcnnError(
+      `The model produced non-finite outputs (NaN or infinity) for ${bad} of ${score.length} scores, the first at ${first}: its training diverged, so it cannot be evaluated. Train it again with a lower --lr (10 times lower, say).`,
+    );
+  }
+}
+
 /**
  * Area under the ROC curve, equal to scikit-learn's roc_auc_score: tied scores count one half, which is
- * what the trapezoids through tied thresholds give. NaN when only one class is present.
+ * what the trapezoids through tied thresholds give. NaN when only one class is present; a MedcnnError for
+ * non-finite scores.
  */
 export function computeAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>): number {
+  assertFiniteScores(score);
   const n = yTrue.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let rankSumPos = 0;
@@ -31,8 +55,9 @@ export interface RocPoint {
   tpr: number;
 }
 
-/** The ROC curve through every distinct score, from (0,0) to (1,1). */
+/** The ROC curve through every distinct score, from (0,0) to (1,1); a MedcnnError for non-finite scores. */
 export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): RocPoint[] {
+  assertFiniteScores(score);
   const n = yTrue.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
   let pos = 0;

@@ -1,5 +1,5 @@
-import type { Task } from '../data/dataset-info.js';
-import { computeAuc } from './auc.js';
+import { isMultiLabel, type Task } from '../data/dataset-info.js';
+import { assertFiniteScores, computeAuc } from './auc.js';
 
 /** Predictions of a model on one split: scores are probabilities, N rows of K columns. */
 export interface Predictions {
@@ -18,11 +18,12 @@ function column(p: Predictions, k: number): Float32Array {
   return out;
 }
 
-/** AUC as MedMNIST's Evaluator defines it for each task. */
+/** AUC as MedMNIST's Evaluator defines it for each task; a MedcnnError for non-finite scores. */
 export function medmnistAuc(task: Task, p: Predictions): number {
+  assertFiniteScores(p.yScore);
   const n = p.yScore.length / p.numClasses;
   if (task === 'binary-class') return computeAuc(p.yTrue, column(p, p.numClasses - 1));
-  if (task === 'multi-label, binary-class') {
+  if (isMultiLabel(task)) {
     let sum = 0;
     for (let k = 0; k < p.numClasses; k++) {
       const t = new Uint8Array(n);
@@ -42,6 +43,7 @@ export function medmnistAuc(task: Task, p: Predictions): number {
 
 /** Predicted class per sample (single-label tasks): positive score > 0.5 for binary, argmax otherwise. */
 export function predictedClasses(task: Task, p: Predictions): Int32Array {
+  assertFiniteScores(p.yScore);
   const n = p.yScore.length / p.numClasses;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -57,11 +59,15 @@ export function predictedClasses(task: Task, p: Predictions): Int32Array {
   return out;
 }
 
-/** ACC as MedMNIST's Evaluator defines it (threshold 0.5 for binary and multi-label, argmax otherwise). */
+/**
+ * ACC as MedMNIST's Evaluator defines it (threshold 0.5 for binary and multi-label, argmax otherwise); a
+ * MedcnnError for non-finite scores.
+ */
 export function medmnistAcc(task: Task, p: Predictions): number {
+  assertFiniteScores(p.yScore);
   const n = p.yScore.length / p.numClasses;
   if (n === 0) return Number.NaN;
-  if (task === 'multi-label, binary-class') {
+  if (isMultiLabel(task)) {
     let sum = 0;
     for (let k = 0; k < p.numClasses; k++) {
       let right = 0;
@@ -81,6 +87,7 @@ export function medmnistAcc(task: Task, p: Predictions): number {
 
 /** MedMNIST's prediction file: one line per sample, "index,score_0,score_1,…", no header. */
 export function predictionsCsv(p: Predictions): string {
+  assertFiniteScores(p.yScore);
   const n = p.yScore.length / p.numClasses;
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {

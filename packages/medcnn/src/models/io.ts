@@ -21,6 +21,9 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
         const weights = Array.isArray(data)
           ? new Uint8Array(Buffer.concat(data.map((b) => new Uint8Array(b))))
           : new Uint8Array(data);
+        // A diverged model is never saved: it would be loaded later as if it were a model.
+        const bad = nonFiniteWeight(artifacts.weightSpecs ?? [], weights);
+        if (bad) throw diverged(dir, bad);
         const json = {
           format: 'layers-model',
           generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
@@ -43,32 +46,107 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
   }
 }
 
-/** Loads a TF.js layers model from a folder (or a model.json path) on disk. */
-export async function loadModel(where: string): Promise<tfl.LayersModel> {
+/** A model.json read and checked: its topology, weight specs, and the weight files it names, inside its folder. */
+export interface ModelFiles {
+  jsonPath: string;
+  dir: string;
+  modelTopology: object;
+  specs: tf.io.WeightsManifestEntry[];
+  /** The weight files, in order, as model.json names them (relative to dir) and as checked absolute paths. */
+  weightPaths: { name: string; file: string }[];
+}
+
+/**
+ * Reads a model folder's model.json (or a model.json path) and checks every weight file it names: a relative
+ * path that stays inside the folder (symbolic links included), never an absolute one or one that climbs out.
+ * A weight file that is missing is an error unless `allowMissing` (a server lets the page say so).
+ */
+export function readModelFiles(where: string, opts: { allowMissing?: boolean } = {}): ModelFiles {
   const jsonPath = where.endsWith('.json') ? where : path.join(where, 'model.json');
   if (!fs.existsSync(jsonPath)) throw new MedcnnError(`No model at ${jsonPath}: is this a medcnn run folder?`);
-  let json: { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  let json: { modelTopology?: unknown; weightsManifest?: unknown } | null;
   try {
     json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
   } catch (e) {
     throw new MedcnnError(`${jsonPath} is not valid JSON (${(e as Error).message}); the model files are damaged.`);
   }
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+  if (typeof json?.modelTopology !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new MedcnnError(`${jsonPath} is not a TF.js layers model (no modelTopology/weightsManifest).`);
   }
   const dir = path.dirname(jsonPath);
+  const realDir = fs.realpathSync(dir);
   const specs: tf.io.WeightsManifestEntry[] = [];
-  const chunks: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    specs.push(...group.weights);
-    for (const p of group.paths) {
-      const file = path.join(dir, p);
-      if (!fs.existsSync(file))
+  const weightPaths: ModelFiles['weightPaths'] = [];
+  for (const group of json.weightsManifest as { paths?: unknown; weights?: unknown }[]) {
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
+      throw new MedcnnError(
+        `${jsonPath} has a weightsManifest entry without paths and weights; the model files are damaged.`,
+      );
+    for (const w of group.weights as Partial<tf.io.WeightsManifestEntry>[]) {
+      if (
+        typeof w?.name !== 'string' ||
+        !Array.isArray(w.shape) ||
+        !w.shape.every((d) => Number.isInteger(d) && d >= 0)
+      )
+        throw new MedcnnError(`${jsonPath} has a weight without a name or a valid shape; the model files are damaged.`);
+      specs.push(w as tf.io.WeightsManifestEntry);
+    }
+    for (const name of group.paths as unknown[]) {
+      const outside = (): MedcnnError =>
+        new MedcnnError(
+          `${jsonPath} names the weights file ${JSON.stringify(name)}, which is not inside ${dir}; a model may only name files in its own folder. The model files are damaged or were tampered with: save the model again.`,
+        );
+      if (typeof name !== 'string' || name === '' || path.isAbsolute(name) || path.win32.isAbsolute(name))
+        throw outside();
+      const file = path.resolve(dir, name);
+      if (!file.startsWith(path.resolve(dir) + path.sep)) throw outside();
+      if (fs.existsSync(file)) {
+        if (!fs.realpathSync(file).startsWith(realDir + path.sep)) throw outside();
+      } else if (!opts.allowMissing) {
         throw new MedcnnError(`Weights file ${file} is missing; the model files are incomplete.`);
-      chunks.push(fs.readFileSync(file));
+      }
+      weightPaths.push({ name, file });
     }
   }
-  const all = Buffer.concat(chunks);
+  return { jsonPath, dir, modelTopology: json.modelTopology, specs, weightPaths };
+}
+
+/** The first float32 weight that is NaN or infinite, or null when all are finite. */
+function nonFiniteWeight(specs: tf.io.WeightsManifestEntry[], data: Uint8Array): string | null {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const bytes = count * (spec.dtype === 'int32' || spec.dtype === 'float32' ? 4 : 1);
+    if (spec.dtype === 'float32') {
+      const at = data.byteOffset + offset;
+      const values =
+        at % 4 === 0
+          ? new Float32Array(data.buffer, at, count)
+          : new Float32Array(data.slice(offset, offset + bytes).buffer);
+      for (let i = 0; i < count; i++) if (!Number.isFinite(values[i])) return spec.name;
+    }
+    offset += bytes;
+  }
+  return null;
+}
+
+const diverged = (where: string, weight: string): MedcnnError =>
+  new MedcnnError(
+    `The model in ${where} has non-finite weights (NaN or infinity, first in ${weight}): its training diverged. Train it again with a lower --lr (10 times lower, say).`,
+  );
+
+/** Loads a TF.js layers model from a folder (or a model.json path) on disk. */
+export async function loadModel(where: string): Promise<tfl.LayersModel> {
+  const { dir, modelTopology, specs, weightPaths } = readModelFiles(where);
+  const all = Buffer.concat(
+    weightPaths.map(({ file }) => {
+      try {
+        return fs.readFileSync(file);
+      } catch (e) {
+        throw new MedcnnError(`Cannot read the weights file ${file}: ${(e as NodeJS.ErrnoException).code}.`);
+      }
+    }),
+  );
   const expected = specs.reduce(
     (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'int32' || s.dtype === 'float32' ? 4 : 1),
     0,
@@ -78,11 +156,11 @@ export async function loadModel(where: string): Promise<tfl.LayersModel> {
       `Weights in ${dir} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`,
     );
   }
+  const bad = nonFiniteWeight(specs, all);
+  if (bad) throw diverged(dir, bad);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   try {
-    return await tfl.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
-    );
+    return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: specs, weightData }));
   } catch (e) {
     throw new MedcnnError(`Cannot load the model in ${dir}: ${(e as Error).message}`);
   }

@@ -1,7 +1,6 @@
 import { imageCanvas } from '../report/plots.js';
-import { loadDataset, type SplitData } from '../data/load.js';
-import { getDatasetInfo } from '../data/registry.js';
-import { resolveDataRoot } from '../data/root.js';
+import type { SplitData } from '../data/load.js';
+import { loadRunData } from '../run/data.js';
 import type { RunConfig } from '../runfolder/index.js';
 
 /** A test image the page can offer: its index in the test split, its true label, and the PNG. */
@@ -21,7 +20,7 @@ export interface SampleSet {
 export function sampleImages(config: RunConfig, root?: string, perClass = 6): SampleSet {
   let test: SplitData;
   try {
-    [test] = loadDataset(getDatasetInfo(config.dataset), config.size, resolveDataRoot(root), ['test']);
+    [test] = loadRunData(config, ['test'], root);
   } catch (e) {
     return { items: [], reason: (e as Error).message };
   }

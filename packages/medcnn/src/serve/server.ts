@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { MedcnnError } from '../errors.js';
-import { RunFolder, type RunConfig } from '../runfolder/index.js';
+import { readModelFiles } from '../models/io.js';
+import { RunFolder } from '../runfolder/index.js';
 import { sampleImages, type SampleSet } from './samples.js';
 
 /** Where `medcnn serve` listens and what it serves. */
@@ -58,16 +61,12 @@ export function webAppDir(): string {
 }
 
 /** What the page learns about the run: how to feed its model, its labels, metrics and learning curve. */
-function runInfo(dir: string, config: RunConfig): object {
-  const read = (f: string): string | null =>
-    fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : null;
-  let metrics: unknown = null;
-  try {
-    metrics = JSON.parse(read('metrics.json') ?? 'null');
-  } catch {
-    metrics = null; // A damaged metrics.json only hides the metrics table.
-  }
-  const csv = read('history.csv');
+function runInfo(run: RunFolder): object {
+  const { dir, config } = run;
+  // A damaged metrics.json reads as none: it only hides the metrics table.
+  const saved = run.readMetrics();
+  const metrics = Object.keys(saved).length ? saved : null;
+  const csv = run.readHistoryCsv();
   const history = csv
     ? csv
         .trim()
@@ -93,29 +92,92 @@ function runInfo(dir: string, config: RunConfig): object {
   };
 }
 
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARDS = ['0.0.0.0', '::', ''];
+
+/** An address as it appears in a URL and in a Host header: IPv6 in brackets. */
+const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+
+/**
+ * The machine's addresses other machines can use, for a server listening on every interface (0.0.0.0 for IPv4,
+ * :: for both): not loopback, not IPv6 link-local (a browser cannot open those).
+ */
+export function externalAddresses(host: string): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal || (a.family === 'IPv6' && (host === '0.0.0.0' || a.scopeid))) continue;
+      out.push(a.address);
+    }
+  }
+  return out;
+}
+
+/**
+ * The Host header values the server answers to: the loopback names, the --host value, and for 0.0.0.0 or ::
+ * the machine's addresses and name, each with the port (alone for port 80). Anything else is a page reaching
+ * it under a borrowed name (DNS rebinding), refused with 421.
+ */
+function allowedHosts(host: string | undefined, address: AddressInfo): Set<string> {
+  const names = new Set(LOOPBACK_NAMES);
+  for (const h of [host, address.address]) {
+    if (h === undefined) continue;
+    if (WILDCARDS.includes(h)) {
+      for (const a of externalAddresses(h)) names.add(urlHost(a));
+      names.add(os.hostname().toLowerCase());
+    } else names.add(urlHost(h.toLowerCase()));
+  }
+  const allowed = new Set<string>();
+  for (const n of names) {
+    allowed.add(`${n}:${address.port}`);
+    if (address.port === 80) allowed.add(n);
+  }
+  return allowed;
+}
+
 /**
  * Serves the web app and one run folder: /api/run.json (the run's facts), /api/samples.json and
- * /api/samples/N.png (test images), /model/model.json and /model/weights.bin (the kept model, nothing else of
- * the folder). It never receives an image: the page classifies on the device.
+ * /api/samples/N.png (test images), /model/model.json and the weight files it names (the kept model, nothing
+ * else of the folder). It never receives an image: the page classifies on the device. It answers only to the
+ * host names it listens as (see allowedHosts). A run the page could not use is refused here, with the reason.
  */
-export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' | 'appDir'> = {}): http.Server {
-  const { config } = RunFolder.open(runDir);
-  const modelDir = path.join(runDir, 'model');
+export function createRunServer(
+  runDir: string,
+  opts: Pick<ServeOptions, 'root' | 'appDir'> & { host?: string } = {},
+): http.Server {
+  // A run the page could not use (damaged config.json, newer format) is refused here, with the reason.
+  const run = RunFolder.open(runDir);
+  const { config } = run;
+  const modelDir = run.modelDir('kept');
   if (!fs.existsSync(path.join(modelDir, 'model.json')))
     throw new MedcnnError(
       `${runDir} has no kept model (model/model.json). Pass a folder that 'medcnn train' finished.`,
     );
+  // Only the files model.json names, each checked to be inside model/ (a missing one is the page's to report).
+  const modelFiles = new Map([['model.json', path.join(modelDir, 'model.json')]]);
+  for (const { name, file } of readModelFiles(modelDir, { allowMissing: true }).weightPaths)
+    modelFiles.set(path.posix.normalize(name.replaceAll('\\', '/')), file);
   const appDir = opts.appDir ?? webAppDir();
   let samples: SampleSet | null = null;
   const getSamples = (): SampleSet => (samples ??= sampleImages(config, opts.root));
+  let allowed: Set<string> | null = null;
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const send = (status: number, type: string, body: string | Buffer): void => {
       res.writeHead(status, { ...HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const json = (value: unknown): void => send(200, TYPES['.json'], JSON.stringify(value));
     try {
+      allowed ??= allowedHosts(opts.host, server.address() as AddressInfo);
+      if (!allowed.has((req.headers.host ?? '').toLowerCase())) {
+        // Says nothing of the machine: a page that rebinds a name to it can read this answer.
+        return send(
+          421,
+          'text/plain; charset=utf-8',
+          'Misdirected request: open this page at the address `medcnn serve` printed.\n',
+        );
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return send(405, 'text/plain', 'Only GET and HEAD: this server receives nothing.\n');
@@ -127,7 +189,7 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
       } catch {
         return send(400, 'text/plain', 'Malformed address.\n');
       }
-      if (route === '/api/run.json') return json(runInfo(runDir, config));
+      if (route === '/api/run.json') return json(runInfo(run));
       if (route === '/api/samples.json') {
         const s = getSamples();
         return json({ samples: s.items.map(({ png: _png, ...item }) => item), reason: s.reason });
@@ -137,14 +199,18 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
         const item = getSamples().items.find((i) => i.index === Number(sample[1]));
         return item ? send(200, TYPES['.png'], item.png) : send(404, 'text/plain', 'No such sample.\n');
       }
-      if (route === '/model/model.json' || route === '/model/weights.bin')
-        return sendFile(path.join(modelDir, path.basename(route)));
+      if (route.startsWith('/model/')) {
+        const file = modelFiles.get(route.slice('/model/'.length));
+        return file ? sendFile(file) : send(404, 'text/plain', 'Not found.\n');
+      }
       const file = route === '/' ? 'index.html' : route.slice(1);
       const resolved = path.resolve(appDir, file);
       if (!resolved.startsWith(appDir + path.sep)) return send(404, 'text/plain', 'Not found.\n');
       return sendFile(resolved);
     } catch (e) {
-      return send(500, 'text/plain', `${(e as Error).message}\n`);
+      // The terminal gets the details; the page gets no internals.
+      console.error(`medcnn serve: internal error on ${req.url}:`, e);
+      return send(500, 'text/plain', 'Internal error in medcnn serve; the terminal running it has the details.\n');
     }
 
     function sendFile(file: string): void {
@@ -158,10 +224,17 @@ export function createRunServer(runDir: string, opts: Pick<ServeOptions, 'root' 
       send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', body);
     }
   });
+  return server;
 }
 
-/** Starts serving; resolves with the address the page is at. */
-export async function serveRun(runDir: string, opts: ServeOptions): Promise<{ server: http.Server; url: string }> {
+/**
+ * Starts serving; resolves with the address the page is at and every address it can be opened at (for 0.0.0.0
+ * or ::, the machine's own addresses, since a browser cannot open 0.0.0.0).
+ */
+export async function serveRun(
+  runDir: string,
+  opts: ServeOptions,
+): Promise<{ server: http.Server; url: string; urls: string[] }> {
   const server = createRunServer(runDir, opts);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -175,7 +248,10 @@ export async function serveRun(runDir: string, opts: ServeOptions): Promise<{ se
     );
     server.listen(opts.port, opts.host, () => resolve());
   });
-  const address = server.address() as { port: number };
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return { server, url: `http://${host}:${address.port}/` };
+  const { port } = server.address() as AddressInfo;
+  const at = (host: string): string => `http://${urlHost(host)}:${port}/`;
+  const urls = WILDCARDS.includes(opts.host)
+    ? [at(opts.host === '::' ? '::1' : '127.0.0.1'), ...externalAddresses(opts.host).map(at)]
+    : [at(opts.host)];
+  return { server, url: urls[0], urls };
 }
