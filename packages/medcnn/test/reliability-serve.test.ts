@@ -131,14 +131,15 @@ test('serve --host 0.0.0.0 prints the addresses a browser can open, and answers 
 
 test('serve refuses a damaged run at startup with a clear message (no 500 with a JavaScript error later)', () => {
   const cases: [string, unknown, RegExp][] = [
-    ['null', null, /config\.json is damaged: it holds null, not a run's settings/],
+    ['null', null, /config\.json is damaged: it is not a JSON object/],
     [
       'inputShape',
       { ...config, inputShape: [28, 28] },
-      /config\.json is damaged: inputShape must be \[height, width, channels\] with 1 or 3 channels, got \[28,28\]/,
+      /config\.json is damaged: inputShape must be \[height, width, channels\] of whole numbers, got \[28,28\]/,
     ],
-    ['labels', { ...config, labels: 'normal' }, /labels must be a list of \{ en, ja \} names/],
-    ['normalization', { ...config, normalization: { mean: 0.5, std: 0 } }, /normalization must be/],
+    ['labels', { ...config, labels: 'normal' }, /labels must be a list of at least two \{en, ja\} names/],
+    ['normalization', { ...config, normalization: { mean: 0.5, std: 0 } }, /normalization needs a mean and a std > 0/],
+    ['size', { ...config, size: 27 }, /size must be one of 28, 64, 128, 224, got 27/],
   ];
   for (const [name, value, why] of cases) {
     const dir = path.join(tempDir(), name);
@@ -148,7 +149,7 @@ test('serve refuses a damaged run at startup with a clear message (no 500 with a
     assert.equal(r.status, 1, `${name}: exit ${r.status} ${r.signal}; ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /^medcnn: .*config\.json is damaged: /m);
     assert.match(r.stderr, why);
-    assert.match(r.stderr, /Serve a run folder as 'medcnn train' wrote it/);
+    assert.match(r.stderr, /Train the run again/);
     assert.doesNotMatch(r.stderr, /\n\s+at |TypeError/);
   }
 });

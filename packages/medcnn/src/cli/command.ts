@@ -1,5 +1,4 @@
 import type { FlagSpecs } from './args.js';
-import { engineFlags, langFlag, rootFlag } from './options/common.js';
 
 /** One `medcnn` subcommand: its flags, its help, and what it does (resolving to an exit code, or nothing for 0). */
 export interface Command {
@@ -9,6 +8,3 @@ export interface Command {
   flags: FlagSpecs;
   run(argv: string[]): Promise<unknown>;
 }
-
-/** Flags that most commands share: data root, language, engine. */
-export const commonFlags = { ...rootFlag, ...langFlag, ...engineFlags } as const;

@@ -1,16 +1,17 @@
-import { MedcnnError } from '../errors.js';
 import { ensureDataset } from '../data/download.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { checkSize, resolveDataRoot } from '../data/root.js';
-import { parseLang, t } from '../i18n/messages.js';
+import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { langFlag, readLang, rootFlag } from './options/common.js';
 
 const flags = {
   size: { kind: 'int', help: 'image size: 28, 64, 128 or 224', default: 28 },
   force: { kind: 'boolean', help: 'download again even if the file is there (replaces a corrupt one)' },
-  root: commonFlags.root,
-  lang: commonFlags.lang,
+  ...rootFlag,
+  ...langFlag,
 } as const;
 
 export const downloadCommand: Command = {
@@ -23,10 +24,10 @@ export const downloadCommand: Command = {
     if (positionals.length !== 1)
       throw new MedcnnError('usage: medcnn download FLAG [--size N] [--root DIR] [--force]');
     const info = getDatasetInfo(positionals[0]);
-    const size = checkSize(f.size as number);
-    const file = await ensureDataset(info, size, resolveDataRoot(f.root as string | undefined), {
-      force: f.force === true,
+    const size = checkSize(f.size);
+    const file = await ensureDataset(info, size, resolveDataRoot(f.root), {
+      force: f.force,
     });
-    console.log(t(parseLang(f.lang as string), 'downloaded', { file: info.files[size].fileName, path: file }));
+    console.log(t(readLang(f), 'downloaded', { file: info.files[size].fileName, path: file }));
   },
 };

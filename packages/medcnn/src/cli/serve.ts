@@ -1,18 +1,18 @@
 import { MedcnnError } from '../errors.js';
-import { parseLang } from '../i18n/messages.js';
 import { serveRun } from '../serve/server.js';
 import { parseArgs } from './args.js';
-import { commonFlags, type Command } from './command.js';
+import type { Command } from './command.js';
+import { langFlag, readLang, rootFlag } from './options/common.js';
 
 const flags = {
-  port: { kind: 'int', help: 'port to listen on (0 picks a free one)', min: 0, default: 8080 },
+  port: { kind: 'int', help: 'port to listen on (0 picks a free one)', min: 0, max: 65535, default: 8080 },
   host: {
     kind: 'string',
     help: 'address to listen on; other than 127.0.0.1 lets other machines open the page',
     default: '127.0.0.1',
   },
-  root: commonFlags.root,
-  lang: commonFlags.lang,
+  ...rootFlag,
+  ...langFlag,
 } as const;
 
 export const serveCommand: Command = {
@@ -23,13 +23,12 @@ export const serveCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('serve', argv, flags);
     if (positionals.length !== 1) throw new MedcnnError('usage: medcnn serve RUN_DIR [--port N] [--host ADDR]');
-    if ((f.port as number) > 65535) throw new MedcnnError(`--port must be at most 65535, got ${f.port}.`);
-    const lang = parseLang(f.lang as string);
-    const host = f.host as string;
+    const lang = readLang(f);
+    const host = f.host;
     const { server, urls } = await serveRun(positionals[0], {
       host,
-      port: f.port as number,
-      root: f.root as string | undefined,
+      port: f.port,
+      root: f.root,
     });
     const [page, ...others] = urls.map((u) => (lang === 'ja' ? `${u}?lang=ja` : u));
     console.log(

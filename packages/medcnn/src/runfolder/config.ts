@@ -1,5 +1,5 @@
 import type { Normalization } from '../data/batch.js';
-import type { ImageSize, Task } from '../data/dataset-info.js';
+import { type ImageSize, SIZES, type Task } from '../data/dataset-info.js';
 import { MedcnnError } from '../errors.js';
 import type { Lang } from '../i18n/messages.js';
 import type { TransferRecord } from '../models/index.js';
@@ -77,5 +77,7 @@ export function validateRunConfig(value: unknown, file: string): RunConfig {
   if (!norm || !Number.isFinite(norm.mean) || !(norm.std > 0))
     throw damaged('normalization needs a mean and a std > 0');
   if (typeof c.dataset !== 'string' || typeof c.model !== 'string') throw damaged('dataset and model must be names');
+  if (!(SIZES as readonly unknown[]).includes(c.size))
+    throw damaged(`size must be one of ${SIZES.join(', ')}, got ${JSON.stringify(c.size)}`);
   return { ...(c as unknown as RunConfig), format: RUN_FORMAT };
 }
