@@ -22,7 +22,11 @@ export const evaluateCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('evaluate', argv, flags);
-    if (positionals.length !== 1) throw new MedcnnError('usage: medcnn evaluate RUN_DIR [--split val|test]');
+    if (positionals.length !== 1)
+      throw new MedcnnError(
+        'usage: medcnn evaluate RUN_DIR [--split val|test]',
+        '使い方: medcnn evaluate RUN_DIR [--split val|test]',
+      );
     const dir = positionals[0];
     const lang = readLang(f, RunFolder.open(dir).config.lang);
     await initEngine({ backend: f.backend, threads: f.threads });
@@ -32,11 +36,11 @@ export const evaluateCommand: Command = {
     );
     if (m.clinical) {
       const c = m.clinical;
-      console.log(
-        `  ACC 95% CI ${c.ci95.accuracy.map((v) => v.toFixed(3)).join('–')} · AUC 95% CI ${c.ci95.auc.map((v) => v.toFixed(3)).join('–')}`,
-      );
+      const [accLo, accHi] = c.ci95.accuracy.map((v) => v.toFixed(3));
+      const [aucLo, aucHi] = c.ci95.auc.map((v) => v.toFixed(3));
+      console.log(t(lang, 'evaluatedCi', { accLo, accHi, aucLo, aucHi }));
       console.log(`  ${clinicalLine(m, lang)}`);
-      console.log(`  confusion [[TN, FP], [FN, TP]] = ${JSON.stringify(c.confusion)}`);
+      console.log(t(lang, 'evaluatedConfusion', { matrix: JSON.stringify(c.confusion) }));
     }
   },
 };
