@@ -86,7 +86,8 @@ describe('unsafe transforms are refused with the reason', () => {
     const p = plan('hflip,vflip,rotate:10', 'chest-xray', true);
     assert.equal(p.transforms.length, 3);
     assert.equal(p.overridden.length, 2);
-    assert.match(p.overridden[0], /dextrocardia/);
+    assert.match(p.overridden[0].en, /dextrocardia/);
+    assert.match(p.overridden[0].ja, /右胸心/);
     assert.match(p.name, /unsafe allowed/);
   });
   test('presets named explicitly are checked against the data’s modality', () => {
@@ -105,7 +106,7 @@ describe('presets', () => {
   test('every preset rules on every transform and passes its own rules', () => {
     for (const p of listPresets()) {
       assert.deepEqual(Object.keys(p.rules).sort(), [...TRANSFORM_NAMES].sort(), p.modality);
-      for (const r of Object.values(p.rules)) assert.ok(r.why.length > 10);
+      for (const r of Object.values(p.rules)) assert.ok(r.why.en.length > 10 && r.why.ja.length > 5);
       assert.deepEqual(plan('auto', p.modality).overridden, [], p.modality);
     }
   });

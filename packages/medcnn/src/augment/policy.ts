@@ -1,6 +1,7 @@
 import type { Modality } from '../data/dataset-info.js';
 import { MINUS_ONE_TO_ONE, type Normalization } from '../data/batch.js';
 import { MedcnnError } from '../errors.js';
+import { type Lang, type Localized, t } from '../i18n/messages.js';
 import type { AugmentFn } from './types.js';
 import { composeTransforms, type FillMode } from './compose.js';
 import { findPreset, listPresets, presetFor, type ModalityPreset } from './presets/index.js';
@@ -18,8 +19,8 @@ export interface AugmentPlan {
   name: string;
   transforms: Transform[];
   fill: FillMode;
-  /** Refusals that --allow-unsafe-augment let through, with their reasons. */
-  overridden: string[];
+  /** Refusals that --allow-unsafe-augment let through, with their reasons, in each language. */
+  overridden: Localized[];
 }
 
 export interface PlanOptions {
@@ -30,24 +31,37 @@ export interface PlanOptions {
 function parseItem(item: string): { name: string; value?: number } {
   const [name, raw, extra] = item.split(':');
   if (extra !== undefined || name === '')
-    throw new MedcnnError(`Augmentation '${item}' is not NAME or NAME:VALUE (e.g. rotate:10).`);
+    throw new MedcnnError(
+      `Augmentation '${item}' is not NAME or NAME:VALUE (e.g. rotate:10).`,
+      `データ拡張 '${item}' は NAME または NAME:VALUE の形（例: rotate:10）になっていません。`,
+    );
   if (raw === undefined) return { name };
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value))
-    throw new MedcnnError(`Augmentation '${item}': '${raw}' is not a number.`);
+    throw new MedcnnError(
+      `Augmentation '${item}': '${raw}' is not a number.`,
+      `データ拡張 '${item}': '${raw}' は数値ではありません。`,
+    );
   return { name, value };
 }
 
-/** Why `name:value` is not safe for this modality, or null when it is. */
+/** Why `name:value` is not safe for this modality, in each language, or null when it is. */
 function refusal(
   preset: ModalityPreset,
   name: string,
   value: number,
   rule: ModalityPreset['rules'][keyof ModalityPreset['rules']],
-): string | null {
-  if (!rule.allowed) return `${name} is refused for ${preset.title.en}: ${rule.why}.`;
+): Localized | null {
+  if (!rule.allowed)
+    return {
+      en: `${name} is refused for ${preset.title.en}: ${rule.why.en}.`,
+      ja: `${name} は${preset.title.ja}には使えません：${rule.why.ja}。`,
+    };
   if (rule.max !== undefined && value > rule.max)
-    return `${name}:${value} is more than the ${rule.max} allowed for ${preset.title.en}: ${rule.why}.`;
+    return {
+      en: `${name}:${value} is more than the ${rule.max} allowed for ${preset.title.en}: ${rule.why.en}.`,
+      ja: `${name}:${value} は${preset.title.ja}で許される上限 ${rule.max} を超えています：${rule.why.ja}。`,
+    };
   return null;
 }
 
@@ -60,7 +74,10 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
   const text = spec.trim().toLowerCase();
   if (text === '' || text === 'none') return null;
   if (text === 'list')
-    throw new MedcnnError(`'--augment list' prints the presets and transforms; it cannot be used to train.`);
+    throw new MedcnnError(
+      `'--augment list' prints the presets and transforms; it cannot be used to train.`,
+      `'--augment list' はプリセットと変換の一覧を表示するだけで、学習には使えません。`,
+    );
   const own = presetFor(modality);
   const items: { name: string; value?: number }[] = [];
   const labels: string[] = [];
@@ -78,20 +95,25 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
     }
   }
   const transforms: Transform[] = [];
-  const refusals: string[] = [];
+  const refusals: Localized[] = [];
   for (const { name, value } of items) {
     const def = getTransform(name);
     const v = value ?? def.defaultValue;
     if (!(v > 0 && v <= def.limit))
-      throw new MedcnnError(`Augmentation ${name}:${v}: the ${def.param} must be above 0 and at most ${def.limit}.`);
+      throw new MedcnnError(
+        `Augmentation ${name}:${v}: the ${def.param.en} must be above 0 and at most ${def.limit}.`,
+        `データ拡張 ${name}:${v}: ${def.param.ja}は 0 より大きく ${def.limit} 以下にしてください。`,
+      );
     const why = refusal(own, name, v, own.rules[def.name]);
     if (why) refusals.push(why);
     transforms.push(def.create(v));
   }
   if (refusals.length && !opts.allowUnsafe) {
     throw new MedcnnError(
-      `Augmentation refused for ${modality} images, because it would change what the image means:\n  ${refusals.join('\n  ')}\n` +
+      `Augmentation refused for ${modality} images, because it would change what the image means:\n  ${refusals.map((r) => r.en).join('\n  ')}\n` +
         `Remove it (try --augment auto for the ${modality} preset), or pass --allow-unsafe-augment if you are sure.`,
+      `${own.title.ja}（${modality}）の画像には、画像の意味を変えてしまうため、このデータ拡張は使えません：\n  ${refusals.map((r) => r.ja).join('\n  ')}\n` +
+        `取り除いてください（${modality} のプリセットを使うなら --augment auto）。確信がある場合に限り --allow-unsafe-augment を指定してください。`,
     );
   }
   const list = transforms.map((t) => `${t.name}:${t.value}`).join(',');
@@ -110,17 +132,20 @@ export function makeAugmentFn(plan: AugmentPlan, norm: Normalization = MINUS_ONE
 }
 
 /** The text of `--augment list`: every transform with its parameter, and every preset with its reasons. */
-export function describeAugmentations(): string {
-  const lines = ['Transforms (NAME or NAME:VALUE, comma-separated; a preset name may appear in the list):'];
-  for (const d of listTransforms())
-    lines.push(`  ${`${d.name}:${d.defaultValue}`.padEnd(16)} ${d.summary} (${d.param}, at most ${d.limit})`);
-  lines.push('', "Presets (--augment auto picks the one of the dataset's modality):");
+export function describeAugmentations(lang: Lang = 'en'): string {
+  const lines = [t(lang, 'augmentListTransforms')];
+  for (const d of listTransforms()) {
+    const limit = t(lang, 'augmentListLimit', { param: d.param[lang], limit: d.limit });
+    lines.push(`  ${`${d.name}:${d.defaultValue}`.padEnd(16)} ${d.summary[lang]}${limit}`);
+  }
+  lines.push('', t(lang, 'augmentListPresets'));
   for (const p of listPresets()) {
-    lines.push(`  ${p.modality.padEnd(16)} ${p.transforms}`, `  ${''.padEnd(16)} ${p.why}`);
+    lines.push(`  ${p.modality.padEnd(16)} ${p.transforms}`, `  ${''.padEnd(16)} ${p.why[lang]}`);
     const refused = Object.entries(p.rules)
       .filter(([, r]) => !r.allowed)
       .map(([n]) => n);
-    lines.push(`  ${''.padEnd(16)} refused: ${refused.length ? refused.join(', ') : 'none'}`, '');
+    const names = refused.length ? refused.join(', ') : t(lang, 'augmentListNone');
+    lines.push(`  ${''.padEnd(16)} ${t(lang, 'augmentListRefused', { names })}`, '');
   }
   return lines.join('\n');
 }

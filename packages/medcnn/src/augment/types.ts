@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Localized } from '../i18n/messages.js';
 
 /** Turns a batch of images into an augmented batch (seeded by the trainer's generator). */
 export type AugmentFn = (x: tf.Tensor4D, rng: () => number) => tf.Tensor4D;
@@ -79,10 +80,10 @@ export type Transform = GeometricTransform | IntensityTransform;
 export interface TransformDef {
   name: TransformName;
   /** What the number after the colon means. */
-  param: string;
+  param: Localized;
   defaultValue: number;
   /** A sanity bound on the parameter (a typo guard); medical limits are the presets' business. */
   limit: number;
-  summary: string;
+  summary: Localized;
   create(value: number): Transform;
 }

@@ -21,7 +21,11 @@ export const anatomyCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('anatomy', argv, flags);
-    if (positionals.length !== 2) throw new MedcnnError('usage: medcnn anatomy RUN_DIR IMAGE (one image)');
+    if (positionals.length !== 2)
+      throw new MedcnnError(
+        'usage: medcnn anatomy RUN_DIR IMAGE (one image)',
+        '使い方: medcnn anatomy RUN_DIR IMAGE（画像は1枚）',
+      );
     const lang = readLang(f);
     await initEngine({ backend: f.backend, threads: f.threads });
     const written = await anatomyOfImage(positionals[0], positionals[1], {

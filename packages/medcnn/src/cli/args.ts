@@ -56,10 +56,12 @@ export function parseArgs<T extends FlagSpecs>(command: string, argv: string[], 
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const s = spec[name];
     if (!s) {
+      const options = Object.keys(spec)
+        .map((k) => `--${k}`)
+        .join(', ');
       throw new MedcnnError(
-        `Unknown option --${name} for 'medcnn ${command}'. Options: ${Object.keys(spec)
-          .map((k) => `--${k}`)
-          .join(', ')}.`,
+        `Unknown option --${name} for 'medcnn ${command}'. Options: ${options}.`,
+        `'medcnn ${command}' に --${name} というオプションはありません。オプション: ${options}。`,
       );
     }
     given.add(name);
@@ -69,7 +71,7 @@ export function parseArgs<T extends FlagSpecs>(command: string, argv: string[], 
     }
     const raw: string | undefined = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (raw === undefined || (eq < 0 && raw.startsWith('--')))
-      throw new MedcnnError(`Option --${name} needs a value (${s.help}).`);
+      throw new MedcnnError(`Option --${name} needs a value (${s.help}).`, `--${name} には値が必要です（${s.help}）。`);
     values[name] = convert(name, raw, s);
   }
   return { flags: Object.assign(values, { given }) as unknown as Flags<T>, positionals };
@@ -81,24 +83,41 @@ function convert(name: string, raw: string, s: Exclude<FlagSpec, { kind: 'boolea
       // Choices are matched without regard to case: --lang JA means ja.
       const choice = s.choices.find((c) => c.toLowerCase() === raw.trim().toLowerCase());
       if (choice === undefined)
-        throw new MedcnnError(`--${name} must be one of ${s.choices.join(', ')}, got '${raw}'.`);
+        throw new MedcnnError(
+          `--${name} must be one of ${s.choices.join(', ')}, got '${raw}'.`,
+          `--${name} は ${s.choices.join(', ')} のいずれかにしてください（指定値: '${raw}'）。`,
+        );
       return choice;
     }
     return raw;
   }
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || (s.kind === 'int' && !Number.isInteger(value))) {
-    throw new MedcnnError(`--${name} must be ${s.kind === 'int' ? 'a whole number' : 'a number'}, got '${raw}'.`);
+    throw new MedcnnError(
+      `--${name} must be ${s.kind === 'int' ? 'a whole number' : 'a number'}, got '${raw}'.`,
+      `--${name} は${s.kind === 'int' ? '整数' : '数値'}で指定してください（指定値: '${raw}'）。`,
+    );
   }
-  if (s.min !== undefined && value < s.min) throw new MedcnnError(`--${name} must be at least ${s.min}, got ${raw}.`);
-  if (s.max !== undefined && value > s.max) throw new MedcnnError(`--${name} must be at most ${s.max}, got ${raw}.`);
+  if (s.min !== undefined && value < s.min)
+    throw new MedcnnError(
+      `--${name} must be at least ${s.min}, got ${raw}.`,
+      `--${name} は ${s.min} 以上にしてください（指定値: ${raw}）。`,
+    );
+  if (s.max !== undefined && value > s.max)
+    throw new MedcnnError(
+      `--${name} must be at most ${s.max}, got ${raw}.`,
+      `--${name} は ${s.max} 以下にしてください（指定値: ${raw}）。`,
+    );
   return value;
 }
 
 /** Refuses positional arguments where a command takes none. */
 export function noPositionals(command: string, positionals: string[]): void {
   if (positionals.length)
-    throw new MedcnnError(`'medcnn ${command}' takes no positional arguments, got: ${positionals.join(' ')}`);
+    throw new MedcnnError(
+      `'medcnn ${command}' takes no positional arguments, got: ${positionals.join(' ')}`,
+      `'medcnn ${command}' はオプション以外の引数を取りません（指定: ${positionals.join(' ')}）`,
+    );
 }
 
 /** The usage text of a command, from its flag specs. */

@@ -4,6 +4,7 @@ import { getDatasetInfo } from '../data/registry.js';
 import { resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
 import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 import { augmentPreviewPng } from '../report/augment-preview.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ensureFileTarget } from '../util/dirs.js';
@@ -37,23 +38,31 @@ export const augmentPreviewCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('augment-preview', argv, flags);
     noPositionals('augment-preview', positionals);
-    if (printAugmentList(f)) return;
+    const lang = readLang(f);
+    if (printAugmentList(f, lang)) return;
     const data = readData(f);
     const info = getDatasetInfo(data.dataset);
     const plan = planAugmentation(f.augment, info.modality, { allowUnsafe: f['allow-unsafe-augment'] });
     if (!plan)
       throw new MedcnnError(
         `--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`,
+        `--augment none ではプレビューするものがありません。auto、プリセット、または変換のリストを指定してください（--augment list を参照）。`,
       );
-    for (const r of plan.overridden) console.warn(`medcnn: warning: ${r}`);
+    for (const r of plan.overridden) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
     const out = f.out ?? `augment-preview-${info.flag}.png`;
     const file = ensureFileTarget(out, '--out');
     await initEngine({ backend: f.backend, threads: f.threads });
     const [train] = loadDataset(info, data.size, resolveDataRoot(data.root), ['train']);
-    const png = augmentPreviewPng(info, train, plan, { n: f.n, versions: f.versions, seed: f.seed, lang: readLang(f) });
+    const png = augmentPreviewPng(info, train, plan, { n: f.n, versions: f.versions, seed: f.seed, lang });
     writeFileAtomic(file, png);
     console.log(
-      `${out}: ${Math.min(f.n, train.count)} ${info.flag} images, each with ${f.versions} versions of --augment ${plan.name}`,
+      t(lang, 'previewWritten', {
+        out,
+        n: Math.min(f.n, train.count),
+        flag: info.flag,
+        versions: f.versions,
+        name: plan.name,
+      }),
     );
   },
 };

@@ -1,7 +1,7 @@
 import { initEngine } from '../engine/backend.js';
 import { MedcnnError } from '../errors.js';
 import { t } from '../i18n/messages.js';
-import { clinicalLine, formatInterval } from '../metrics/format.js';
+import { clinicalLine, formatMetric } from '../metrics/format.js';
 import { evaluateRun } from '../run/evaluate.js';
 import { RunFolder } from '../runfolder/index.js';
 import { parseArgs } from './args.js';
@@ -22,7 +22,11 @@ export const evaluateCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('evaluate', argv, flags);
-    if (positionals.length !== 1) throw new MedcnnError('usage: medcnn evaluate RUN_DIR [--split val|test]');
+    if (positionals.length !== 1)
+      throw new MedcnnError(
+        'usage: medcnn evaluate RUN_DIR [--split val|test]',
+        '使い方: medcnn evaluate RUN_DIR [--split val|test]',
+      );
     const dir = positionals[0];
     const lang = readLang(f, RunFolder.open(dir).config.lang);
     await initEngine({ backend: f.backend, threads: f.threads });
@@ -32,11 +36,17 @@ export const evaluateCommand: Command = {
     );
     if (m.clinical) {
       const c = m.clinical;
+      const bound = (ci: [number, number] | null, k: 0 | 1): string => formatMetric(ci?.[k], lang, undefined, 3);
       console.log(
-        `  ACC 95% CI ${formatInterval(c.ci95.accuracy, lang)} · AUC 95% CI ${formatInterval(c.ci95.auc, lang, c.notAvailable.auc)}`,
+        t(lang, 'evaluatedCi', {
+          accLo: bound(c.ci95.accuracy, 0),
+          accHi: bound(c.ci95.accuracy, 1),
+          aucLo: bound(c.ci95.auc, 0),
+          aucHi: bound(c.ci95.auc, 1),
+        }),
       );
       console.log(`  ${clinicalLine(c, lang)}`);
-      console.log(`  confusion [[TN, FP], [FN, TP]] = ${JSON.stringify(c.confusion)}`);
+      console.log(t(lang, 'evaluatedConfusion', { matrix: JSON.stringify(c.confusion) }));
     }
   },
 };

@@ -23,7 +23,10 @@ export const explainCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('explain', argv, flags);
     if (positionals.length < 2)
-      throw new MedcnnError('usage: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]');
+      throw new MedcnnError(
+        'usage: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]',
+        '使い方: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]',
+      );
     const lang = readLang(f);
     await initEngine({ backend: f.backend, threads: f.threads });
     const results = await explainImages(positionals[0], positionals.slice(1), {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { MedcnnError } from '../errors.js';
+import { t } from '../i18n/messages.js';
 import { usage } from './args.js';
 import { anatomyCommand } from './anatomy.js';
 import { augmentPreviewCommand } from './augment-preview.js';
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    console.error(`medcnn: unknown command '${name}'.\n\n${help()}`);
+    console.error(`medcnn: ${t(errorLang(argv), 'unknownCommand', { name })}\n\n${help()}`);
     return 1;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

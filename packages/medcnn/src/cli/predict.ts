@@ -19,7 +19,8 @@ export const predictCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('predict', argv, flags);
-    if (positionals.length < 2) throw new MedcnnError('usage: medcnn predict RUN_DIR IMAGE...');
+    if (positionals.length < 2)
+      throw new MedcnnError('usage: medcnn predict RUN_DIR IMAGE...', '使い方: medcnn predict RUN_DIR IMAGE...');
     const lang = readLang(f);
     await initEngine({ backend: f.backend, threads: f.threads });
     const results = await predictImages(positionals[0], positionals.slice(1), lang);

@@ -31,12 +31,12 @@ export const trainCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('train', argv, flags);
     noPositionals('train', positionals);
-    if (printAugmentList(f)) return 0;
     const lang = readLang(f);
+    if (printAugmentList(f, lang)) return 0;
     const data = readData(f);
     const training = readTraining(f);
     const model = readTrainable(f);
-    const augment = readAugment(f, data.dataset);
+    const augment = readAugment(f, data.dataset, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
     try {
       await trainRun({

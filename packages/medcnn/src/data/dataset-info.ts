@@ -1,3 +1,5 @@
+import type { Localized } from '../i18n/messages.js';
+
 /** The task types MedMNIST defines; they decide the loss and how ACC/AUC are computed. */
 export type Task = 'binary-class' | 'multi-class' | 'multi-label, binary-class' | 'ordinal-regression';
 
@@ -52,5 +54,6 @@ export interface DatasetInfo {
   license: string;
   labels: { en: string; ja: string }[];
   files: Record<ImageSize, DatasetFile>;
-  description: string;
+  /** MedMNIST's description of the data set, and its Japanese translation. */
+  description: Localized;
 }

@@ -28,24 +28,33 @@ export function readSplits(file: string, splits: Split[], info?: DatasetInfo): S
       const labKey = `${split}_labels.npy`;
       for (const k of [imgKey, labKey]) {
         if (!zip.entries.has(k)) {
+          const has = members.map((m) => m.replace('.npy', '')).join(', ');
           throw new MedcnnError(
-            `${file} has no '${k.replace('.npy', '')}' array (it has: ${members.map((m) => m.replace('.npy', '')).join(', ') || 'nothing'}). It is not a MedMNIST file; download it again with 'medcnn download'.`,
+            `${file} has no '${k.replace('.npy', '')}' array (it has: ${has || 'nothing'}). It is not a MedMNIST file; download it again with 'medcnn download'.`,
+            `${file} に '${k.replace('.npy', '')}' 配列がありません（あるもの: ${has || 'なし'}）。MedMNIST のファイルではありません。'medcnn download' でダウンロードし直してください。`,
           );
         }
       }
       const img = parseNpy(zip.read(imgKey), `${file} [${imgKey}]`);
       const lab = parseNpy(zip.read(labKey), `${file} [${labKey}]`);
       if (img.shape.length !== 3 && !(img.shape.length === 4 && img.shape[3] === 3)) {
-        throw new MedcnnError(`${file} [${imgKey}]: shape (${img.shape.join(', ')}) is not (N, H, W) or (N, H, W, 3)`);
+        throw new MedcnnError(
+          `${file} [${imgKey}]: shape (${img.shape.join(', ')}) is not (N, H, W) or (N, H, W, 3)`,
+          `${file} [${imgKey}]: 配列の形 (${img.shape.join(', ')}) が (N, H, W) でも (N, H, W, 3) でもありません`,
+        );
       }
       const count = img.shape[0];
       if (lab.shape.length < 1 || lab.shape[0] !== count) {
-        throw new MedcnnError(`${file}: ${count} ${split} images but ${lab.shape[0] ?? 0} labels`);
+        throw new MedcnnError(
+          `${file}: ${count} ${split} images but ${lab.shape[0] ?? 0} labels`,
+          `${file}: ${split} の画像は ${count} 枚ですが、ラベルは ${lab.shape[0] ?? 0} 個です`,
+        );
       }
       const channels = img.shape.length === 4 ? 3 : 1;
       if (info && channels !== info.channels) {
         throw new MedcnnError(
           `${file}: ${split} images have ${channels} channel(s), ${info.flag} has ${info.channels}`,
+          `${file}: ${split} の画像は ${channels} チャネルですが、${info.flag} は ${info.channels} チャネルです`,
         );
       }
       const labelWidth = lab.shape.length === 1 ? 1 : lab.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -55,11 +64,15 @@ export function readSplits(file: string, splits: Split[], info?: DatasetInfo): S
         if (multiLabel ? labelWidth !== classes : labelWidth !== 1) {
           throw new MedcnnError(
             `${file}: ${split} labels have ${labelWidth} column(s), ${info.flag} expects ${multiLabel ? classes : 1}`,
+            `${file}: ${split} のラベルは ${labelWidth} 列ですが、${info.flag} では ${multiLabel ? classes : 1} 列のはずです`,
           );
         }
         const max = lab.data.reduce((m, v) => Math.max(m, v), 0);
         if (max >= (multiLabel ? 2 : classes)) {
-          throw new MedcnnError(`${file}: ${split} label value ${max} is out of range for ${info.flag}`);
+          throw new MedcnnError(
+            `${file}: ${split} label value ${max} is out of range for ${info.flag}`,
+            `${file}: ${split} のラベル値 ${max} は ${info.flag} の範囲外です`,
+          );
         }
       }
       return {
@@ -82,10 +95,14 @@ export function readSplits(file: string, splits: Split[], info?: DatasetInfo): S
 export function loadDataset(info: DatasetInfo, size: ImageSize, root: string, splits: Split[]): SplitData[] {
   const file = datasetPath(info, size, root);
   if (!fs.existsSync(file)) {
+    const download = `medcnn download ${info.flag}${size === 28 ? '' : ` --size ${size}`}`;
     throw new MedcnnError(
       `${info.flag} (${size}×${size}) is not in the data root: ${file} is missing. ` +
-        `Run 'medcnn download ${info.flag}${size === 28 ? '' : ` --size ${size}`}' (or pass --download), ` +
+        `Run '${download}' (or pass --download), ` +
         `or put the file there by hand from ${info.files[size].url}, or point --root / MEDMNIST_ROOT at the folder that has it.`,
+      `${info.flag}（${size}×${size}）がデータフォルダにありません: ${file} が見つかりません。` +
+        `'${download}' を実行する（または --download を付ける）か、${info.files[size].url} からファイルを手動で置くか、` +
+        `--root または MEDMNIST_ROOT でファイルのあるフォルダを指定してください。`,
     );
   }
   const data = readSplits(file, splits, info);
@@ -94,10 +111,13 @@ export function loadDataset(info: DatasetInfo, size: ImageSize, root: string, sp
       throw new MedcnnError(
         `${file} holds ${d.width}×${d.height} ${d.split} images, but ${info.flag} at size ${size} must hold ${size}×${size}. ` +
           `The file is not what its name says: download it again with 'medcnn download ${info.flag}${size === 28 ? '' : ` --size ${size}`}'.`,
+        `${file} の ${d.split} 画像は ${d.width}×${d.height} ですが、サイズ ${size} の ${info.flag} は ${size}×${size} のはずです。` +
+          `ファイルの中身が名前と一致しません。'medcnn download ${info.flag}${size === 28 ? '' : ` --size ${size}`}' でダウンロードし直してください。`,
       );
   if (data.some((d) => d.count === 0))
     throw new MedcnnError(
       `${file} has no images in its ${data.find((d) => d.count === 0)!.split} split; medcnn needs images in train, val and test. Download the file again.`,
+      `${file} の ${data.find((d) => d.count === 0)!.split} には画像がありません。medcnn には train・val・test のすべてに画像が必要です。ファイルをダウンロードし直してください。`,
     );
   return data;
 }

@@ -15,6 +15,7 @@ export function getDatasetInfo(flag: string): DatasetInfo {
   if (!info) {
     throw new MedcnnError(
       `Unknown dataset '${flag}'. Known datasets: ${[...registry.keys()].join(', ')} (see 'medcnn info').`,
+      `データセット '${flag}' はありません。使えるデータセット: ${[...registry.keys()].join(', ')}（'medcnn info' を参照）。`,
     );
   }
   return info;

@@ -15,7 +15,10 @@ export function resolveDataRoot(root?: string): string {
 /** Checks an image size is one MedMNIST publishes. */
 export function checkSize(size: number): ImageSize {
   if (!(SIZES as readonly number[]).includes(size)) {
-    throw new MedcnnError(`Image size ${size} is not published by MedMNIST; choose one of ${SIZES.join(', ')}.`);
+    throw new MedcnnError(
+      `Image size ${size} is not published by MedMNIST; choose one of ${SIZES.join(', ')}.`,
+      `画像サイズ ${size} は MedMNIST では公開されていません。${SIZES.join(', ')} のいずれかを選んでください。`,
+    );
   }
   return size as ImageSize;
 }

@@ -60,17 +60,24 @@ async function tryWasm(): Promise<string | null> {
 export async function initEngine(opts: { backend?: string; threads?: number } = {}): Promise<EngineInfo> {
   const wanted = opts.backend ?? process.env.MEDCNN_BACKEND ?? 'auto';
   if (wanted !== 'auto' && !BACKENDS.includes(wanted as BackendName)) {
-    throw new MedcnnError(`Unknown backend '${wanted}'. Choose one of: auto, ${BACKENDS.join(', ')}.`);
+    throw new MedcnnError(
+      `Unknown backend '${wanted}'. Choose one of: auto, ${BACKENDS.join(', ')}.`,
+      `バックエンド '${wanted}' はありません。auto, ${BACKENDS.join(', ')} のいずれかを選んでください。`,
+    );
   }
   tf.enableProdMode(); // no debug checks, and no console advice about tfjs-node
   const threads = opts.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) {
-    throw new MedcnnError(`--threads must be a whole number ≥ 1, got ${threads}.`);
+    throw new MedcnnError(
+      `--threads must be a whole number ≥ 1, got ${threads}.`,
+      `--threads は 1 以上の整数にしてください（指定値: ${threads}）。`,
+    );
   }
   const cores = os.availableParallelism();
   if (threads > cores)
     throw new MedcnnError(
       `--threads ${threads} is more than this machine's ${cores} core(s); extra threads only wait on each other and make training slower. Use --threads ${cores} or fewer.`,
+      `--threads ${threads} はこのマシンのコア数 ${cores} を超えています。余分なスレッドは互いに待ち合うだけで、学習が遅くなります。--threads は ${cores} 以下にしてください。`,
     );
   const order = wanted === 'auto' ? BACKENDS : [wanted as BackendName];
   const skipped: EngineInfo['skipped'] = [];
@@ -92,5 +99,6 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
   }
   throw new MedcnnError(
     `Backend '${wanted}' is not available: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}. Try --backend auto.`,
+    `バックエンド '${wanted}' は使えません: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}。--backend auto を試してください。`,
   );
 }

@@ -41,7 +41,11 @@ const POOLS = /^(MaxPooling2D|AveragePooling2D)$/;
 /** The learned first-layer filters of a model (up to `max`). */
 export function firstLayerFilters(model: tfl.LayersModel, max = 32): FirstFilters {
   const conv = graphLayers(model).find(isConvLayer);
-  if (!conv) throw new MedcnnError(`${model.name} has no convolution layer, so it has no filters to show.`);
+  if (!conv)
+    throw new MedcnnError(
+      `${model.name} has no convolution layer, so it has no filters to show.`,
+      `${model.name} には畳み込み層がないため、表示するフィルタがありません。`,
+    );
   const kernel = conv.getWeights()[0];
   const [kh, kw, cin, cout] = kernel.shape;
   const values = kernel.dataSync() as Float32Array;
@@ -84,7 +88,10 @@ export function featureMapBlocks(model: tfl.LayersModel, x: tf.Tensor4D, maxBloc
     else if (POOLS.test(cls) && !kinds.includes('pool')) current.stages.push({ kind: 'pool', layer });
   }
   if (blocks.length === 0)
-    throw new MedcnnError(`${model.name} has no convolution layer, so it has no feature maps to show.`);
+    throw new MedcnnError(
+      `${model.name} has no convolution layer, so it has no feature maps to show.`,
+      `${model.name} には畳み込み層がないため、表示する特徴マップがありません。`,
+    );
   const wanted = new Map(blocks.flatMap((b) => b.stages.map((s) => [s.layer, s] as const)));
   const captured = new Map<tfl.layers.Layer, Stage>();
   tf.tidy(() => {

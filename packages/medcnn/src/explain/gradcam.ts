@@ -30,13 +30,19 @@ export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.
     const layer = layers.find((l) => l.name === name);
     if (!layer) {
       const convs = layers.filter(isConvLayer).map((l) => l.name);
-      throw new MedcnnError(`The model has no layer '${name}'. Its convolution layers are: ${convs.join(', ')}.`);
+      throw new MedcnnError(
+        `The model has no layer '${name}'. Its convolution layers are: ${convs.join(', ')}.`,
+        `モデルに層 '${name}' はありません。畳み込み層: ${convs.join(', ')}。`,
+      );
     }
     return layer;
   }
   const convs = layers.filter(isConvLayer);
   if (convs.length === 0)
-    throw new MedcnnError(`${model.name} has no convolution layer, so Grad-CAM has nothing to look at.`);
+    throw new MedcnnError(
+      `${model.name} has no convolution layer, so Grad-CAM has nothing to look at.`,
+      `${model.name} には畳み込み層がないため、Grad-CAM で調べる対象がありません。`,
+    );
   const inModel = new Set(layers);
   let target = convs[convs.length - 1];
   for (;;) {
@@ -67,7 +73,10 @@ export function gradCam(
     opts.classIndex !== undefined &&
     !(Number.isInteger(opts.classIndex) && opts.classIndex >= 0 && opts.classIndex < numClasses)
   ) {
-    throw new MedcnnError(`--class must be a class index from 0 to ${numClasses - 1}, got ${opts.classIndex}.`);
+    throw new MedcnnError(
+      `--class must be a class index from 0 to ${numClasses - 1}, got ${opts.classIndex}.`,
+      `--class は 0 から ${numClasses - 1} までのクラス番号にしてください（指定値: ${opts.classIndex}）。`,
+    );
   }
   return tf.tidy(() => {
     let activation: tf.Tensor | null = null;
@@ -79,6 +88,7 @@ export function gradCam(
     if (!activation || (activation as tf.Tensor).rank !== 4) {
       throw new MedcnnError(
         `Layer '${target.name}' does not output a feature map (height × width × channels); choose a convolution layer with --layer.`,
+        `層 '${target.name}' は特徴マップ（高さ × 幅 × チャネル）を出力しません。--layer で畳み込み層を選んでください。`,
       );
     }
     const a = activation as tf.Tensor4D;

@@ -2,6 +2,9 @@ import { MedcnnError } from '../errors.js';
 
 export type Lang = 'en' | 'ja';
 
+/** A text in every language medcnn speaks (a dataset's description, an augmentation's clinical reason). */
+export type Localized = Record<Lang, string>;
+
 /** Every user-facing phrase, in English and Japanese. `{name}` marks a value filled in by t(). */
 const messages = {
   backend: { en: 'backend: {backend} ({threads} thread(s))', ja: 'バックエンド: {backend}（{threads} スレッド）' },
@@ -133,6 +136,58 @@ const messages = {
     en: 'frozen part run once on {n} images in {secs} s; its output ({layer}, {dims} per image) is cached',
     ja: '凍結部分を {n} 枚の画像で一度だけ実行（{secs} 秒）; 出力（{layer}、1枚あたり {dims}）をキャッシュ',
   },
+  evaluatedCi: {
+    en: '  ACC 95% CI {accLo}–{accHi} · AUC 95% CI {aucLo}–{aucHi}',
+    ja: '  正解率 ACC 95%CI {accLo}–{accHi} · AUC 95%CI {aucLo}–{aucHi}',
+  },
+  evaluatedConfusion: {
+    en: '  confusion [[TN, FP], [FN, TP]] = {matrix}',
+    ja: '  混同行列 [[真陰性 TN, 偽陽性 FP], [偽陰性 FN, 真陽性 TP]] = {matrix}',
+  },
+  infoFlag: { en: 'flag', ja: 'フラグ' },
+  infoTask: { en: 'task', ja: 'タスク' },
+  infoModality: { en: 'modality', ja: 'モダリティ' },
+  infoChannels: { en: 'ch', ja: 'ch' },
+  infoClasses: { en: 'classes', ja: 'クラス数' },
+  infoSplits: { en: 'train/val/test', ja: '学習/検証/テスト' },
+  infoHere: { en: 'here ({root})', ja: '手元にあるサイズ（{root}）' },
+  infoFacts: {
+    en: '  task: {task} · modality: {modality} · channels: {channels} · license: {license}',
+    ja: '  タスク: {task} · モダリティ: {modality} · チャネル数: {channels} · ライセンス: {license}',
+  },
+  infoSamples: {
+    en: '  samples: train {train} · val {val} · test {test}',
+    ja: '  画像数: 学習 {train} · 検証 {val} · テスト {test}',
+  },
+  infoLabels: { en: '  labels:', ja: '  ラベル:' },
+  infoFiles: { en: '  files (root {root}):', ja: '  ファイル（データフォルダ {root}）:' },
+  infoHereMark: { en: '[here]', ja: '[あり]' },
+  infoMissing: { en: '[missing]', ja: '[なし]' },
+  augmentListTransforms: {
+    en: 'Transforms (NAME or NAME:VALUE, comma-separated; a preset name may appear in the list):',
+    ja: '変換（NAME または NAME:VALUE をカンマ区切りで。プリセット名もリストに入れられます）:',
+  },
+  augmentListLimit: { en: ' ({param}, at most {limit})', ja: '（{param}、最大 {limit}）' },
+  augmentListPresets: {
+    en: "Presets (--augment auto picks the one of the dataset's modality):",
+    ja: 'プリセット（--augment auto はデータセットのモダリティのものを選びます）:',
+  },
+  augmentListRefused: { en: 'refused: {names}', ja: '使用不可: {names}' },
+  augmentListNone: { en: 'none', ja: 'なし' },
+  augmentWarning: { en: 'medcnn: warning: {reason}', ja: 'medcnn: 警告: {reason}' },
+  previewUnsafe: {
+    en: 'UNSAFE (allowed by --allow-unsafe-augment): {reason}',
+    ja: '危険（--allow-unsafe-augment により許可）: {reason}',
+  },
+  previewLegend: {
+    en: 'Left of each group: the original (blue frame); then {versions} augmented versions. Seed {seed}.',
+    ja: '各グループの左端が元画像（青枠）、続いて拡張した {versions} 枚。シード {seed}。',
+  },
+  previewWritten: {
+    en: '{out}: {n} {flag} images, each with {versions} versions of --augment {name}',
+    ja: '{out}: {flag} の画像 {n} 枚と、それぞれを --augment {name} で拡張した {versions} 枚',
+  },
+  unknownCommand: { en: "unknown command '{name}'.", ja: "不明なコマンド '{name}' です。" },
   compareTitle: { en: 'Validation AUC per epoch', ja: 'エポックごとの検証 AUC' },
   compareAuc: { en: 'validation AUC', ja: '検証 AUC' },
   compareRun: {
@@ -161,5 +216,23 @@ export function parseLang(value: string | undefined): Lang {
   const lang = value?.trim().toLowerCase();
   if (lang === undefined || lang === 'en') return 'en';
   if (lang === 'ja') return 'ja';
-  throw new MedcnnError(`--lang must be 'en' or 'ja', got '${value}'.`);
+  throw new MedcnnError(
+    `--lang must be 'en' or 'ja', got '${value}'.`,
+    `--lang は 'en' か 'ja' で指定してください（指定値: '${value}'）。`,
+  );
+}
+
+/** How many terminal columns a text takes: CJK and full-width characters take two. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch)
+      ? 2
+      : 1;
+  return w;
+}
+
+/** `text` padded with spaces to `width` terminal columns (String.padEnd counts a CJK character as one). */
+export function padColumns(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }

@@ -14,11 +14,19 @@ export function checkModelInput(model: string, { inputShape, numClasses }: Model
   if (h !== w || !Number.isInteger(h) || h < MIN_INPUT || h > MAX_INPUT) {
     throw new MedcnnError(
       `${model} takes square images from ${MIN_INPUT}×${MIN_INPUT} to ${MAX_INPUT}×${MAX_INPUT}, got ${h}×${w}. Use --size 28, 64, 128 or 224.`,
+      `${model} が受け取るのは ${MIN_INPUT}×${MIN_INPUT} から ${MAX_INPUT}×${MAX_INPUT} の正方形の画像ですが、${h}×${w} が渡されました。--size 28、64、128、224 のいずれかを使ってください。`,
     );
   }
-  if (c !== 1 && c !== 3) throw new MedcnnError(`${model} takes 1 (grayscale) or 3 (RGB) channels, got ${c}.`);
+  if (c !== 1 && c !== 3)
+    throw new MedcnnError(
+      `${model} takes 1 (grayscale) or 3 (RGB) channels, got ${c}.`,
+      `${model} が受け取るのは 1 チャネル（グレースケール）か 3 チャネル（RGB）ですが、${c} チャネルが渡されました。`,
+    );
   if (!Number.isInteger(numClasses) || numClasses < 1)
-    throw new MedcnnError(`${model} needs at least one output class, got ${numClasses}.`);
+    throw new MedcnnError(
+      `${model} needs at least one output class, got ${numClasses}.`,
+      `${model} には出力クラスが 1 つ以上必要です（指定値: ${numClasses}）。`,
+    );
   return h;
 }
 

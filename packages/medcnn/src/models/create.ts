@@ -95,7 +95,10 @@ export async function createTrainable(
   const headOnly = spec.freeze.mode === 'all';
   const backboneLearningRate = headOnly ? null : (spec.backboneLearningRate ?? opts.learningRate / 10);
   if (backboneLearningRate !== null && !(backboneLearningRate > 0))
-    throw new MedcnnError(`--backbone-lr must be greater than 0, got ${backboneLearningRate}.`);
+    throw new MedcnnError(
+      `--backbone-lr must be greater than 0, got ${backboneLearningRate}.`,
+      `--backbone-lr は 0 より大きくしてください（指定値: ${backboneLearningRate}）。`,
+    );
   const cutFrozen = (): FrozenPart | null =>
     headOnly
       ? { prefix: tm.featureModel, rest: tm.headModel, layer: 'head_pool' }

@@ -38,6 +38,7 @@ export function getModelEntry(name: string): ModelEntry {
   if (!entry) {
     throw new MedcnnError(
       `Unknown model '${name}'. Known models: ${[...registry.keys()].join(', ')} (see 'medcnn models').`,
+      `モデル '${name}' はありません。使えるモデル: ${[...registry.keys()].join(', ')}（'medcnn models' を参照）。`,
     );
   }
   return entry;

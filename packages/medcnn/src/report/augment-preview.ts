@@ -4,7 +4,7 @@ import { imagesToTensor, MINUS_ONE_TO_ONE } from '../data/batch.js';
 import { describeLabel, type DatasetInfo } from '../data/dataset-info.js';
 import type { SplitData } from '../data/load.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
-import type { Lang } from '../i18n/messages.js';
+import { type Lang, t } from '../i18n/messages.js';
 import { makeAugmentFn, presetFor, type AugmentPlan } from '../augment/index.js';
 import { blankFigure, figureFont } from './figure.js';
 import { imageCanvas } from './plots.js';
@@ -27,17 +27,21 @@ function toUint8(x: tf.Tensor4D): Uint8Array {
   return out;
 }
 
+// A CJK character (or full-width punctuation) is a place to break a line; other text breaks at spaces.
+const CJK = '\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef';
+const TOKENS = new RegExp(`[${CJK}]|[^\\s${CJK}]+|\\s+`, 'gu');
+
 function wrap(g: { measureText(s: string): { width: number } }, text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word;
-    if (g.measureText(next).width > width && line) {
-      lines.push(line);
-      line = word;
+  for (const token of text.match(TOKENS) ?? []) {
+    const next = line + token;
+    if (g.measureText(next.trimEnd()).width > width && line.trim()) {
+      lines.push(line.trimEnd());
+      line = token.trimStart();
     } else line = next;
   }
-  if (line) lines.push(line);
+  if (line.trim()) lines.push(line.trimEnd());
   return lines;
 }
 
@@ -78,12 +82,12 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   const title = wrap(measure, `${info.pythonClass} · ${info.modality} · --augment ${plan.name}`, width - 2 * groupGap);
   measure.font = font(13);
   const notes = [
-    ...wrap(measure, `${preset.title[opts.lang]}: ${preset.why}`, width - 2 * groupGap).map((text) => ({
+    ...wrap(measure, `${preset.title[opts.lang]}: ${preset.why[opts.lang]}`, width - 2 * groupGap).map((text) => ({
       text,
       color: '#333',
     })),
     ...plan.overridden
-      .flatMap((r) => wrap(measure, `UNSAFE (allowed by --allow-unsafe-augment): ${r}`, width - 2 * groupGap))
+      .flatMap((r) => wrap(measure, t(opts.lang, 'previewUnsafe', { reason: r[opts.lang] }), width - 2 * groupGap))
       .map((text) => ({ text, color: '#c00' })),
   ];
   const titleH = title.length * 22;
@@ -95,11 +99,7 @@ export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: Augm
   title.forEach((line, i) => g.fillText(line, groupGap, 26 + i * 22));
   g.font = font(13);
   g.fillStyle = '#444';
-  g.fillText(
-    `Left of each group: the original (blue frame); then ${opts.versions} augmented versions. Seed ${opts.seed}.`,
-    groupGap,
-    titleH + 24,
-  );
+  g.fillText(t(opts.lang, 'previewLegend', { versions: opts.versions, seed: opts.seed }), groupGap, titleH + 24);
   notes.forEach(({ text, color }, i) => {
     g.fillStyle = color;
     g.fillText(text, groupGap, titleH + 44 + i * 18);

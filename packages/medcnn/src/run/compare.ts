@@ -49,7 +49,10 @@ export function parseCompareSpecs(list: string): CompareSpec[] {
       return { label: `transfer:${name}`, kind: 'transfer', pretrained: name };
     });
   if (specs.length === 0)
-    throw new MedcnnError('--runs needs at least one run, e.g. --runs scratch:simplecnn,transfer:mobilenet_v2_0.35');
+    throw new MedcnnError(
+      '--runs needs at least one run, e.g. --runs scratch:simplecnn,transfer:mobilenet_v2_0.35',
+      '--runs には少なくとも 1 つの実行を指定してください（例: --runs scratch:simplecnn,transfer:mobilenet_v2_0.35）。',
+    );
   return specs;
 }
 
@@ -61,7 +64,10 @@ export function parseFractions(list: string): number[] {
     .filter(Boolean)
     .map(Number);
   if (out.length === 0 || out.some((f) => !(f > 0 && f <= 1)))
-    throw new MedcnnError(`--train-fraction takes fractions in (0, 1] such as 0.1,0.25,1; got '${list}'.`);
+    throw new MedcnnError(
+      `--train-fraction takes fractions in (0, 1] such as 0.1,0.25,1; got '${list}'.`,
+      `--train-fraction には (0, 1] の割合を指定してください（例: 0.1,0.25,1。指定値: '${list}'）。`,
+    );
   return out;
 }
 
@@ -102,7 +108,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
   const folder = StagedFolder.create(opts.out, {
     overwrite: Boolean(opts.overwrite),
     isOurs: isComparison,
-    kind: 'a medcnn comparison',
+    kind: { en: 'a medcnn comparison', ja: 'medcnn の比較結果' },
     flag: '--out',
   });
   try {

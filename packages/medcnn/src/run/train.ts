@@ -321,7 +321,10 @@ function copyWeights(model: tfl.LayersModel): NonNullable<Fitted['bestWeights']>
 /** A seeded random part of a training split (the same seed gives the same images to every model compared). */
 function trainingSubset(data: SplitData, fraction: number, seed: number): SplitData {
   if (!(fraction > 0 && fraction <= 1))
-    throw new MedcnnError(`A training fraction must be in (0, 1], got ${fraction}.`);
+    throw new MedcnnError(
+      `A training fraction must be in (0, 1], got ${fraction}.`,
+      `学習データの割合は (0, 1] の範囲にしてください（指定値: ${fraction}）。`,
+    );
   const n = Math.max(1, Math.round(data.count * fraction));
   const picked = [...shuffledIndices(data.count, makeRng(seed ^ 0x7ab1e)).subarray(0, n)].sort((a, b) => a - b);
   const px = data.height * data.width * data.channels;

@@ -49,35 +49,58 @@ const TASKS: Task[] = ['binary-class', 'multi-class', 'multi-label, binary-class
 
 /** Checks a parsed config.json, so a damaged one is a clear error here and not a TypeError later. */
 export function validateRunConfig(value: unknown, file: string): RunConfig {
-  const damaged = (what: string): MedcnnError =>
-    new MedcnnError(`${file} is damaged: ${what}. Train the run again, or restore config.json from a copy.`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw damaged('it is not a JSON object');
+  const damaged = (what: string, whatJa: string): MedcnnError =>
+    new MedcnnError(
+      `${file} is damaged: ${what}. Train the run again, or restore config.json from a copy.`,
+      `${file} は壊れています: ${whatJa}。学習をやり直すか、config.json をコピーから復元してください。`,
+    );
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw damaged('it is not a JSON object', 'JSON オブジェクトではありません');
   const c = value as Record<string, unknown>;
   const format = c.format ?? 1;
   if (format !== RUN_FORMAT) {
     if (typeof format === 'number' && format > RUN_FORMAT)
       throw new MedcnnError(
         `${file} is run-folder format ${format}, written by a newer medcnn; this one reads format ${RUN_FORMAT}. Update medcnn.`,
+        `${file} は新しい medcnn が書いた実行フォルダ形式 ${format} です。この medcnn が読めるのは形式 ${RUN_FORMAT} です。medcnn を更新してください。`,
       );
-    throw damaged(`unknown run-folder format ${JSON.stringify(format)}`);
+    throw damaged(
+      `unknown run-folder format ${JSON.stringify(format)}`,
+      `実行フォルダの形式 ${JSON.stringify(format)} は不明です`,
+    );
   }
   const shape = c.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0 && n <= 4096))
-    throw damaged(`inputShape must be [height, width, channels] of whole numbers, got ${JSON.stringify(shape)}`);
-  if (shape[2] !== 1 && shape[2] !== 3) throw damaged(`inputShape must have 1 or 3 channels, got ${shape[2]}`);
-  if (!TASKS.includes(c.task as Task)) throw damaged(`unknown task ${JSON.stringify(c.task)}`);
+    throw damaged(
+      `inputShape must be [height, width, channels] of whole numbers, got ${JSON.stringify(shape)}`,
+      `inputShape は整数の [高さ, 幅, チャネル] でなければなりませんが、${JSON.stringify(shape)} です`,
+    );
+  if (shape[2] !== 1 && shape[2] !== 3)
+    throw damaged(
+      `inputShape must have 1 or 3 channels, got ${shape[2]}`,
+      `inputShape のチャネル数は 1 か 3 でなければなりませんが、${shape[2]} です`,
+    );
+  if (!TASKS.includes(c.task as Task))
+    throw damaged(`unknown task ${JSON.stringify(c.task)}`, `タスク ${JSON.stringify(c.task)} は不明です`);
   const labels = c.labels;
   if (
     !Array.isArray(labels) ||
     labels.length < 2 ||
     !labels.every((l) => typeof l?.en === 'string' && typeof l?.ja === 'string')
   )
-    throw damaged('labels must be a list of at least two {en, ja} names');
+    throw damaged(
+      'labels must be a list of at least two {en, ja} names',
+      'labels は {en, ja} の名前 2 つ以上のリストでなければなりません',
+    );
   const norm = c.normalization as Normalization | undefined;
   if (!norm || !Number.isFinite(norm.mean) || !(norm.std > 0))
-    throw damaged('normalization needs a mean and a std > 0');
-  if (typeof c.dataset !== 'string' || typeof c.model !== 'string') throw damaged('dataset and model must be names');
+    throw damaged('normalization needs a mean and a std > 0', 'normalization には mean と 0 より大きい std が必要です');
+  if (typeof c.dataset !== 'string' || typeof c.model !== 'string')
+    throw damaged('dataset and model must be names', 'dataset と model は名前でなければなりません');
   if (!(SIZES as readonly unknown[]).includes(c.size))
-    throw damaged(`size must be one of ${SIZES.join(', ')}, got ${JSON.stringify(c.size)}`);
+    throw damaged(
+      `size must be one of ${SIZES.join(', ')}, got ${JSON.stringify(c.size)}`,
+      `size は ${SIZES.join(', ')} のいずれかでなければなりません（値: ${JSON.stringify(c.size)}）`,
+    );
   return { ...(c as unknown as RunConfig), format: RUN_FORMAT };
 }

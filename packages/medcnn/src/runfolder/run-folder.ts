@@ -39,12 +39,16 @@ export class RunFolder {
     if (!fs.existsSync(file))
       throw new MedcnnError(
         `${dir} is not a medcnn run folder (no config.json). Pass the folder that 'medcnn train' wrote.`,
+        `${dir} は medcnn の実行フォルダではありません（config.json がありません）。'medcnn train' が書き出したフォルダを指定してください。`,
       );
     let value: unknown;
     try {
       value = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new MedcnnError(`${file} is damaged: ${(e as Error).message}. Train the run again.`);
+      throw new MedcnnError(
+        `${file} is damaged: ${(e as Error).message}. Train the run again.`,
+        `${file} は壊れています: ${(e as Error).message}。学習をやり直してください。`,
+      );
     }
     return new RunFolder(dir, validateRunConfig(value, file));
   }
@@ -60,6 +64,7 @@ export class RunFolder {
     if (!fs.existsSync(path.join(dir, 'model.json')))
       throw new MedcnnError(
         `${this.dir} has no ${which === 'kept' ? 'kept' : 'last'} model (${modelFolder(which)}/model.json): the run was stopped before its first epoch ended, or the folder is incomplete. Train it again.`,
+        `${this.dir} には${which === 'kept' ? '保存された最良の' : '最後の'}モデル（${modelFolder(which)}/model.json）がありません。最初のエポックが終わる前に停止したか、フォルダが不完全です。学習をやり直してください。`,
       );
     return loadModel(dir);
   }

@@ -30,7 +30,7 @@ export class RunWriter {
       StagedFolder.create(target, {
         overwrite: opts.overwrite,
         isOurs: isRunFolder,
-        kind: 'a medcnn run',
+        kind: { en: 'a medcnn run', ja: 'medcnn の実行結果' },
         flag: '--out',
       }),
     );

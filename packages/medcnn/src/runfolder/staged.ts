@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MedcnnError } from '../errors.js';
+import type { Localized } from '../i18n/messages.js';
 import { ensureDir } from '../util/dirs.js';
 
 /** What a staged folder will become, so that refusals can say what was found and what to do. */
@@ -9,8 +10,8 @@ export interface StagedFolderOptions {
   overwrite: boolean;
   /** Whether an existing, non-empty folder holds what this kind writes (a run, a comparison). */
   isOurs: (dir: string) => boolean;
-  /** 'a medcnn run', 'a medcnn comparison': used in messages. */
-  kind: string;
+  /** What the folder holds, for messages: { en: 'a medcnn run', ja: 'medcnn の実行結果' }. */
+  kind: Localized;
   /** The flag that chose the folder, used in messages. */
   flag: string;
 }
@@ -47,7 +48,10 @@ export class StagedFolder {
     const parent = ensureDir(path.dirname(abs), opts.flag);
     const base = path.basename(abs);
     if (base === '' || abs === path.parse(abs).root)
-      throw new MedcnnError(`${target} cannot be ${opts.kind} folder; choose a new folder with ${opts.flag}.`);
+      throw new MedcnnError(
+        `${target} cannot be ${opts.kind.en} folder; choose a new folder with ${opts.flag}.`,
+        `${target} は${opts.kind.ja}のフォルダにできません。${opts.flag} で新しいフォルダを指定してください。`,
+      );
     checkTarget(abs, target, opts);
     const lock = path.join(parent, `.${base}.lock`);
     try {
@@ -56,6 +60,7 @@ export class StagedFolder {
       if (e instanceof MedcnnError) throw e;
       throw new MedcnnError(
         `Cannot write to ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Choose a writable folder with ${opts.flag}.`,
+        `${target} に書き込めません: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}。${opts.flag} で書き込めるフォルダを指定してください。`,
       );
     }
     try {
@@ -70,6 +75,7 @@ export class StagedFolder {
       if (e instanceof MedcnnError) throw e;
       throw new MedcnnError(
         `Cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Choose a writable folder with ${opts.flag}.`,
+        `${target} を書き込めません: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}。${opts.flag} で書き込めるフォルダを指定してください。`,
       );
     }
   }
@@ -86,6 +92,7 @@ export class StagedFolder {
       if (replacing && fs.existsSync(old) && !fs.existsSync(this.target)) fs.renameSync(old, this.target);
       throw new MedcnnError(
         `Cannot move the finished folder into ${this.target}: ${(e as NodeJS.ErrnoException).code}. It is kept at ${this.dir}.`,
+        `完成したフォルダを ${this.target} に移動できません: ${(e as NodeJS.ErrnoException).code}。フォルダは ${this.dir} に残してあります。`,
       );
     } finally {
       this.done = true;
@@ -107,15 +114,20 @@ export class StagedFolder {
 function checkTarget(abs: string, target: string, opts: StagedFolderOptions): void {
   if (!fs.existsSync(abs)) return;
   if (!fs.statSync(abs).isDirectory())
-    throw new MedcnnError(`${target} is a file; choose a new folder with ${opts.flag}.`);
+    throw new MedcnnError(
+      `${target} is a file; choose a new folder with ${opts.flag}.`,
+      `${target} はファイルです。${opts.flag} で新しいフォルダを指定してください。`,
+    );
   if (fs.readdirSync(abs).length === 0) return;
   if (!opts.isOurs(abs))
     throw new MedcnnError(
-      `${target} exists and is not ${opts.kind} folder; medcnn never writes into it. Choose a new folder with ${opts.flag}.`,
+      `${target} exists and is not ${opts.kind.en} folder; medcnn never writes into it. Choose a new folder with ${opts.flag}.`,
+      `${target} は既にあり、${opts.kind.ja}のフォルダではありません。medcnn はこのフォルダには書き込みません。${opts.flag} で新しいフォルダを指定してください。`,
     );
   if (!opts.overwrite)
     throw new MedcnnError(
-      `${target} already holds ${opts.kind}; pass --overwrite to replace it, or choose a new folder with ${opts.flag}.`,
+      `${target} already holds ${opts.kind.en}; pass --overwrite to replace it, or choose a new folder with ${opts.flag}.`,
+      `${target} には既に${opts.kind.ja}があります。置き換えるには --overwrite を付けるか、${opts.flag} で新しいフォルダを指定してください。`,
     );
 }
 
@@ -130,12 +142,14 @@ function takeLock(lock: string, target: string, flag: string): void {
       if (Number.isInteger(pid) && pid > 0 && alive(pid))
         throw new MedcnnError(
           `${target} is being written by another medcnn (pid ${pid}); wait for it to finish, or choose another folder with ${flag}.`,
+          `${target} は別の medcnn（pid ${pid}）が書き込み中です。終わるのを待つか、${flag} で別のフォルダを指定してください。`,
         );
       fs.rmSync(lock, { force: true }); // left by a process that no longer exists
     }
   }
   throw new MedcnnError(
     `Cannot lock ${target}; another medcnn is starting on it. Try again, or choose another ${flag}.`,
+    `${target} をロックできません。別の medcnn がこのフォルダで始まろうとしています。もう一度試すか、${flag} で別のフォルダを指定してください。`,
   );
 }
 

@@ -94,6 +94,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         if (!Number.isFinite(batchLoss))
           throw new MedcnnError(
             `Training diverged: the loss became ${batchLoss} in epoch ${epoch}, batch ${b / opts.batchSize + 1} of ${Math.ceil(train.count / opts.batchSize)}. Lower the learning rate (--lr ${opts.learningRate}) and train again; nothing was saved from this epoch.`,
+            `学習が発散しました: エポック ${epoch} のバッチ ${b / opts.batchSize + 1}/${Math.ceil(train.count / opts.batchSize)} で損失が ${batchLoss} になりました。学習率（--lr ${opts.learningRate}）を下げて学習し直してください。このエポックの結果は何も保存していません。`,
           );
         lossSum += batchLoss * idx.length;
         seen += idx.length;
@@ -108,6 +109,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       if (!Number.isFinite(valLoss) || !predictions.yScore.every(Number.isFinite))
         throw new MedcnnError(
           `Training diverged: the model's validation outputs are not finite after epoch ${epoch}. Lower the learning rate (--lr ${opts.learningRate}) and train again.`,
+          `学習が発散しました: エポック ${epoch} の後、検証データに対するモデルの出力が有限の値ではありません。学習率（--lr ${opts.learningRate}）を下げて学習し直してください。`,
         );
       const record: EpochRecord = {
         epoch,

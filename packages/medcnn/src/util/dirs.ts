@@ -23,7 +23,11 @@ export function ensureDir(dir: string, what: string): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const why = code === 'ENOTDIR' ? `${p} is a file, not a folder` : `${code}`;
-    throw new MedcnnError(`Cannot write to ${dir} (${why}). Choose a writable folder with ${what}.`);
+    const whyJa = code === 'ENOTDIR' ? `${p} はフォルダではなくファイルです` : `${code}`;
+    throw new MedcnnError(
+      `Cannot write to ${dir} (${why}). Choose a writable folder with ${what}.`,
+      `${dir} に書き込めません（${whyJa}）。${what} で書き込めるフォルダを指定してください。`,
+    );
   }
   return abs;
 }
@@ -32,7 +36,10 @@ export function ensureDir(dir: string, what: string): string {
 export function ensureFileTarget(file: string, what: string): string {
   const abs = path.resolve(file);
   if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
-    throw new MedcnnError(`${file} is a folder; give ${what} a file name (e.g. ${path.join(file, 'out.png')}).`);
+    throw new MedcnnError(
+      `${file} is a folder; give ${what} a file name (e.g. ${path.join(file, 'out.png')}).`,
+      `${file} はフォルダです。${what} にはファイル名を指定してください（例: ${path.join(file, 'out.png')}）。`,
+    );
   ensureDir(path.dirname(abs), what);
   return abs;
 }

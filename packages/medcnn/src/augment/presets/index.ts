@@ -42,6 +42,10 @@ export function findPreset(name: string): ModalityPreset | undefined {
 /** A preset by name, or a MedcnnError listing the presets. */
 export function getPreset(name: string): ModalityPreset {
   const p = findPreset(name);
-  if (!p) throw new MedcnnError(`Unknown augmentation preset '${name}'. Presets: ${Object.keys(presets).join(', ')}.`);
+  if (!p)
+    throw new MedcnnError(
+      `Unknown augmentation preset '${name}'. Presets: ${Object.keys(presets).join(', ')}.`,
+      `データ拡張のプリセット '${name}' はありません。プリセット: ${Object.keys(presets).join(', ')}。`,
+    );
   return p;
 }

@@ -1,19 +1,23 @@
 import type { Modality } from '../../data/dataset-info.js';
+import type { Localized } from '../../i18n/messages.js';
 import type { FillMode } from '../compose.js';
 import type { TransformName } from '../types.js';
 
-/** A modality's ruling on one transform: refused with the reason, or allowed (up to `max`) with the reason. */
-export type Rule = { allowed: false; why: string } | { allowed: true; max?: number; why: string };
+/**
+ * A modality's ruling on one transform: refused with the reason, or allowed (up to `max`) with the reason.
+ * The reason is a clause in each language (no final full stop), quoted in refusals.
+ */
+export type Rule = { allowed: false; why: Localized } | { allowed: true; max?: number; why: Localized };
 
 /** What augmentation keeps the diagnosis of one imaging modality intact, and why. */
 export interface ModalityPreset {
   modality: Modality;
-  title: { en: string; ja: string };
+  title: Localized;
   /** The transforms `--augment auto` uses, as a list string. */
   transforms: string;
   fill: FillMode;
   /** One paragraph on the choice, for `--augment list` and the preview. */
-  why: string;
+  why: Localized;
   /** A ruling on every transform, so nothing is allowed by omission. */
   rules: Record<TransformName, Rule>;
 }

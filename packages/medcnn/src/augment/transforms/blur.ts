@@ -17,10 +17,10 @@ function gaussian1d(sigma: number, r: number): number[] {
  */
 export const blur: TransformDef = {
   name: 'blur',
-  param: 'max σ in pixels',
+  param: { en: 'max σ in pixels', ja: 'ピクセル単位の σ の最大値' },
   defaultValue: 1,
   limit: 5,
-  summary: 'Gaussian blur with σ up to N pixels',
+  summary: { en: 'Gaussian blur with σ up to N pixels', ja: 'σ が N ピクセルまでのガウスぼかし' },
   create: (value) => ({
     kind: 'intensity',
     name: 'blur',

@@ -6,10 +6,10 @@ import { clipToRange, drawPerImage, perImageValues, photometric, PHOTOMETRIC_COD
 /** Adds a random offset in ±value of full scale (0.1 = a tenth of the black-to-white range), clipped. */
 export const brightness: TransformDef = {
   name: 'brightness',
-  param: 'max offset, fraction of full scale',
+  param: { en: 'max offset, fraction of full scale', ja: 'フルスケールに対する最大の変化量' },
   defaultValue: 0.1,
   limit: 0.5,
-  summary: 'brighten or darken by up to ±F of full scale',
+  summary: { en: 'brighten or darken by up to ±F of full scale', ja: 'フルスケールの ±F まで明るく・暗くする' },
   create: (value) =>
     photometric({
       name: 'brightness',

@@ -6,10 +6,13 @@ import { clipToRange, drawPerImage, perImageValues, photometric, PHOTOMETRIC_COD
 /** Stretches each image about its own mean by a factor in [1 − value, 1 + value], clipped. */
 export const contrast: TransformDef = {
   name: 'contrast',
-  param: 'max relative change',
+  param: { en: 'max relative change', ja: '最大の相対変化' },
   defaultValue: 0.15,
   limit: 0.9,
-  summary: 'scale contrast about the image mean by a factor in [1−F, 1+F]',
+  summary: {
+    en: 'scale contrast about the image mean by a factor in [1−F, 1+F]',
+    ja: '画像の平均を中心に [1−F, 1+F] 倍でコントラストを変える',
+  },
   create: (value) =>
     photometric({
       name: 'contrast',

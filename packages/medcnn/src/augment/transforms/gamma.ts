@@ -9,10 +9,13 @@ import { drawPerImage, perImageValues, photometric, PHOTOMETRIC_CODE } from './i
  */
 export const gamma: TransformDef = {
   name: 'gamma',
-  param: 'max relative change of γ',
+  param: { en: 'max relative change of γ', ja: 'γ の最大の相対変化' },
   defaultValue: 0.2,
   limit: 2,
-  summary: 'gamma curve with γ in [1/(1+F), 1+F]; black and white stay fixed',
+  summary: {
+    en: 'gamma curve with γ in [1/(1+F), 1+F]; black and white stay fixed',
+    ja: 'γ を [1/(1+F), 1+F] とするガンマ曲線。黒と白は固定',
+  },
   create: (value) =>
     photometric({
       name: 'gamma',

@@ -5,10 +5,10 @@ import { perImage } from './geometry.js';
 /** Left–right mirror, each image with probability `value`. */
 export const hflip: TransformDef = {
   name: 'hflip',
-  param: 'probability',
+  param: { en: 'probability', ja: '確率' },
   defaultValue: 0.5,
   limit: 1,
-  summary: 'mirror left–right with probability P',
+  summary: { en: 'mirror left–right with probability P', ja: '確率 P で左右反転' },
   create: (value) => ({
     kind: 'geometric',
     name: 'hflip',

@@ -38,6 +38,7 @@ export function getTransform(name: string): TransformDef {
   if (!def)
     throw new MedcnnError(
       `Unknown augmentation '${name}'. Known transforms: ${TRANSFORM_NAMES.join(', ')}; presets: see '--augment list'.`,
+      `データ拡張 '${name}' はありません。使える変換: ${TRANSFORM_NAMES.join(', ')}。プリセットは '--augment list' で確認できます。`,
     );
   return def;
 }

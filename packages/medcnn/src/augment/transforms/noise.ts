@@ -9,10 +9,13 @@ const NATIVE_NORMAL = 'LibtorchRandomNormal';
 /** Adds Gaussian noise whose σ is drawn per image in [0, value] of full scale, clipped. */
 export const noise: TransformDef = {
   name: 'noise',
-  param: 'max σ, fraction of full scale',
+  param: { en: 'max σ, fraction of full scale', ja: 'フルスケールに対する σ の最大値' },
   defaultValue: 0.02,
   limit: 0.3,
-  summary: 'add Gaussian noise with σ up to F of full scale',
+  summary: {
+    en: 'add Gaussian noise with σ up to F of full scale',
+    ja: 'σ がフルスケールの F までのガウスノイズを加える',
+  },
   create: (value) =>
     photometric({
       name: 'noise',

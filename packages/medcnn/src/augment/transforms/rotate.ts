@@ -4,10 +4,10 @@ import { perImage, symmetric } from './geometry.js';
 /** Rotation by an angle drawn uniformly in ±value degrees, about the image centre. */
 export const rotate: TransformDef = {
   name: 'rotate',
-  param: 'max degrees',
+  param: { en: 'max degrees', ja: '度単位の最大回転角' },
   defaultValue: 10,
   limit: 180,
-  summary: 'rotate by a random angle in ±N degrees',
+  summary: { en: 'rotate by a random angle in ±N degrees', ja: '±N 度の範囲でランダムな角度だけ回転' },
   create: (value) => ({
     kind: 'geometric',
     name: 'rotate',

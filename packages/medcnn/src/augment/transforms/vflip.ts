@@ -5,10 +5,10 @@ import { perImage } from './geometry.js';
 /** Upside-down mirror, each image with probability `value`. */
 export const vflip: TransformDef = {
   name: 'vflip',
-  param: 'probability',
+  param: { en: 'probability', ja: '確率' },
   defaultValue: 0.5,
   limit: 1,
-  summary: 'mirror top–bottom with probability P',
+  summary: { en: 'mirror top–bottom with probability P', ja: '確率 P で上下反転' },
   create: (value) => ({
     kind: 'geometric',
     name: 'vflip',

@@ -1,5 +1,6 @@
 import { type AugmentFn, describeAugmentations, makeAugmentFn, planAugmentation } from '../../augment/index.js';
 import { getDatasetInfo } from '../../data/registry.js';
+import { type Lang, t } from '../../i18n/messages.js';
 import type { Flags } from '../args.js';
 
 /** Augmentation, checked against the data set's modality. */
@@ -16,9 +17,9 @@ export const augmentFlags = {
 } as const;
 
 /** True when the user asked for the list of presets and transforms (printed here) instead of a run. */
-export function printAugmentList(f: Flags<typeof augmentFlags>): boolean {
+export function printAugmentList(f: Flags<typeof augmentFlags>, lang: Lang): boolean {
   if (f.augment.trim().toLowerCase() !== 'list') return false;
-  console.log(describeAugmentations());
+  console.log(describeAugmentations(lang));
   return true;
 }
 
@@ -29,11 +30,12 @@ export function printAugmentList(f: Flags<typeof augmentFlags>): boolean {
 export function readAugment(
   f: Flags<typeof augmentFlags>,
   dataset: string,
+  lang: Lang,
 ): { fn: AugmentFn; name: string } | undefined {
   const plan = planAugmentation(f.augment, getDatasetInfo(dataset).modality, {
     allowUnsafe: f['allow-unsafe-augment'],
   });
-  for (const r of plan?.overridden ?? []) console.warn(`medcnn: warning: ${r}`);
+  for (const r of plan?.overridden ?? []) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
   if (!plan) return undefined;
   console.log(`augment: ${plan.name}`);
   return { fn: makeAugmentFn(plan), name: plan.name };

@@ -23,7 +23,11 @@ export interface TrainingOptions {
 }
 
 export function readTraining(f: Flags<typeof trainingFlags>): TrainingOptions {
-  if (!(f.lr > 0)) throw new MedcnnError(`--lr must be greater than 0, got ${f.lr}.`);
+  if (!(f.lr > 0))
+    throw new MedcnnError(
+      `--lr must be greater than 0, got ${f.lr}.`,
+      `--lr は 0 より大きくしてください（指定値: ${f.lr}）。`,
+    );
   return { epochs: f.epochs, batchSize: f['batch-size'], learningRate: f.lr, seed: f.seed };
 }
 

@@ -37,6 +37,7 @@ export function readFreeze(f: Flags<typeof freezeFlags>): FreezeOptions {
   if (ways.length > 1)
     throw new MedcnnError(
       `Choose one of --freeze, --finetune-blocks and --freeze-until, not ${ways.map((w) => `--${w}`).join(' and ')}.`,
+      `--freeze、--finetune-blocks、--freeze-until はどれか1つだけ指定してください（指定: ${ways.map((w) => `--${w}`).join(' と ')}）。`,
     );
   let freeze: FreezePlan = { mode: 'all' };
   if (f['finetune-blocks'] !== undefined) freeze = { mode: 'blocks', blocks: f['finetune-blocks'] };
@@ -46,8 +47,13 @@ export function readFreeze(f: Flags<typeof freezeFlags>): FreezeOptions {
   if (freeze.mode === 'all' && lr !== undefined)
     throw new MedcnnError(
       '--backbone-lr needs a trained backbone part: add --finetune-blocks N, --freeze-until LAYER or --freeze none.',
+      '--backbone-lr は、バックボーンの一部を学習するときにだけ使えます。--finetune-blocks N、--freeze-until LAYER、--freeze none のいずれかを加えてください。',
     );
-  if (lr !== undefined && !(lr > 0)) throw new MedcnnError(`--backbone-lr must be greater than 0, got ${lr}.`);
+  if (lr !== undefined && !(lr > 0))
+    throw new MedcnnError(
+      `--backbone-lr must be greater than 0, got ${lr}.`,
+      `--backbone-lr は 0 より大きくしてください（指定値: ${lr}）。`,
+    );
   return { inputSize: f['input-size'], freeze, backboneLearningRate: lr };
 }
 
@@ -58,6 +64,7 @@ export function readTrainable(f: Flags<typeof transferFlags> & { model: string }
     if (given.length)
       throw new MedcnnError(
         `--${given[0]} only applies to transfer learning; add --pretrained (e.g. --pretrained mobilenet_v2_0.35).`,
+        `--${given[0]} は転移学習でだけ使えます。--pretrained を加えてください（例: --pretrained mobilenet_v2_0.35）。`,
       );
     return { architecture: f.model };
   }

@@ -44,6 +44,8 @@ export const bloodmnist: DatasetInfo = {
       md5: 'b718ff6835fcbdb22ba9eacccd7b2601',
     },
   },
-  description:
-    'The BloodMNIST is based on a dataset of individual normal cells, captured from individuals without infection, hematologic or oncologic disease and free of any pharmacologic treatment at the moment of blood collection. It contains a total of 17,092 images and is organized into 8 classes. We split the source dataset with a ratio of 7:1:2 into training, validation and test set. The source images with resolution 3×360×363 pixels are center-cropped into 3×200×200, and then resized into 3×28×28.',
+  description: {
+    en: 'The BloodMNIST is based on a dataset of individual normal cells, captured from individuals without infection, hematologic or oncologic disease and free of any pharmacologic treatment at the moment of blood collection. It contains a total of 17,092 images and is organized into 8 classes. We split the source dataset with a ratio of 7:1:2 into training, validation and test set. The source images with resolution 3×360×363 pixels are center-cropped into 3×200×200, and then resized into 3×28×28.',
+    ja: 'BloodMNIST は、採血時に感染症・血液疾患・腫瘍性疾患がなく、薬物治療も受けていない人から得た正常な血球を1個ずつ撮影したデータセットに基づく。計 17,092 枚の画像が8クラスに分類されている。元のデータセットを 7:1:2 の比で学習・検証・テストセットに分けた。解像度 3×360×363 ピクセルの元画像の中央を 3×200×200 に切り出し、3×28×28 に縮小している。',
+  },
 };

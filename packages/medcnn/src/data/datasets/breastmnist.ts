@@ -35,6 +35,8 @@ export const breastmnist: DatasetInfo = {
       md5: 'b56378a6eefa9fed602bb16d192d4c8b',
     },
   },
-  description:
-    'The BreastMNIST is based on a dataset of 780 breast ultrasound images. It is categorized into 3 classes: normal, benign, and malignant. As we use low-resolution images, we simplify the task into binary classification by combining normal and benign as positive and classifying them against malignant as negative. We split the source dataset with a ratio of 7:1:2 into training, validation and test set. The source images of 1×500×500 are resized into 1×28×28.',
+  description: {
+    en: 'The BreastMNIST is based on a dataset of 780 breast ultrasound images. It is categorized into 3 classes: normal, benign, and malignant. As we use low-resolution images, we simplify the task into binary classification by combining normal and benign as positive and classifying them against malignant as negative. We split the source dataset with a ratio of 7:1:2 into training, validation and test set. The source images of 1×500×500 are resized into 1×28×28.',
+    ja: 'BreastMNIST は、乳腺超音波画像 780 枚のデータセットに基づく。元は正常・良性・悪性の3クラスに分類されている。低解像度の画像を用いるため、正常と良性をまとめて陽性とし、陰性とした悪性と区別する2クラス分類にタスクを単純化している。元のデータセットを 7:1:2 の比で学習・検証・テストセットに分けた。1×500×500 の元画像を 1×28×28 に縮小している。',
+  },
 };

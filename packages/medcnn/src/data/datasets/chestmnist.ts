@@ -47,6 +47,8 @@ export const chestmnist: DatasetInfo = {
       md5: '45bd33e6f06c3e8cdb481c74a89152aa',
     },
   },
-  description:
-    'The ChestMNIST is based on the NIH-ChestXray14 dataset, a dataset comprising 112,120 frontal-view X-Ray images of 30,805 unique patients with the text-mined 14 disease labels, which could be formulized as a multi-label binary-class classification task. We use the official data split, and resize the source images of 1×1024×1024 into 1×28×28.',
+  description: {
+    en: 'The ChestMNIST is based on the NIH-ChestXray14 dataset, a dataset comprising 112,120 frontal-view X-Ray images of 30,805 unique patients with the text-mined 14 disease labels, which could be formulized as a multi-label binary-class classification task. We use the official data split, and resize the source images of 1×1024×1024 into 1×28×28.',
+    ja: 'ChestMNIST は NIH-ChestXray14 データセットに基づく。これは 30,805 人の患者の正面胸部X線画像 112,120 枚に、読影レポートからテキストマイニングで抽出した14疾患のラベルを付けたもので、多ラベルの2クラス分類タスクとして定式化できる。公式のデータ分割を用い、1×1024×1024 の元画像を 1×28×28 に縮小している。',
+  },
 };

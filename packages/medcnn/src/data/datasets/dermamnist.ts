@@ -40,6 +40,8 @@ export const dermamnist: DatasetInfo = {
       md5: '8974907d8e169bef5f5b96bc506ae45d',
     },
   },
-  description:
-    'The DermaMNIST is based on the HAM10000, a large collection of multi-source dermatoscopic images of common pigmented skin lesions. The dataset consists of 10,015 dermatoscopic images categorized as 7 different diseases, formulized as a multi-class classification task. We split the images into training, validation and test set with a ratio of 7:1:2. The source images of 3×600×450 are resized into 3×28×28.',
+  description: {
+    en: 'The DermaMNIST is based on the HAM10000, a large collection of multi-source dermatoscopic images of common pigmented skin lesions. The dataset consists of 10,015 dermatoscopic images categorized as 7 different diseases, formulized as a multi-class classification task. We split the images into training, validation and test set with a ratio of 7:1:2. The source images of 3×600×450 are resized into 3×28×28.',
+    ja: 'DermaMNIST は、よく見られる色素性皮膚病変のダーモスコピー画像を複数の施設から大規模に集めた HAM10000 に基づく。7種類の疾患に分類された 10,015 枚のダーモスコピー画像からなり、多クラス分類タスクとして定式化されている。画像を 7:1:2 の比で学習・検証・テストセットに分けた。3×600×450 の元画像を 3×28×28 に縮小している。',
+  },
 };

@@ -37,6 +37,8 @@ export const octmnist: DatasetInfo = {
       md5: 'abc493b6d529d5de7569faaef2773ba3',
     },
   },
-  description:
-    'The OCTMNIST is based on a prior dataset of 109,309 valid optical coherence tomography (OCT) images for retinal diseases. The dataset is comprised of 4 diagnosis categories, leading to a multi-class classification task. We split the source training set with a ratio of 9:1 into training and validation set, and use its source validation set as the test set. The source images are gray-scale, and their sizes are (384−1,536)×(277−512). We center-crop the images and resize them into 1×28×28.',
+  description: {
+    en: 'The OCTMNIST is based on a prior dataset of 109,309 valid optical coherence tomography (OCT) images for retinal diseases. The dataset is comprised of 4 diagnosis categories, leading to a multi-class classification task. We split the source training set with a ratio of 9:1 into training and validation set, and use its source validation set as the test set. The source images are gray-scale, and their sizes are (384−1,536)×(277−512). We center-crop the images and resize them into 1×28×28.',
+    ja: 'OCTMNIST は、網膜疾患の有効な光干渉断層撮影（OCT）画像 109,309 枚からなる既存のデータセットに基づく。4つの診断カテゴリからなり、多クラス分類タスクとなる。元の学習セットを 9:1 の比で学習セットと検証セットに分け、元の検証セットをテストセットとして用いる。元画像はグレースケールで、大きさは (384−1,536)×(277−512) である。画像の中央を切り出し、1×28×28 に縮小している。',
+  },
 };

@@ -42,6 +42,8 @@ export const pathmnist: DatasetInfo = {
       md5: '2c51a510bcdc9cf8ddb2af93af1eadec',
     },
   },
-  description:
-    'The PathMNIST is based on a prior study for predicting survival from colorectal cancer histology slides, providing a dataset (NCT-CRC-HE-100K) of 100,000 non-overlapping image patches from hematoxylin & eosin stained histological images, and a test dataset (CRC-VAL-HE-7K) of 7,180 image patches from a different clinical center. The dataset is comprised of 9 types of tissues, resulting in a multi-class classification task. We resize the source images of 3×224×224 into 3×28×28, and split NCT-CRC-HE-100K into training and validation set with a ratio of 9:1. The CRC-VAL-HE-7K is treated as the test set.',
+  description: {
+    en: 'The PathMNIST is based on a prior study for predicting survival from colorectal cancer histology slides, providing a dataset (NCT-CRC-HE-100K) of 100,000 non-overlapping image patches from hematoxylin & eosin stained histological images, and a test dataset (CRC-VAL-HE-7K) of 7,180 image patches from a different clinical center. The dataset is comprised of 9 types of tissues, resulting in a multi-class classification task. We resize the source images of 3×224×224 into 3×28×28, and split NCT-CRC-HE-100K into training and validation set with a ratio of 9:1. The CRC-VAL-HE-7K is treated as the test set.',
+    ja: 'PathMNIST は、大腸癌の組織標本から生存を予測した既存の研究に基づく。ヘマトキシリン・エオジン（H&E）染色の組織画像から重ならないように切り出した 100,000 枚の画像パッチ（NCT-CRC-HE-100K）と、別の医療機関の 7,180 枚の画像パッチからなるテスト用データセット（CRC-VAL-HE-7K）を提供している。9種類の組織からなり、多クラス分類タスクとなる。3×224×224 の元画像を 3×28×28 に縮小し、NCT-CRC-HE-100K を 9:1 の比で学習セットと検証セットに分けた。CRC-VAL-HE-7K をテストセットとする。',
+  },
 };

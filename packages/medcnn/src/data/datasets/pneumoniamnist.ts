@@ -35,6 +35,8 @@ export const pneumoniamnist: DatasetInfo = {
       md5: 'd6a3c71de1b945ea11211b03746c1fe1',
     },
   },
-  description:
-    'The PneumoniaMNIST is based on a prior dataset of 5,856 pediatric chest X-Ray images. The task is binary-class classification of pneumonia against normal. We split the source training set with a ratio of 9:1 into training and validation set and use its source validation set as the test set. The source images are gray-scale, and their sizes are (384−2,916)×(127−2,713). We center-crop the images and resize them into 1×28×28.',
+  description: {
+    en: 'The PneumoniaMNIST is based on a prior dataset of 5,856 pediatric chest X-Ray images. The task is binary-class classification of pneumonia against normal. We split the source training set with a ratio of 9:1 into training and validation set and use its source validation set as the test set. The source images are gray-scale, and their sizes are (384−2,916)×(127−2,713). We center-crop the images and resize them into 1×28×28.',
+    ja: 'PneumoniaMNIST は、小児の胸部X線画像 5,856 枚からなる既存のデータセットに基づく。タスクは肺炎と正常の2クラス分類である。元の学習セットを 9:1 の比で学習セットと検証セットに分け、元の検証セットをテストセットとして用いる。元画像はグレースケールで、大きさは (384−2,916)×(127−2,713) である。画像の中央を切り出し、1×28×28 に縮小している。',
+  },
 };

@@ -38,6 +38,8 @@ export const retinamnist: DatasetInfo = {
       md5: 'eae7e3b6f3fcbda4ae613ebdcbe35348',
     },
   },
-  description:
-    'The RetinaMNIST is based on the DeepDRiD challenge, which provides a dataset of 1,600 retina fundus images. The task is ordinal regression for 5-level grading of diabetic retinopathy severity. We split the source training set with a ratio of 9:1 into training and validation set, and use the source validation set as the test set. The source images of 3×1,736×1,824 are center-cropped and resized into 3×28×28.',
+  description: {
+    en: 'The RetinaMNIST is based on the DeepDRiD challenge, which provides a dataset of 1,600 retina fundus images. The task is ordinal regression for 5-level grading of diabetic retinopathy severity. We split the source training set with a ratio of 9:1 into training and validation set, and use the source validation set as the test set. The source images of 3×1,736×1,824 are center-cropped and resized into 3×28×28.',
+    ja: 'RetinaMNIST は、眼底写真 1,600 枚のデータセットを提供する DeepDRiD チャレンジに基づく。タスクは糖尿病網膜症の重症度を5段階で判定する順序回帰である。元の学習セットを 9:1 の比で学習セットと検証セットに分け、元の検証セットをテストセットとして用いる。3×1,736×1,824 の元画像の中央を切り出し、3×28×28 に縮小している。',
+  },
 };

@@ -41,6 +41,8 @@ export const tissuemnist: DatasetInfo = {
       md5: 'b077128c4a949f0a4eb01517f9037b9c',
     },
   },
-  description:
-    'We use the BBBC051, available from the Broad Bioimage Benchmark Collection. The dataset contains 236,386 human kidney cortex cells, segmented from 3 reference tissue specimens and organized into 8 categories. We split the source dataset with a ratio of 7:1:2 into training, validation and test set. Each gray-scale image is 32×32×7 pixels, where 7 denotes 7 slices. We take maximum values across the slices and resize them into 28×28 gray-scale images.',
+  description: {
+    en: 'We use the BBBC051, available from the Broad Bioimage Benchmark Collection. The dataset contains 236,386 human kidney cortex cells, segmented from 3 reference tissue specimens and organized into 8 categories. We split the source dataset with a ratio of 7:1:2 into training, validation and test set. Each gray-scale image is 32×32×7 pixels, where 7 denotes 7 slices. We take maximum values across the slices and resize them into 28×28 gray-scale images.',
+    ja: 'Broad Bioimage Benchmark Collection で公開されている BBBC051 を用いる。3つの参照組織標本からセグメンテーションしたヒト腎皮質の細胞 236,386 個を含み、8つのカテゴリに分類されている。元のデータセットを 7:1:2 の比で学習・検証・テストセットに分けた。各グレースケール画像は 32×32×7 ピクセルで、7 は7枚のスライスを表す。スライス方向の最大値をとり、28×28 のグレースケール画像に縮小している。',
+  },
 };

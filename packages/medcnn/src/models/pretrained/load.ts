@@ -64,11 +64,14 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
     }
     name = entry.name;
   } else {
+    const known = listBackbones()
+      .map((b) => b.name)
+      .join(', ');
     throw new MedcnnError(
       `--pretrained '${spec}' is neither a file, a folder, an http(s) URL nor a known backbone. ` +
-        `Known backbones: ${listBackbones()
-          .map((b) => b.name)
-          .join(', ')}. Pass a folder holding model.json + weights.bin.`,
+        `Known backbones: ${known}. Pass a folder holding model.json + weights.bin.`,
+      `--pretrained '${spec}' はファイルでもフォルダでも http(s) の URL でもなく、既知のバックボーンでもありません。` +
+        `既知のバックボーン: ${known}。model.json と weights.bin のあるフォルダを指定してください。`,
     );
   }
   const known = entry ?? listBackbones().find((e) => e.url === source) ?? backboneByFolder(name);
@@ -82,6 +85,8 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
     throw new MedcnnError(
       `${source} is not a backbone: it maps [${dims(shape)}] to [${dims(out)}]. --pretrained needs an image network ` +
         `without its classifier, whose output is a feature map [batch, height, width, channels] (e.g. mobilenet_v2_0.35).`,
+      `${source} はバックボーンではありません: [${dims(shape)}] を [${dims(out)}] に変換します。--pretrained には、` +
+        `分類器を除いた画像用ネットワークで、出力が特徴マップ [バッチ, 高さ, 幅, チャネル] のものが必要です（例: mobilenet_v2_0.35）。`,
     );
   }
   return {
@@ -102,7 +107,10 @@ function readModel(jsonPath: string): { json: ModelJson; weights: Uint8Array[] }
     .map((p) => {
       const file = path.join(dir, p);
       if (!fs.existsSync(file))
-        throw new MedcnnError(`Weights file ${file} is missing; the pretrained model is incomplete.`);
+        throw new MedcnnError(
+          `Weights file ${file} is missing; the pretrained model is incomplete.`,
+          `重みファイル ${file} がありません。事前学習済みモデルがそろっていません。`,
+        );
       return new Uint8Array(fs.readFileSync(file));
     });
   return { json, weights };
@@ -116,11 +124,13 @@ async function fetchModel(url: string): Promise<{ json: ModelJson; weights: Uint
     } catch (e) {
       throw new MedcnnError(
         `Cannot download ${u}: ${(e as Error).message}. Check the network, or pass a local folder with --pretrained.`,
+        `${u} をダウンロードできません: ${(e as Error).message}。ネットワークを確認するか、--pretrained に手元のフォルダを指定してください。`,
       );
     }
     if (!res.ok)
       throw new MedcnnError(
         `Cannot download ${u}: HTTP ${res.status}. Check the URL, or pass a local folder with --pretrained.`,
+        `${u} をダウンロードできません: HTTP ${res.status}。URL を確認するか、--pretrained に手元のフォルダを指定してください。`,
       );
     return res;
   };
@@ -136,11 +146,15 @@ function parseModelJson(text: string, where: string): ModelJson {
   try {
     json = JSON.parse(text) as ModelJson;
   } catch (e) {
-    throw new MedcnnError(`${where} is not valid JSON (${(e as Error).message}); the pretrained model is damaged.`);
+    throw new MedcnnError(
+      `${where} is not valid JSON (${(e as Error).message}); the pretrained model is damaged.`,
+      `${where} は正しい JSON ではありません（${(e as Error).message}）。事前学習済みモデルが壊れています。`,
+    );
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new MedcnnError(
       `${where} is not a TF.js layers model (no modelTopology/weightsManifest). Graph models cannot be fine-tuned; pass a layers model.`,
+      `${where} は TF.js の layers モデルではありません（modelTopology/weightsManifest がありません）。graph モデルはファインチューニングできないので、layers モデルを指定してください。`,
     );
   }
   return json;
@@ -174,10 +188,16 @@ async function buildAtSize(
   };
   const layers = (topology.model_config ?? topology).config?.layers;
   if (!Array.isArray(layers))
-    throw new MedcnnError(`${source} has no layer list; it is not a functional or sequential layers model.`);
+    throw new MedcnnError(
+      `${source} has no layer list; it is not a functional or sequential layers model.`,
+      `${source} には層のリストがありません。functional または sequential の layers モデルではありません。`,
+    );
   if (size !== undefined) {
     if (!Number.isInteger(size) || size < 32 || size > 512)
-      throw new MedcnnError(`--input-size must be a whole number from 32 to 512, got ${size}.`);
+      throw new MedcnnError(
+        `--input-size must be a whole number from 32 to 512, got ${size}.`,
+        `--input-size は 32 から 512 までの整数にしてください（指定値: ${size}）。`,
+      );
     let found = false;
     for (const l of layers) {
       const shape = l.config.batch_input_shape ?? l.config.batchInputShape;
@@ -190,6 +210,7 @@ async function buildAtSize(
     if (!found)
       throw new MedcnnError(
         `${source} declares no image input shape, so it cannot be rebuilt for --input-size ${size}.`,
+        `${source} には画像入力の形が宣言されていないため、--input-size ${size} 用に再構築できません。`,
       );
   }
   const specs = files.json.weightsManifest.flatMap((g) => g.weights);
@@ -198,6 +219,7 @@ async function buildAtSize(
   if (all.length !== expected)
     throw new MedcnnError(
       `The weights of ${source} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`,
+      `${source} の重みは ${all.length} バイトですが、モデルには ${expected} バイト必要です。ファイルが壊れているか途中で切れています。`,
     );
   try {
     return await tfl.loadLayersModel(
@@ -208,7 +230,10 @@ async function buildAtSize(
       }),
     );
   } catch (e) {
-    throw new MedcnnError(`Cannot build ${source} at ${size ?? 'its'} input size: ${(e as Error).message}`);
+    throw new MedcnnError(
+      `Cannot build ${source} at ${size ?? 'its'} input size: ${(e as Error).message}`,
+      `${source} を${size === undefined ? '元の' : ` ${size} の`}入力サイズで構築できません: ${(e as Error).message}`,
+    );
   }
 }
 

@@ -35,7 +35,10 @@ export function buildTransferModel(
 ): TransferModel {
   const [h, w, c] = inputShape;
   if (c !== 1 && c !== backbone.channels)
-    throw new MedcnnError(`The backbone takes ${backbone.channels} channels and the images have ${c}.`);
+    throw new MedcnnError(
+      `The backbone takes ${backbone.channels} channels and the images have ${c}.`,
+      `バックボーンの入力は ${backbone.channels} チャネルですが、画像は ${c} チャネルです。`,
+    );
   const input = tfl.input({ shape: inputShape, name: 'image' });
   let x: tfl.SymbolicTensor = input;
   const size = backbone.inputSize;
@@ -112,6 +115,7 @@ export function freezeBackbone(tm: TransferModel, plan: FreezePlan): { trainable
       const blocks = backboneBlocks(layers).map((b) => b[b.length - 1].name);
       throw new MedcnnError(
         `--freeze-until: the backbone has no layer '${plan.layer}'. Block ends: ${blocks.join(', ')}.`,
+        `--freeze-until: バックボーンに層 '${plan.layer}' はありません。ブロックの末尾の層: ${blocks.join(', ')}。`,
       );
     }
     cut = i + 1;
@@ -120,6 +124,7 @@ export function freezeBackbone(tm: TransferModel, plan: FreezePlan): { trainable
     if (!Number.isInteger(plan.blocks) || plan.blocks < 1 || plan.blocks > blocks.length) {
       throw new MedcnnError(
         `--finetune-blocks must be from 1 to ${blocks.length} (the backbone's blocks), got ${plan.blocks}.`,
+        `--finetune-blocks は 1 から ${blocks.length}（バックボーンのブロック数）までにしてください（指定値: ${plan.blocks}）。`,
       );
     }
     cut = blocks.slice(0, blocks.length - plan.blocks).reduce((n, b) => n + b.length, 0);
