@@ -219,3 +219,30 @@ test('--pretrained at a classifier (not a backbone) and a split with no images a
   );
   assert.ok(!fs.existsSync(path.join(work, 'tr')) && !fs.existsSync(path.join(work, 'empty')));
 });
+
+test('serve shows the test images of a run trained with --root, without MEDMNIST_ROOT (the run records its data root)', async () => {
+  const out = path.join(work, 'served');
+  assert.equal(medcnn(train(out)).code, 0);
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: tempDir(), MEDCNN_BACKEND: 'wasm' };
+  delete env.MEDMNIST_ROOT;
+  const child = spawn(process.execPath, [CLI, 'serve', out, '--port', '0'], { env });
+  try {
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+    });
+    const deadline = Date.now() + 60_000;
+    while (!/serving on (http:\/\/127\.0\.0\.1:\d+\/)/.test(text)) {
+      assert.ok(Date.now() < deadline && child.exitCode === null, `serve did not start: ${text}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text)![1];
+    const { samples, reason } = (await (await fetch(`${url}api/samples.json`)).json()) as {
+      samples: unknown[];
+      reason?: string;
+    };
+    assert.ok(samples.length > 0, `no test images: ${reason}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+});

@@ -105,7 +105,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
     else if (fitted.stopped)
       log(t(opts.lang, 'runInterrupted', { done: fitted.history.length, epochs: opts.epochs, dir }));
     else log(t(opts.lang, 'runSaved', { dir }));
-    return { dir, ...fitted, trainCount: prep.train.count, test };
+    const { history, bestEpoch, stopped } = fitted;
+    return { dir, history, bestEpoch, stopped, trainCount: prep.train.count, test };
   } catch (e) {
     prep.writer.abort();
     throw e;

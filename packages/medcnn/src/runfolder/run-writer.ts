@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Lang } from '../i18n/messages.js';
 import type { EpochRecord } from '../train/trainer.js';
@@ -15,7 +16,6 @@ import {
 } from './files.js';
 import { isRunFolder } from './run-folder.js';
 import { StagedFolder } from './staged.js';
-import path from 'node:path';
 
 /**
  * A new run folder being written: assembled aside (`.NAME.partial-PID`) under a lock and moved into place by
