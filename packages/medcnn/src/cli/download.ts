@@ -22,12 +22,14 @@ export const downloadCommand: Command = {
   async run(argv) {
     const { flags: f, positionals } = parseArgs('download', argv, flags);
     if (positionals.length !== 1)
-      throw new MedcnnError('usage: medcnn download FLAG [--size N] [--root DIR] [--force]');
+      throw new MedcnnError(
+        'usage: medcnn download FLAG [--size N] [--root DIR] [--force]',
+        '使い方: medcnn download FLAG [--size N] [--root DIR] [--force]',
+      );
     const info = getDatasetInfo(positionals[0]);
     const size = checkSize(f.size);
-    const file = await ensureDataset(info, size, resolveDataRoot(f.root), {
-      force: f.force,
-    });
-    console.log(t(readLang(f), 'downloaded', { file: info.files[size].fileName, path: file }));
+    const lang = readLang(f);
+    const file = await ensureDataset(info, size, resolveDataRoot(f.root), { force: f.force, lang });
+    console.log(t(lang, 'downloaded', { file: info.files[size].fileName, path: file }));
   },
 };

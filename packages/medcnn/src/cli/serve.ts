@@ -22,7 +22,11 @@ export const serveCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('serve', argv, flags);
-    if (positionals.length !== 1) throw new MedcnnError('usage: medcnn serve RUN_DIR [--port N] [--host ADDR]');
+    if (positionals.length !== 1)
+      throw new MedcnnError(
+        'usage: medcnn serve RUN_DIR [--port N] [--host ADDR]',
+        '使い方: medcnn serve RUN_DIR [--port N] [--host ADDR]',
+      );
     const lang = readLang(f);
     const host = f.host;
     const { server, urls } = await serveRun(positionals[0], {

@@ -2,16 +2,20 @@
  * From decoded RGBA pixels to the uint8 pixels a model takes, in plain TypeScript so that Node (medcnn
  * predict, explain) and the browser (medcnn serve's page) compute exactly the same input from the same image.
  */
+import type { Lang, Localized } from '../i18n/messages.js';
 
 /** Images larger than this are refused before decoding: 64 megapixels, 16,384 pixels a side. */
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 export const MAX_IMAGE_SIDE = 16384;
 
-/** Why an image of this size cannot be used, or null when it can. */
-export function imageSizeProblem(width: number, height: number): string | null {
-  if (!(width > 0 && height > 0)) return 'it has no pixels';
+/** Why an image of this size cannot be used, in `lang` (English by default), or null when it can. */
+export function imageSizeProblem(width: number, height: number, lang: Lang = 'en'): string | null {
+  if (!(width > 0 && height > 0)) return lang === 'ja' ? 'ピクセルがありません' : 'it has no pixels';
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
-    return `it is ${width}×${height} pixels; images up to ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / (1024 * 1024)} megapixels are accepted`;
+    const mp = MAX_IMAGE_PIXELS / (1024 * 1024);
+    return lang === 'ja'
+      ? `${width}×${height} ピクセルあります。使えるのは一辺 ${MAX_IMAGE_SIDE} ピクセル以内、${mp} メガピクセル以内の画像です`
+      : `it is ${width}×${height} pixels; images up to ${MAX_IMAGE_SIDE} pixels a side and ${mp} megapixels are accepted`;
   }
   return null;
 }
@@ -148,19 +152,25 @@ export function imageHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: n
 }
 
 /**
- * Why the bytes of a PNG or JPEG are not a whole, undamaged image, or null when they are: decoders quietly fill
+ * Why the bytes of a PNG or JPEG are not a whole, undamaged image (in each language), or null when they are: decoders quietly fill
  * what is missing, so a truncated X-ray would otherwise be classified as if it were whole. PNG: every chunk is
  * complete and passes its CRC, there is image data and an IEND chunk. JPEG: the segments are whole, the
  * Huffman-coded data of a baseline image hold exactly the blocks its header declares, and it ends with EOI.
  */
-export function imageDataProblem(bytes: Uint8Array): string | null {
+export function imageDataProblem(bytes: Uint8Array): Localized | null {
   const header = imageHeader(bytes);
-  if (!header) return 'it is not a PNG or JPEG image';
+  if (!header) return { en: 'it is not a PNG or JPEG image', ja: 'PNG でも JPEG でもありません' };
   return header.kind === 'png' ? pngProblem(bytes) : jpegProblem(bytes);
 }
 
-const TRUNCATED = 'the file is truncated';
-const DAMAGED = 'the file is damaged';
+const TRUNCATED: Localized = { en: 'the file is truncated', ja: 'ファイルが途中で切れています' };
+const DAMAGED: Localized = { en: 'the file is damaged', ja: 'ファイルが壊れています' };
+
+/** What is wrong, then what that means for the file (TRUNCATED or DAMAGED), in each language. */
+const problem = (en: string, ja: string, verdict: Localized): Localized => ({
+  en: `${en}; ${verdict.en}`,
+  ja: `${ja}。${verdict.ja}`,
+});
 
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -174,22 +184,32 @@ function crc32(bytes: Uint8Array, start: number, end: number): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function pngProblem(b: Uint8Array): string | null {
+function pngProblem(b: Uint8Array): Localized | null {
   const u32 = (o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
   let idat = 0;
   for (let o = 8; o < b.length; ) {
-    if (o + 12 > b.length) return `it ends inside a chunk header; ${TRUNCATED}`;
+    if (o + 12 > b.length)
+      return problem('it ends inside a chunk header', 'チャンクヘッダーの中で終わっています', TRUNCATED);
     const length = u32(o);
     const type = String.fromCharCode(b[o + 4], b[o + 5], b[o + 6], b[o + 7]);
-    if (o === 8 && type !== 'IHDR') return `it does not start with an IHDR chunk; ${DAMAGED}`;
-    if (length > b.length - o - 12) return `its ${type} chunk is cut short; ${TRUNCATED}`;
+    if (o === 8 && type !== 'IHDR')
+      return problem('it does not start with an IHDR chunk', 'IHDR チャンクで始まっていません', DAMAGED);
+    if (length > b.length - o - 12)
+      return problem(`its ${type} chunk is cut short`, `${type} チャンクが最後までありません`, TRUNCATED);
     if (crc32(b, o + 4, o + 8 + length) !== u32(o + 8 + length))
-      return `its ${type} chunk fails its checksum (CRC); ${DAMAGED}`;
+      return problem(
+        `its ${type} chunk fails its checksum (CRC)`,
+        `${type} チャンクのチェックサム（CRC）が合いません`,
+        DAMAGED,
+      );
     if (type === 'IDAT') idat++;
-    if (type === 'IEND') return idat > 0 ? null : `it has no image data (IDAT chunk); ${DAMAGED}`;
+    if (type === 'IEND')
+      return idat > 0
+        ? null
+        : problem('it has no image data (IDAT chunk)', '画像データ（IDAT チャンク）がありません', DAMAGED);
     o += 12 + length;
   }
-  return `it has no IEND chunk at its end; ${TRUNCATED}`;
+  return problem('it has no IEND chunk at its end', '末尾に IEND チャンクがありません', TRUNCATED);
 }
 
 /** A canonical Huffman table of a JPEG (ITU T.81, annex C): per code length, the codes' range and first value. */
@@ -200,25 +220,43 @@ interface Huffman {
   values: Uint8Array;
 }
 
-function jpegProblem(b: Uint8Array): string | null {
+function jpegProblem(b: Uint8Array): Localized | null {
   const u16 = (o: number): number => (b[o] << 8) | b[o + 1];
   const tables = new Map<number, Huffman>(); // class (0 DC, 1 AC) × 16 + id
   let frame: { width: number; height: number; comps: Map<number, { h: number; v: number }> } | null = null;
   let huffmanSequential = false;
   let restartInterval = 0;
   let scans = 0;
+  const endsEarly = problem(
+    'it ends before its end-of-image marker',
+    '画像の終わりを示すマーカー（EOI）より前で終わっています',
+    TRUNCATED,
+  );
   let o = 2;
   for (;;) {
-    if (o >= b.length) return `it ends before its end-of-image marker; ${TRUNCATED}`;
-    if (b[o] !== 0xff) return `it has stray bytes where a marker should be; ${DAMAGED}`;
+    if (o >= b.length) return endsEarly;
+    if (b[o] !== 0xff)
+      return problem(
+        'it has stray bytes where a marker should be',
+        'マーカーがあるべき位置に余分なバイトがあります',
+        DAMAGED,
+      );
     while (o < b.length && b[o] === 0xff) o++; // fill bytes
-    if (o >= b.length) return `it ends before its end-of-image marker; ${TRUNCATED}`;
+    if (o >= b.length) return endsEarly;
     const marker = b[o++];
-    if (marker === 0xd9) return frame && scans > 0 ? null : `it has no image data (no frame or scan); ${DAMAGED}`;
+    if (marker === 0xd9)
+      return frame && scans > 0
+        ? null
+        : problem(
+            'it has no image data (no frame or scan)',
+            '画像データ（フレームまたはスキャン）がありません',
+            DAMAGED,
+          );
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) continue; // markers without a length
-    if (o + 2 > b.length) return `it ends inside a segment; ${TRUNCATED}`;
+    if (o + 2 > b.length) return problem('it ends inside a segment', 'セグメントの途中で終わっています', TRUNCATED);
     const length = u16(o);
-    if (length < 2 || o + length > b.length) return `a segment is cut short; ${TRUNCATED}`;
+    if (length < 2 || o + length > b.length)
+      return problem('a segment is cut short', 'セグメントが最後までありません', TRUNCATED);
     const seg = o + 2;
     o += length;
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
@@ -231,19 +269,30 @@ function jpegProblem(b: Uint8Array): string | null {
       for (let p = seg; p < o; ) {
         const counts = b.subarray(p + 1, p + 17);
         const total = counts.reduce((a, c) => a + c, 0);
-        if (p + 17 + total > o) return `a Huffman table is cut short; ${DAMAGED}`;
+        if (p + 17 + total > o)
+          return problem('a Huffman table is cut short', 'ハフマンテーブルが途中で切れています', DAMAGED);
         tables.set(((b[p] >> 4) & 1) * 16 + (b[p] & 15), huffmanTable(counts, b.subarray(p + 17, p + 17 + total)));
         p += 17 + total;
       }
     } else if (marker === 0xdd) {
       restartInterval = u16(seg);
     } else if (marker === 0xda) {
-      if (!frame) return `its image data come before its frame header; ${DAMAGED}`;
+      if (!frame)
+        return problem(
+          'its image data come before its frame header',
+          '画像データがフレームヘッダーより前にあります',
+          DAMAGED,
+        );
       scans++;
       const scan: { h: number; v: number; dc?: Huffman; ac?: Huffman }[] = [];
       for (let i = 0; i < b[seg]; i++) {
         const comp = frame.comps.get(b[seg + 1 + i * 2]);
-        if (!comp) return `a scan names a component the frame does not have; ${DAMAGED}`;
+        if (!comp)
+          return problem(
+            'a scan names a component the frame does not have',
+            'スキャンが、フレームにないコンポーネントを指定しています',
+            DAMAGED,
+          );
         const t = b[seg + 2 + i * 2];
         scan.push({ ...comp, dc: tables.get(t >> 4), ac: tables.get(16 + (t & 15)) });
       }
@@ -251,7 +300,7 @@ function jpegProblem(b: Uint8Array): string | null {
         huffmanSequential && frame.width > 0 && frame.height > 0
           ? walkHuffmanScan(b, o, frame, scan, restartInterval)
           : skipEntropyData(b, o);
-      if (typeof end === 'string') return end;
+      if (typeof end !== 'number') return end;
       o = end;
     }
   }
@@ -273,10 +322,10 @@ function huffmanTable(counts: Uint8Array, values: Uint8Array): Huffman {
 }
 
 /** The offset of the first marker after entropy-coded data (restart markers are part of the data). */
-function skipEntropyData(b: Uint8Array, o: number): number | string {
+function skipEntropyData(b: Uint8Array, o: number): number | Localized {
   for (; o + 1 < b.length; o++)
     if (b[o] === 0xff && b[o + 1] !== 0 && !(b[o + 1] >= 0xd0 && b[o + 1] <= 0xd7)) return o;
-  return `its image data end without a marker; ${TRUNCATED}`;
+  return problem('its image data end without a marker', '画像データがマーカーのないまま終わっています', TRUNCATED);
 }
 
 /**
@@ -290,8 +339,13 @@ function walkHuffmanScan(
   frame: { width: number; height: number; comps: Map<number, { h: number; v: number }> },
   scan: { h: number; v: number; dc?: Huffman; ac?: Huffman }[],
   restartInterval: number,
-): number | string {
-  if (scan.some((c) => !c.dc || !c.ac)) return `its image data use a Huffman table it does not define; ${DAMAGED}`;
+): number | Localized {
+  if (scan.some((c) => !c.dc || !c.ac))
+    return problem(
+      'its image data use a Huffman table it does not define',
+      '画像データが、定義されていないハフマンテーブルを使っています',
+      DAMAGED,
+    );
   const hMax = Math.max(...[...frame.comps.values()].map((c) => c.h));
   const vMax = Math.max(...[...frame.comps.values()].map((c) => c.v));
   // One component alone is coded block by block; several are interleaved in MCUs of h×v blocks each.
@@ -331,7 +385,11 @@ function walkHuffmanScan(
       if (restartInterval > 0 && u > 0 && u % restartInterval === 0) {
         bits = 0;
         if (b[pos] !== 0xff || b[pos + 1] !== 0xd0 + ((u / restartInterval - 1) & 7))
-          return `a restart marker is missing from its image data; ${DAMAGED}`;
+          return problem(
+            'a restart marker is missing from its image data',
+            '画像データにリスタートマーカーが欠けています',
+            DAMAGED,
+          );
         pos += 2;
       }
       for (const c of scan) {
@@ -351,10 +409,21 @@ function walkHuffmanScan(
       }
     }
   } catch (e) {
-    if (e === END) return `its image data end before all of the image; ${TRUNCATED}`;
-    if (e === BAD) return `its image data hold an invalid Huffman code; ${DAMAGED}`;
+    if (e === END)
+      return problem('its image data end before all of the image', '画像データが画像の途中で終わっています', TRUNCATED);
+    if (e === BAD)
+      return problem(
+        'its image data hold an invalid Huffman code',
+        '画像データに不正なハフマン符号があります',
+        DAMAGED,
+      );
     throw e;
   }
-  if (pos < b.length && b[pos] !== 0xff) return `its image data run on past the image its header declares; ${DAMAGED}`;
+  if (pos < b.length && b[pos] !== 0xff)
+    return problem(
+      'its image data run on past the image its header declares',
+      '画像データが、ヘッダーの示す画像の大きさを超えて続いています',
+      DAMAGED,
+    );
   return pos;
 }

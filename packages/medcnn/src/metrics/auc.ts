@@ -16,6 +16,7 @@ export function assertFiniteScores(score: ArrayLike<number>): void {
   if (bad > 0) {
     throw new MedcnnError(
       `The model produced non-finite outputs (NaN or infinity) for ${bad} of ${score.length} scores, the first at ${first}: its training diverged, so it cannot be evaluated. Train it again with a lower --lr (10 times lower, say).`,
+      `モデルの出力 ${score.length} 個のうち ${bad} 個が有限の値ではありません（NaN または無限大。最初はインデックス ${first}）。学習が発散しているため評価できません。--lr を下げて（たとえば 10 分の 1 に）学習し直してください。`,
     );
   }
 }

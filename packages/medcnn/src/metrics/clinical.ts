@@ -42,10 +42,14 @@ export function clinicalMetrics(
 ): ClinicalMetrics {
   assertFiniteScores(positiveScore);
   if (yTrue.length === 0)
-    throw new MedcnnError('There are no images to compute clinical metrics on: the split is empty.');
+    throw new MedcnnError(
+      'There are no images to compute clinical metrics on: the split is empty.',
+      '臨床指標を計算する画像がありません。このデータ分割（split）は空です。',
+    );
   if (positiveScore.length !== yTrue.length)
     throw new MedcnnError(
       `There are ${positiveScore.length} scores for ${yTrue.length} labels; the predictions do not belong to this split.`,
+      `ラベル ${yTrue.length} 個に対してスコアが ${positiveScore.length} 個あります。この予測はこのデータ分割（split）のものではありません。`,
     );
   const threshold = opts.threshold ?? 0.5;
   const resamples = Math.max(1, Math.floor(opts.resamples ?? 1000));

@@ -63,15 +63,25 @@ export interface ModelFiles {
  */
 export function readModelFiles(where: string, opts: { allowMissing?: boolean } = {}): ModelFiles {
   const jsonPath = where.endsWith('.json') ? where : path.join(where, 'model.json');
-  if (!fs.existsSync(jsonPath)) throw new MedcnnError(`No model at ${jsonPath}: is this a medcnn run folder?`);
+  if (!fs.existsSync(jsonPath))
+    throw new MedcnnError(
+      `No model at ${jsonPath}: is this a medcnn run folder?`,
+      `${jsonPath} にモデルがありません。medcnn の実行フォルダを指定しましたか？`,
+    );
   let json: { modelTopology?: unknown; weightsManifest?: unknown } | null;
   try {
     json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
   } catch (e) {
-    throw new MedcnnError(`${jsonPath} is not valid JSON (${(e as Error).message}); the model files are damaged.`);
+    throw new MedcnnError(
+      `${jsonPath} is not valid JSON (${(e as Error).message}); the model files are damaged.`,
+      `${jsonPath} は正しい JSON ではありません（${(e as Error).message}）。モデルのファイルが壊れています。`,
+    );
   }
   if (typeof json?.modelTopology !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new MedcnnError(`${jsonPath} is not a TF.js layers model (no modelTopology/weightsManifest).`);
+    throw new MedcnnError(
+      `${jsonPath} is not a TF.js layers model (no modelTopology/weightsManifest).`,
+      `${jsonPath} は TF.js の layers モデルではありません（modelTopology/weightsManifest がありません）。`,
+    );
   }
   const dir = path.dirname(jsonPath);
   const realDir = fs.realpathSync(dir);
@@ -81,6 +91,7 @@ export function readModelFiles(where: string, opts: { allowMissing?: boolean } =
     if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
       throw new MedcnnError(
         `${jsonPath} has a weightsManifest entry without paths and weights; the model files are damaged.`,
+        `${jsonPath} の weightsManifest に paths と weights のない項目があります。モデルのファイルが壊れています。`,
       );
     for (const w of group.weights as Partial<tf.io.WeightsManifestEntry>[]) {
       if (
@@ -88,13 +99,17 @@ export function readModelFiles(where: string, opts: { allowMissing?: boolean } =
         !Array.isArray(w.shape) ||
         !w.shape.every((d) => Number.isInteger(d) && d >= 0)
       )
-        throw new MedcnnError(`${jsonPath} has a weight without a name or a valid shape; the model files are damaged.`);
+        throw new MedcnnError(
+          `${jsonPath} has a weight without a name or a valid shape; the model files are damaged.`,
+          `${jsonPath} に、名前または正しい形（shape）のない重みがあります。モデルのファイルが壊れています。`,
+        );
       specs.push(w as tf.io.WeightsManifestEntry);
     }
     for (const name of group.paths as unknown[]) {
       const outside = (): MedcnnError =>
         new MedcnnError(
           `${jsonPath} names the weights file ${JSON.stringify(name)}, which is not inside ${dir}; a model may only name files in its own folder. The model files are damaged or were tampered with: save the model again.`,
+          `${jsonPath} が指定する重みファイル ${JSON.stringify(name)} は ${dir} の中にありません。モデルが指定できるのは自分のフォルダ内のファイルだけです。モデルのファイルが壊れているか、改ざんされています。モデルを保存し直してください。`,
         );
       if (typeof name !== 'string' || name === '' || path.isAbsolute(name) || path.win32.isAbsolute(name))
         throw outside();
@@ -103,7 +118,10 @@ export function readModelFiles(where: string, opts: { allowMissing?: boolean } =
       if (fs.existsSync(file)) {
         if (!fs.realpathSync(file).startsWith(realDir + path.sep)) throw outside();
       } else if (!opts.allowMissing) {
-        throw new MedcnnError(`Weights file ${file} is missing; the model files are incomplete.`);
+        throw new MedcnnError(
+          `Weights file ${file} is missing; the model files are incomplete.`,
+          `重みファイル ${file} がありません。モデルのファイルがそろっていません。`,
+        );
       }
       weightPaths.push({ name, file });
     }
@@ -133,6 +151,7 @@ function nonFiniteWeight(specs: tf.io.WeightsManifestEntry[], data: Uint8Array):
 const diverged = (where: string, weight: string): MedcnnError =>
   new MedcnnError(
     `The model in ${where} has non-finite weights (NaN or infinity, first in ${weight}): its training diverged. Train it again with a lower --lr (10 times lower, say).`,
+    `${where} のモデルには有限でない重み（NaN または無限大。最初は ${weight}）があります。学習が発散しています。--lr を下げて（たとえば 10 分の 1 に）学習し直してください。`,
   );
 
 /** Loads a TF.js layers model from a folder (or a model.json path) on disk. */
@@ -143,7 +162,10 @@ export async function loadModel(where: string): Promise<tfl.LayersModel> {
       try {
         return fs.readFileSync(file);
       } catch (e) {
-        throw new MedcnnError(`Cannot read the weights file ${file}: ${(e as NodeJS.ErrnoException).code}.`);
+        throw new MedcnnError(
+          `Cannot read the weights file ${file}: ${(e as NodeJS.ErrnoException).code}.`,
+          `重みファイル ${file} を読み込めません: ${(e as NodeJS.ErrnoException).code}。`,
+        );
       }
     }),
   );
@@ -154,6 +176,7 @@ export async function loadModel(where: string): Promise<tfl.LayersModel> {
   if (all.length !== expected) {
     throw new MedcnnError(
       `Weights in ${dir} have ${all.length} bytes, the model needs ${expected}; the files are damaged or truncated.`,
+      `${dir} の重みは ${all.length} バイトですが、モデルには ${expected} バイト必要です。ファイルが壊れているか途中で切れています。`,
     );
   }
   const bad = nonFiniteWeight(specs, all);
@@ -162,6 +185,9 @@ export async function loadModel(where: string): Promise<tfl.LayersModel> {
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: specs, weightData }));
   } catch (e) {
-    throw new MedcnnError(`Cannot load the model in ${dir}: ${(e as Error).message}`);
+    throw new MedcnnError(
+      `Cannot load the model in ${dir}: ${(e as Error).message}`,
+      `${dir} のモデルを読み込めません: ${(e as Error).message}`,
+    );
   }
 }

@@ -123,7 +123,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
   const info = getDatasetInfo(opts.dataset);
   const root = resolveDataRoot(opts.root);
   if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download)
-    await ensureDataset(info, opts.size, root, { progress: opts.progress });
+    await ensureDataset(info, opts.size, root, { progress: opts.progress, lang });
   const [fullTrain, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
   const train =
     opts.trainFraction !== undefined && opts.trainFraction < 1

@@ -50,12 +50,16 @@ export function webAppDir(): string {
   try {
     pkg = createRequire(import.meta.url).resolve('medcnn-web/package.json');
   } catch {
-    throw new MedcnnError('The medcnn web app (packages/web) is not installed. Run `npm ci` at the repository root.');
+    throw new MedcnnError(
+      'The medcnn web app (packages/web) is not installed. Run `npm ci` at the repository root.',
+      'medcnn のウェブアプリ（packages/web）がインストールされていません。リポジトリのルートで `npm ci` を実行してください。',
+    );
   }
   const dir = path.join(path.dirname(pkg), 'dist', 'app');
   if (!fs.existsSync(path.join(dir, 'index.html')))
     throw new MedcnnError(
       `The medcnn web app is not built (${dir} has no index.html). Run \`npm run build\` at the repository root.`,
+      `medcnn のウェブアプリがビルドされていません（${dir} に index.html がありません）。リポジトリのルートで \`npm run build\` を実行してください。`,
     );
   return dir;
 }
@@ -152,6 +156,7 @@ export function createRunServer(
   if (!fs.existsSync(path.join(modelDir, 'model.json')))
     throw new MedcnnError(
       `${runDir} has no kept model (model/model.json). Pass a folder that 'medcnn train' finished.`,
+      `${runDir} には保存された最良のモデル（model/model.json）がありません。'medcnn train' が最後まで終えたフォルダを指定してください。`,
     );
   // Only the files model.json names, each checked to be inside model/ (a missing one is the page's to report).
   const modelFiles = new Map([['model.json', path.join(modelDir, 'model.json')]]);
@@ -239,11 +244,15 @@ export async function serveRun(
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
-        new MedcnnError(
-          e.code === 'EADDRINUSE'
-            ? `Port ${opts.port} is in use. Choose another with --port (0 picks a free one).`
-            : `Cannot listen on ${opts.host}:${opts.port}: ${e.code ?? e.message}.`,
-        ),
+        e.code === 'EADDRINUSE'
+          ? new MedcnnError(
+              `Port ${opts.port} is in use. Choose another with --port (0 picks a free one).`,
+              `ポート ${opts.port} は使用中です。--port で別のポートを指定してください（0 なら空いているポートを選びます）。`,
+            )
+          : new MedcnnError(
+              `Cannot listen on ${opts.host}:${opts.port}: ${e.code ?? e.message}.`,
+              `${opts.host}:${opts.port} で待ち受けできません: ${e.code ?? e.message}。`,
+            ),
       ),
     );
     server.listen(opts.port, opts.host, () => resolve());
