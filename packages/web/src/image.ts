@@ -1,5 +1,5 @@
 import { imageHeader, imageSizeProblem, modelPixels } from 'medcnn/browser';
-import { PageError } from './i18n';
+import { lang, PageError } from './i18n';
 
 const MAX_FILE_MB = 100;
 
@@ -21,7 +21,7 @@ export async function readImage(blob: Blob, name: string, h: number, w: number, 
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const header = imageHeader(bytes);
   if (!header) throw new PageError('errNotImage', { name });
-  const declared = header.width > 0 ? imageSizeProblem(header.width, header.height) : null;
+  const declared = header.width > 0 ? imageSizeProblem(header.width, header.height, lang()) : null;
   if (declared) throw new PageError('errTooBig', { name, problem: declared });
   let bitmap: ImageBitmap;
   try {
@@ -33,7 +33,7 @@ export async function readImage(blob: Blob, name: string, h: number, w: number, 
   } catch {
     throw new PageError('errDecode', { name });
   }
-  const problem = imageSizeProblem(bitmap.width, bitmap.height);
+  const problem = imageSizeProblem(bitmap.width, bitmap.height, lang());
   if (problem) throw new PageError('errTooBig', { name, problem });
   const canvas = document.createElement('canvas');
   canvas.width = bitmap.width;
