@@ -6,7 +6,7 @@ import type { Command } from './command.js';
 import { augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
 import { dataFlags, readData } from './options/data.js';
-import { outputFlags, readTraining, trainingFlags } from './options/training.js';
+import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
 import { freezeFlags, readFreeze } from './options/transfer.js';
 
 const flags = {
@@ -22,6 +22,7 @@ const flags = {
     default: '1',
   },
   ...trainingFlags,
+  ...recipeFlags,
   out: { kind: 'string', help: 'folder for the runs and the comparison', default: 'runs/compare' },
   ...outputFlags,
   ...freezeFlags,
@@ -42,6 +43,7 @@ export const compareCommand: Command = {
     const lang = readLang(f);
     const data = readData(f);
     const training = readTraining(f);
+    const recipe = readRecipe(f);
     const specs = parseCompareSpecs(f.runs);
     const fractions = parseFractions(f['train-fraction']);
     const transfer = readFreeze(f);
@@ -51,6 +53,7 @@ export const compareCommand: Command = {
       await compareRuns({
         ...data,
         ...training,
+        recipe,
         specs,
         fractions,
         out: f.out,

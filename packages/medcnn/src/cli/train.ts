@@ -6,13 +6,14 @@ import type { Command } from './command.js';
 import { printAugmentList, augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
 import { dataFlags, readData } from './options/data.js';
-import { outputFlags, readTraining, trainingFlags } from './options/training.js';
+import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
 import { readTrainable, transferFlags } from './options/transfer.js';
 
 const flags = {
   ...dataFlags,
   model: { kind: 'string', help: 'architecture (see medcnn models)', default: 'simplecnn' },
   ...trainingFlags,
+  ...recipeFlags,
   out: { kind: 'string', help: 'run folder (default runs/<dataset>-<model>-<time>)' },
   ...outputFlags,
   ...augmentFlags,
@@ -35,6 +36,7 @@ export const trainCommand: Command = {
     if (printAugmentList(f, lang)) return 0;
     const data = readData(f);
     const training = readTraining(f);
+    const recipe = readRecipe(f);
     const model = readTrainable(f);
     const augment = readAugment(f, data.dataset, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
@@ -42,6 +44,7 @@ export const trainCommand: Command = {
       await trainRun({
         ...data,
         ...training,
+        recipe,
         model,
         augment,
         out: f.out,

@@ -55,6 +55,10 @@ const messages = {
     en: 'stopped after {done} of {epochs} epoch(s); run saved in {dir} (open report.html)',
     ja: '{epochs} エポック中 {done} エポックで停止しました。結果を {dir} に保存しました（report.html を開いてください）',
   },
+  earlyStopped: {
+    en: 'stopped early after epoch {epoch}: no improvement since epoch {best} ({patience} epoch(s) of patience)',
+    ja: 'エポック {epoch} で早期終了: エポック {best} 以降改善がありません（patience {patience} エポック）',
+  },
   nothingKept: {
     en: 'stopped before the first epoch ended: no model was kept; the settings are in {dir}',
     ja: '最初のエポックが終わる前に停止したため、モデルは保存されていません。設定は {dir} にあります',

@@ -7,6 +7,7 @@ import { type Lang, t } from '../i18n/messages.js';
 import { type FreezePlan, findBackbone, getModelEntry } from '../models/index.js';
 import { compareCurvesPng } from '../report/compare-plot.js';
 import { StagedFolder } from '../runfolder/index.js';
+import type { TrainingRecipe } from '../train/recipe.js';
 import type { EpochRecord } from '../train/trainer.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { StopRequest } from '../util/stop.js';
@@ -90,6 +91,8 @@ export interface CompareOptions {
   transfer: { inputSize?: number; freeze: FreezePlan; backboneLearningRate?: number };
   /** The same augmentation for every run (none when absent). */
   augment?: { fn: AugmentFn; name: string };
+  /** The same recipe for every run (the tutorial's when absent). */
+  recipe?: TrainingRecipe;
   log?: (line: string) => void;
   /** Set by Ctrl-C or SIGTERM: the current run stops and is saved, and no further run starts. */
   stop?: StopRequest;
@@ -137,6 +140,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
           stop: opts.stop,
           trainFraction: fraction,
           augment: opts.augment,
+          recipe: opts.recipe,
           log: (line) => log(`  ${line}`),
         });
         const c = res.test?.clinical;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { AugmentFn } from '../augment/index.js';
-import { describeLabel, type ImageSize } from '../data/dataset-info.js';
+import { describeLabel, type ImageSize, isMultiLabel } from '../data/dataset-info.js';
 import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
@@ -23,6 +23,7 @@ import {
   type SplitMetrics,
 } from '../runfolder/index.js';
 import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
+import { TUTORIAL_RECIPE, type TrainingRecipe } from '../train/recipe.js';
 import { type EpochRecord, trainModel } from '../train/trainer.js';
 import { ProgressBar } from '../util/progress.js';
 import type { StopRequest } from '../util/stop.js';
@@ -46,6 +47,8 @@ export interface TrainRunOptions {
   learningRate: number;
   seed: number;
   augment?: { fn: AugmentFn; name: string };
+  /** Optimizer, schedule, selection and imbalance handling (default: the tutorial's). */
+  recipe?: TrainingRecipe;
   /** The run folder (default runs/<dataset>-<model>-<time>); an existing run is replaced only with `overwrite`. */
   out?: string;
   overwrite?: boolean;
@@ -121,6 +124,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
 async function prepare(opts: TrainRunOptions, log: (line: string) => void): Promise<Prepared> {
   const { lang } = opts;
   const info = getDatasetInfo(opts.dataset);
+  if (opts.recipe?.sampler === 'balanced' && isMultiLabel(info.task))
+    throw new MedcnnError(
+      `--sampler balanced draws by class, and ${info.flag} is multi-label (an image can have several). Use --class-weight balanced instead.`,
+      `--sampler balanced はクラスごとに抽出しますが、${info.flag} はマルチラベル（1 枚に複数のラベル）です。代わりに --class-weight balanced を使ってください。`,
+    );
   const root = resolveDataRoot(opts.root);
   if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download)
     await ensureDataset(info, opts.size, root, { progress: opts.progress, lang });
@@ -141,6 +149,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
     log(t(lang, 'dataset', { flag: info.flag, size: opts.size, train: train.count, val: val.count, test: test.count }));
 
+    const recipe = opts.recipe ?? TUTORIAL_RECIPE;
     seedEverything(opts.seed);
     const inputShape: [number, number, number] = [train.height, train.width, train.channels];
     const trainable = await createTrainable(opts.model, {
@@ -204,10 +213,13 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       learningRate: opts.learningRate,
-      optimizer: 'adam(β1=0.9, β2=0.999, ε=1e-8)',
+      optimizer: describeOptimizer(recipe),
+      recipe,
       seed: opts.seed,
       augment: opts.augment?.name ?? 'none',
-      selection: 'best validation AUC',
+      selection: { 'val-auc': 'best validation AUC', 'val-loss': 'lowest validation loss', last: 'last epoch' }[
+        recipe.select
+      ],
       backend: engine.backend,
       threads: engine.threads,
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
@@ -251,6 +263,7 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
     seed: opts.seed,
     normalization: prep.trainable.normalization,
     augment: opts.augment?.fn,
+    recipe: prep.config.recipe,
     inputOf: prep.cached?.inputOf,
     slowWeights: prep.trainable.slowWeights,
     onBatch: (epoch, done, loss, sps) => {
@@ -283,6 +296,14 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
     shouldStop: () => opts.stop?.requested ?? false,
   });
   (bar as ProgressBar | null)?.finish();
+  if (result.earlyStopped)
+    log(
+      t(lang, 'earlyStopped', {
+        epoch: history.length,
+        best: result.bestEpoch,
+        patience: prep.config.recipe!.patience,
+      }),
+    );
   if (history.length > 0) await prep.writer.saveModel(model, 'last');
   prep.writer.writeHistory(history, lang);
   prep.config.epochsCompleted = history.length;
@@ -336,4 +357,11 @@ function trainingSubset(data: SplitData, fraction: number, seed: number): SplitD
     labels.set(data.labels.subarray(src * data.labelWidth, (src + 1) * data.labelWidth), i * data.labelWidth);
   });
   return { ...data, count: n, images, labels };
+}
+
+/** The optimizer as config.json has always named it, e.g. adam(β1=0.9, β2=0.999, ε=1e-8). */
+function describeOptimizer(r: TrainingRecipe): string {
+  const decay = r.weightDecay > 0 ? `, weight decay ${r.weightDecay}` : '';
+  if (r.optimizer === 'sgd') return `sgd(momentum=${r.momentum}${decay})`;
+  return `${r.optimizer}(β1=0.9, β2=0.999, ε=1e-8${decay})`;
 }

@@ -3,6 +3,7 @@ import { type ImageSize, SIZES, type Task } from '../data/dataset-info.js';
 import { MedcnnError } from '../errors.js';
 import type { Lang } from '../i18n/messages.js';
 import type { TransferRecord } from '../models/index.js';
+import type { TrainingRecipe } from '../train/recipe.js';
 
 /** The version of the run-folder layout this medcnn writes and reads; config.json records it. */
 export const RUN_FORMAT = 1;
@@ -30,6 +31,8 @@ export interface RunConfig {
   batchSize: number;
   learningRate: number;
   optimizer: string;
+  /** Optimizer, schedule, selection and imbalance handling (absent in runs from before it was recorded). */
+  recipe?: TrainingRecipe;
   seed: number;
   augment: string;
   selection: string;

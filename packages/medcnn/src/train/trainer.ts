@@ -8,6 +8,15 @@ import { makeRng, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
 import { crossEntropy } from './loss.js';
+import { Optimizers } from './optimizer.js';
+import {
+  balancedOrder,
+  classWeights,
+  learningRateAt,
+  positiveWeights,
+  TUTORIAL_RECIPE,
+  type TrainingRecipe,
+} from './recipe.js';
 import { predictSplit, type InputFn } from './predict.js';
 
 /** One row of the learning curve. */
@@ -36,9 +45,11 @@ export interface TrainOptions {
   inputOf?: InputFn;
   /** Weights trained at their own learning rate, e.g. a fine-tuned backbone slower than its new head. */
   slowWeights?: { names: Set<string>; learningRate: number };
+  /** Optimizer, schedule, selection, imbalance handling (default: the tutorial's Adam at a constant rate). */
+  recipe?: TrainingRecipe;
   /** Called after every batch: samples done this epoch, running mean loss, samples/s. */
   onBatch?: (epoch: number, done: number, loss: number, samplesPerSecond: number) => void;
-  /** Called after every epoch; `improved` says the model is the best on validation AUC so far. */
+  /** Called after every epoch; `improved` says the model is the best so far by the recipe's selection rule. */
   onEpoch?: (record: EpochRecord, improved: boolean) => Promise<void> | void;
   /** Checked after every batch; when true, training stops at once (the current epoch is not counted). */
   shouldStop?: () => boolean;
@@ -47,46 +58,64 @@ export interface TrainOptions {
 export interface TrainResult {
   history: EpochRecord[];
   bestEpoch: number;
+  /** Stopped on request (Ctrl-C, SIGTERM). */
   stopped: boolean;
+  /** Stopped early: the selection metric had not improved for `patience` epochs. */
+  earlyStopped: boolean;
 }
 
 /**
- * Trains with Adam and cross-entropy, evaluates on validation after each epoch and reports which epoch
- * is best by validation AUC (as MedMNIST selects models). The same seed gives the same run.
+ * Trains with cross-entropy, evaluates on validation after each epoch and reports which epoch is best by the
+ * recipe's selection rule (by default validation AUC, as MedMNIST selects models). The same seed gives the same run.
  */
 export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const { model, task, train, val } = opts;
+  const recipe = opts.recipe ?? TUTORIAL_RECIPE;
   const rng = makeRng(opts.seed);
-  const optimizer = tf.train.adam(opts.learningRate, 0.9, 0.999, 1e-8);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  // A second Adam for the slow group (same moments, lower step), so the pretrained weights move gently.
-  const slowVars = opts.slowWeights ? vars.filter((v) => opts.slowWeights!.names.has(v.name)) : [];
-  const slowOptimizer = slowVars.length > 0 ? tf.train.adam(opts.slowWeights!.learningRate, 0.9, 0.999, 1e-8) : null;
+  // A fine-tuned backbone gets an optimizer of its own (same kind, lower rate), so pretrained weights move gently.
+  const optimizers = new Optimizers(recipe, vars, opts.learningRate, opts.slowWeights);
   const inputOf: InputFn = opts.inputOf ?? ((data, idx) => imagesToTensor(data, idx, opts.normalization));
   const multiLabel = isMultiLabel(task);
+  const numClasses = model.outputs[0].shape[1] as number;
+  const lossOptions =
+    recipe.classWeight === 'none' && recipe.labelSmoothing === 0
+      ? undefined
+      : {
+          labelSmoothing: recipe.labelSmoothing,
+          classWeights:
+            recipe.classWeight === 'none'
+              ? undefined
+              : multiLabel
+                ? positiveWeights(train.labels, train.labelWidth)
+                : classWeights(train.labels, numClasses, recipe.classWeight),
+        };
+  const stepsPerEpoch = Math.ceil(train.count / opts.batchSize);
+  const scheduled = recipe.schedule !== 'constant' || recipe.warmup > 0;
   const history: EpochRecord[] = [];
-  let bestAuc = -Infinity;
+  let best = Number.NaN;
   let bestEpoch = 0;
+  let step = 0;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-      const order = shuffledIndices(train.count, rng);
+      const order =
+        recipe.sampler === 'balanced'
+          ? balancedOrder(train.labels, numClasses, rng)
+          : shuffledIndices(train.count, rng);
       const start = performance.now();
       let lossSum = 0;
       let seen = 0;
       for (let b = 0; b < train.count; b += opts.batchSize) {
         const idx = order.subarray(b, Math.min(train.count, b + opts.batchSize));
+        if (scheduled) optimizers.setRateFactor(learningRateAt(recipe, 1, step, stepsPerEpoch, opts.epochs));
+        step++;
         const loss = tf.tidy(() => {
           let x = inputOf(train, idx) as tf.Tensor4D;
           if (opts.augment) x = opts.augment(x, rng);
           const y = labelsToTensor(train, idx, multiLabel);
-          const lossOf = (): tf.Scalar => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y);
-          if (!slowOptimizer) return optimizer.minimize(lossOf, true, vars)!;
-          const { value, grads } = tf.variableGrads(lossOf, vars);
-          const pick = (group: tf.Variable[]): { name: string; tensor: tf.Tensor }[] =>
-            group.map((v) => ({ name: v.name, tensor: grads[v.name] }));
-          optimizer.applyGradients(pick(vars.filter((v) => !slowVars.includes(v))));
-          slowOptimizer.applyGradients(pick(slowVars));
-          return value;
+          return optimizers.step(() =>
+            crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y, lossOptions),
+          );
         });
         const batchLoss = loss.dataSync()[0];
         loss.dispose();
@@ -102,7 +131,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         opts.onBatch?.(epoch, seen, lossSum / seen, seen / secs);
         // Let the event loop run between batches: Ctrl-C (SIGINT) is delivered only there.
         await new Promise((resolve) => setImmediate(resolve));
-        if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true };
+        if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true, earlyStopped: false };
       }
       const seconds = (performance.now() - start) / 1000;
       const { predictions, loss: valLoss } = predictSplit(model, val, task, opts.inputOf ?? opts.normalization);
@@ -121,17 +150,20 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         samplesPerSecond: seen / seconds,
       };
       history.push(record);
-      const improved = record.valAuc > bestAuc || (bestEpoch === 0 && Number.isNaN(record.valAuc));
+      const score = recipe.select === 'val-loss' ? -record.valLoss : recipe.select === 'last' ? epoch : record.valAuc;
+      // The first epoch is kept even when its score is NaN (a validation split of one class has no AUC).
+      const improved = bestEpoch === 0 || score > best || (Number.isNaN(best) && !Number.isNaN(score));
       if (improved) {
-        bestAuc = record.valAuc;
+        best = score;
         bestEpoch = epoch;
       }
       await opts.onEpoch?.(record, improved);
-      if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true };
+      if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true, earlyStopped: false };
+      if (recipe.patience > 0 && epoch - bestEpoch >= recipe.patience && epoch < opts.epochs)
+        return { history, bestEpoch, stopped: false, earlyStopped: true };
     }
-    return { history, bestEpoch, stopped: false };
+    return { history, bestEpoch, stopped: false, earlyStopped: false };
   } finally {
-    optimizer.dispose();
-    slowOptimizer?.dispose();
+    optimizers.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import { MedcnnError } from '../../errors.js';
+import type { TrainingRecipe } from '../../train/recipe.js';
 import type { Flags } from '../args.js';
 
 /** How long and how fast to train. The limits refuse nonsense before any data is loaded. */
@@ -14,6 +15,88 @@ export const trainingFlags = {
     max: 2 ** 32 - 1,
   },
 } as const;
+
+/** The training recipe beyond the tutorial's Adam: each flag recorded in config.json. */
+export const recipeFlags = {
+  optimizer: {
+    kind: 'string',
+    help: 'adam, adamw (decoupled weight decay) or sgd',
+    choices: ['adam', 'adamw', 'sgd'],
+    default: 'adam',
+  },
+  'weight-decay': {
+    kind: 'float',
+    help: 'weight decay (L2 for adam and sgd, decoupled for adamw)',
+    default: 0,
+    min: 0,
+    max: 1,
+  },
+  momentum: { kind: 'float', help: 'sgd momentum', default: 0.9, min: 0, max: 0.999 },
+  schedule: {
+    kind: 'string',
+    help: 'learning-rate schedule: constant, cosine (to 0), step (× 0.1 at 50% and 75% of the epochs)',
+    choices: ['constant', 'cosine', 'step'],
+    default: 'constant',
+  },
+  warmup: { kind: 'float', help: 'epochs of linear learning-rate warm-up', default: 0, min: 0, max: 1000 },
+  patience: {
+    kind: 'int',
+    help: 'stop when the selection metric has not improved for N epochs (0: never)',
+    default: 0,
+    min: 0,
+    max: 10000,
+  },
+  'label-smoothing': { kind: 'float', help: 'label smoothing of the cross-entropy', default: 0, min: 0, max: 0.5 },
+  select: {
+    kind: 'string',
+    help: "which epoch is kept: val-auc (MedMNIST's rule), val-loss or last",
+    choices: ['val-auc', 'val-loss', 'last'],
+    default: 'val-auc',
+  },
+  'class-weight': {
+    kind: 'string',
+    help: 'none, or balanced: loss weights n / (classes × n_class) against class imbalance',
+    choices: ['none', 'balanced'],
+    default: 'none',
+  },
+  sampler: {
+    kind: 'string',
+    help: 'shuffle, or balanced: batches drawn class-balanced, with replacement',
+    choices: ['shuffle', 'balanced'],
+    default: 'shuffle',
+  },
+} as const;
+
+/** The recipe, with the combinations that make no sense refused. */
+export function readRecipe(f: Flags<typeof recipeFlags & typeof trainingFlags>): TrainingRecipe {
+  if (f.given.has('momentum') && f.optimizer !== 'sgd')
+    throw new MedcnnError(
+      `--momentum applies to --optimizer sgd only (adam and adamw have their own moments).`,
+      `--momentum は --optimizer sgd のときだけ使えます（adam と adamw は独自のモーメントを持ちます）。`,
+    );
+  if (f.patience > 0 && f.select === 'last')
+    throw new MedcnnError(
+      `--patience stops when the selection metric stops improving; with --select last there is none. Use --select val-auc or val-loss.`,
+      `--patience は選択指標が改善しなくなったら止めますが、--select last には指標がありません。--select val-auc か val-loss を使ってください。`,
+    );
+  if (f.warmup >= f.epochs)
+    throw new MedcnnError(
+      `--warmup ${f.warmup} must be shorter than --epochs ${f.epochs}.`,
+      `--warmup ${f.warmup} は --epochs ${f.epochs} より短くしてください。`,
+    );
+  return {
+    optimizer: f.optimizer,
+    weightDecay: f['weight-decay'],
+    momentum: f.optimizer === 'sgd' ? f.momentum : 0,
+    schedule: f.schedule,
+    warmup: f.warmup,
+    patience: f.patience,
+    labelSmoothing: f['label-smoothing'],
+    select: f.select,
+    classWeight: f['class-weight'],
+    sampler: f.sampler,
+  };
+}
 
 export interface TrainingOptions {
   epochs: number;
