@@ -5,12 +5,13 @@ import { noPositionals, parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
-import { dataFlags, readData } from './options/data.js';
+import { dataFlags, positiveClassFlag, readData } from './options/data.js';
 import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
 import { freezeFlags, readFreeze } from './options/transfer.js';
 
 const flags = {
   ...dataFlags,
+  ...positiveClassFlag,
   runs: {
     kind: 'string',
     help: 'comma-separated runs: scratch:MODEL or transfer:BACKBONE',
@@ -54,6 +55,7 @@ export const compareCommand: Command = {
         ...data,
         ...training,
         recipe,
+        positiveClass: f['positive-class'],
         specs,
         fractions,
         out: f.out,

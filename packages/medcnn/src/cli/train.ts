@@ -5,12 +5,13 @@ import { noPositionals, parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { printAugmentList, augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
-import { dataFlags, readData } from './options/data.js';
+import { dataFlags, positiveClassFlag, readData } from './options/data.js';
 import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
 import { readTrainable, transferFlags } from './options/transfer.js';
 
 const flags = {
   ...dataFlags,
+  ...positiveClassFlag,
   model: { kind: 'string', help: 'architecture (see medcnn models)', default: 'simplecnn' },
   ...trainingFlags,
   ...recipeFlags,
@@ -45,6 +46,7 @@ export const trainCommand: Command = {
         ...data,
         ...training,
         recipe,
+        positiveClass: f['positive-class'],
         model,
         augment,
         out: f.out,

@@ -1,3 +1,4 @@
+import { MedcnnError } from '../errors.js';
 import type { Localized } from '../i18n/messages.js';
 
 /** The task types MedMNIST defines; they decide the loss and how ACC/AUC are computed. */
@@ -56,4 +57,35 @@ export interface DatasetInfo {
   files: Record<ImageSize, DatasetFile>;
   /** MedMNIST's description of the data set, and its Japanese translation. */
   description: Localized;
+  /**
+   * Binary tasks: the label of the condition, the class that sensitivity, PPV and the operating point are
+   * about (PneumoniaMNIST: 1, pneumonia; BreastMNIST: 0, malignant).
+   */
+  positiveClass?: number;
+}
+
+/** The class a binary task's clinical metrics treat as positive: `requested` (a name or index), else the registry's. */
+export function resolvePositiveClass(
+  info: Pick<DatasetInfo, 'flag' | 'task' | 'labels' | 'positiveClass'>,
+  requested?: string,
+): number | undefined {
+  if (info.task !== 'binary-class') {
+    if (requested !== undefined)
+      throw new MedcnnError(
+        `--positive-class applies to binary tasks; ${info.flag} is ${info.task}.`,
+        `--positive-class は二値分類のタスクにだけ使えます。${info.flag} は ${info.task} です。`,
+      );
+    return undefined;
+  }
+  if (requested === undefined) return info.positiveClass ?? 1;
+  const wanted = requested.trim().toLowerCase();
+  const k = info.labels.findIndex(
+    (l, i) => String(i) === wanted || l.en.toLowerCase() === wanted || l.ja === requested.trim(),
+  );
+  if (k < 0)
+    throw new MedcnnError(
+      `--positive-class '${requested}' is not a class of ${info.flag}: ${info.labels.map((l, i) => `${i} (${l.en})`).join(', ')}.`,
+      `--positive-class '${requested}' は ${info.flag} のクラスではありません: ${info.labels.map((l, i) => `${i}（${l.ja}）`).join('、')}。`,
+    );
+  return k;
 }

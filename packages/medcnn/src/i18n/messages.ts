@@ -55,6 +55,7 @@ const messages = {
     en: 'stopped after {done} of {epochs} epoch(s); run saved in {dir} (open report.html)',
     ja: '{epochs} エポック中 {done} エポックで停止しました。結果を {dir} に保存しました（report.html を開いてください）',
   },
+  positiveIs: { en: ' (positive class: {name})', ja: '（陽性クラス: {name}）' },
   earlyStopped: {
     en: 'stopped early after epoch {epoch}: no improvement since epoch {best} ({patience} epoch(s) of patience)',
     ja: 'エポック {epoch} で早期終了: エポック {best} 以降改善がありません（patience {patience} エポック）',

@@ -28,6 +28,7 @@ export function reportHtml({ config, metrics, history, images }: ReportInput, la
           npv: '陰性的中率',
           ci: '95%信頼区間',
           plots: '図',
+          positive: '陽性クラス（感度・陽性的中率の対象）',
         }
       : {
           metrics: 'Metrics',
@@ -40,6 +41,7 @@ export function reportHtml({ config, metrics, history, images }: ReportInput, la
           npv: 'NPV',
           ci: '95% CI',
           plots: 'Plots',
+          positive: 'positive class (what sensitivity and PPV are about)',
         };
   const rows = Object.values(metrics).map((m) => {
     const c = m.clinical as Record<string, unknown> | undefined;
@@ -50,13 +52,17 @@ export function reportHtml({ config, metrics, history, images }: ReportInput, la
       `<td>${c ? num(c.sensitivity) : '–'}</td><td>${c ? num(c.specificity) : '–'}</td><td>${c ? num(c.ppv) : '–'}</td><td>${c ? num(c.npv) : '–'}</td><td>${c ? num(c.f1) : '–'}</td></tr>`
     );
   });
+  const named = Object.values(metrics).find((m) => m.positiveClass) as
+    | { positiveClass: { name: { en: string; ja: string } } }
+    | undefined;
+  const positive = named?.positiveClass.name[lang];
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>${esc(t(lang, 'reportTitle'))}: ${esc(config.dataset)} · ${esc(config.model)}</title>
 <style>body{font-family:system-ui,"Noto Sans CJK JP",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f3f3f3}
 td:first-child,th:first-child{text-align:left}img{max-width:100%;border:1px solid #eee;margin:6px}.plots{display:flex;flex-wrap:wrap}</style></head>
 <body><h1>${esc(t(lang, 'reportTitle'))}: ${esc(config.dataset)} · ${esc(config.model)}</h1>
-<h2>${L.metrics}</h2>
+<h2>${L.metrics}</h2>${positive ? `<p>${L.positive}: ${esc(positive)}</p>` : ''}
 <table><tr><th>${L.split}</th><th>ACC <small>(${L.ci})</small></th><th>AUC <small>(${L.ci})</small></th><th>${L.sens}</th><th>${L.spec}</th><th>${L.ppv}</th><th>${L.npv}</th><th>F1</th></tr>
 ${rows.join('\n')}</table>
 <h2>${L.plots}</h2><div class="plots">${images.map((f) => `<img src="${f}" alt="${f}">`).join('')}</div>

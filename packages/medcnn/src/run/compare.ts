@@ -93,6 +93,7 @@ export interface CompareOptions {
   augment?: { fn: AugmentFn; name: string };
   /** The same recipe for every run (the tutorial's when absent). */
   recipe?: TrainingRecipe;
+  positiveClass?: string;
   log?: (line: string) => void;
   /** Set by Ctrl-C or SIGTERM: the current run stops and is saved, and no further run starts. */
   stop?: StopRequest;
@@ -141,6 +142,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
           trainFraction: fraction,
           augment: opts.augment,
           recipe: opts.recipe,
+          positiveClass: opts.positiveClass,
           log: (line) => log(`  ${line}`),
         });
         const c = res.test?.clinical;

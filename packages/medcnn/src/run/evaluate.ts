@@ -25,6 +25,8 @@ export interface EvaluationContext {
   normalization: Normalization;
   /** Seeds the bootstrap confidence intervals. */
   seed: number;
+  /** Binary tasks: the label the clinical metrics treat as positive (the condition); 1 if absent. */
+  positiveClass?: number;
   /** The run's folder name, which MedMNIST's predictions file name carries. */
   runName: string;
   lang: Lang;
@@ -56,10 +58,16 @@ export function evaluateSplit(
     files.push({ name: RUN_FILES.confusion(split), data: confusionPng(matrix, labels, ctx.lang) });
   }
   if (ctx.task === 'binary-class') {
+    const p = ctx.positiveClass ?? 1;
     const pos = new Float32Array(data.count);
-    for (let i = 0; i < data.count; i++) pos[i] = predictions.yScore[i * 2 + 1];
-    const { roc, ...clinical } = clinicalMetrics(data.labels, pos, { seed: ctx.seed });
+    const truth = new Uint8Array(data.count);
+    for (let i = 0; i < data.count; i++) {
+      pos[i] = predictions.yScore[i * 2 + p];
+      truth[i] = data.labels[i] === p ? 1 : 0;
+    }
+    const { roc, ...clinical } = clinicalMetrics(truth, pos, { seed: ctx.seed });
     metrics.clinical = clinical;
+    metrics.positiveClass = { index: p, name: ctx.labels[p] };
     files.push({ name: RUN_FILES.roc(split), data: rocPng(roc, auc, ctx.lang) });
   }
   return { metrics, files };

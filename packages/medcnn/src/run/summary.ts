@@ -20,6 +20,8 @@ export function formatTestResult(m: SplitMetrics, bestEpoch: number, lang: Lang)
       aucLo: bound(c.ci95.auc, 0),
       aucHi: bound(c.ci95.auc, 1),
     }),
-    clinicalLine(c, lang),
+    m.positiveClass
+      ? `${clinicalLine(c, lang)}${t(lang, 'positiveIs', { name: m.positiveClass.name[lang] })}`
+      : clinicalLine(c, lang),
   ];
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { AugmentFn } from '../augment/index.js';
-import { describeLabel, type ImageSize, isMultiLabel } from '../data/dataset-info.js';
+import { describeLabel, type ImageSize, isMultiLabel, resolvePositiveClass } from '../data/dataset-info.js';
 import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
@@ -49,6 +49,8 @@ export interface TrainRunOptions {
   augment?: { fn: AugmentFn; name: string };
   /** Optimizer, schedule, selection and imbalance handling (default: the tutorial's). */
   recipe?: TrainingRecipe;
+  /** Binary tasks: the class that is the condition, by name or index (default: the registry's). */
+  positiveClass?: string;
   /** The run folder (default runs/<dataset>-<model>-<time>); an existing run is replaced only with `overwrite`. */
   out?: string;
   overwrite?: boolean;
@@ -129,6 +131,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       `--sampler balanced draws by class, and ${info.flag} is multi-label (an image can have several). Use --class-weight balanced instead.`,
       `--sampler balanced はクラスごとに抽出しますが、${info.flag} はマルチラベル（1 枚に複数のラベル）です。代わりに --class-weight balanced を使ってください。`,
     );
+  const positiveClass = resolvePositiveClass(info, opts.positiveClass);
   const root = resolveDataRoot(opts.root);
   if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download)
     await ensureDataset(info, opts.size, root, { progress: opts.progress, lang });
@@ -206,6 +209,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       dataRoot: root,
       task: info.task,
       labels: info.labels,
+      ...(positiveClass === undefined ? {} : { positiveClass }),
       model: trainable.name,
       inputShape,
       numClasses: info.labels.length,

@@ -19,6 +19,8 @@ export interface RunConfig {
   dataRoot?: string;
   task: Task;
   labels: { en: string; ja: string }[];
+  /** Binary tasks: the label of the condition (sensitivity, PPV and the operating point are about it); 1 if absent. */
+  positiveClass?: number;
   model: string;
   inputShape: [number, number, number];
   numClasses: number;

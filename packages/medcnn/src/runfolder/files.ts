@@ -39,8 +39,9 @@ export interface SplitMetrics {
   auc: number;
   loss: number;
   count: number;
-  /** Binary tasks only. */
+  /** Binary tasks only: the clinical metrics, about the positive class (the condition). */
   clinical?: Omit<ClinicalMetrics, 'roc'>;
+  positiveClass?: { index: number; name: { en: string; ja: string } };
   /** Confusion matrix for single-label tasks: rows truth, columns prediction. */
   confusion?: number[][];
   predictionsFile: string;

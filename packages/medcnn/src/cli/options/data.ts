@@ -19,3 +19,11 @@ export interface DataOptions {
 export function readData(f: Flags<typeof dataFlags>): DataOptions {
   return { dataset: f.dataset, size: checkSize(f.size), root: f.root };
 }
+
+/** Binary tasks: which class is the condition (sensitivity, PPV and the operating point are about it). */
+export const positiveClassFlag = {
+  'positive-class': {
+    kind: 'string',
+    help: "binary tasks: the condition's class, by name or index (default: the data set's, e.g. pneumonia; BreastMNIST: malignant)",
+  },
+} as const;

@@ -6,6 +6,7 @@ export const breastmnist: DatasetInfo = {
   pythonClass: 'BreastMNIST',
   modality: 'ultrasound',
   task: 'binary-class',
+  positiveClass: 0,
   channels: 1,
   samples: { train: 546, val: 78, test: 156 },
   license: 'CC BY 4.0',

@@ -6,6 +6,7 @@ export const pneumoniamnist: DatasetInfo = {
   pythonClass: 'PneumoniaMNIST',
   modality: 'chest-xray',
   task: 'binary-class',
+  positiveClass: 1,
   channels: 1,
   samples: { train: 4708, val: 524, test: 624 },
   license: 'CC BY 4.0',
