@@ -119,3 +119,35 @@ export const outputFlags = {
   overwrite: { kind: 'boolean', help: 'replace an earlier medcnn run (never any other folder) at --out' },
   'no-progress': { kind: 'boolean', help: 'no progress bars' },
 } as const;
+
+/** Several seeds: `--seeds 0-4` or `--seeds 0,1,7` (at most 100), one run per seed. */
+export const seedsFlag = {
+  seeds: { kind: 'string', help: 'train one run per seed and summarise them, e.g. 0-4 or 0,1,7' },
+} as const;
+
+/** The seeds of `--seeds` (undefined when not given); --seed and --seeds together are refused. */
+export function readSeeds(f: Flags<typeof seedsFlag & typeof trainingFlags>): number[] | undefined {
+  if (f.seeds === undefined) return undefined;
+  if (f.given.has('seed'))
+    throw new MedcnnError(
+      'Give --seed (one run) or --seeds (several), not both.',
+      '--seed（1 回の学習）と --seeds（複数回）は同時に指定できません。',
+    );
+  const seeds: number[] = [];
+  for (const part of f.seeds.split(',').map((p) => p.trim())) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const [a, b] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [Number.NaN, Number.NaN];
+    if (!m || b < a || b > 2 ** 32 - 1)
+      throw new MedcnnError(
+        `--seeds takes whole numbers and ranges such as 0-4 or 0,1,7; '${part}' is neither.`,
+        `--seeds には 0-4 や 0,1,7 のような整数と範囲を指定します。'${part}' はそのどちらでもありません。`,
+      );
+    for (let s = a; s <= b && seeds.length <= 100; s++) if (!seeds.includes(s)) seeds.push(s);
+  }
+  if (seeds.length < 2 || seeds.length > 100)
+    throw new MedcnnError(
+      `--seeds needs 2 to 100 different seeds, got ${seeds.length}.`,
+      `--seeds には 2〜100 個の異なるシードが必要です（${seeds.length} 個）。`,
+    );
+  return seeds;
+}
