@@ -110,7 +110,8 @@ export function clinicalMetrics(
   };
 }
 
-function percentiles(values: number[]): [number, number] | null {
+/** The 2.5% and 97.5% points of the values (linear interpolation, as numpy's default); null when there are none. */
+export function percentiles(values: number[]): [number, number] | null {
   if (values.length === 0) return null;
   const v = [...values].sort((a, b) => a - b);
   const at = (q: number): number => {
