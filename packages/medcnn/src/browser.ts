@@ -18,6 +18,7 @@ export {
   MAX_IMAGE_SIDE,
 } from './data/pixels.js';
 export { probabilities } from './train/loss.js';
+export { decideClasses } from './metrics/decide.js';
 export { gradCam, gradCamLayer, upsampleMap, type GradCamResult } from './explain/gradcam.js';
 export {
   firstLayerFilters,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { gradCam, normalizePixels, probabilities, type GradCamResult } from 'medcnn/browser';
+import { decideClasses, gradCam, normalizePixels, probabilities, type GradCamResult } from 'medcnn/browser';
 import { drawHeat, drawPixels } from './draw';
 import { lang, t } from './i18n';
 import type { ChosenImage } from './image';
@@ -22,9 +22,17 @@ export function classify(model: tfl.LayersModel, info: RunInfo, image: ChosenIma
   const x = inputTensor(info, image);
   try {
     const probs = tf.tidy(
-      () => probabilities(info.task, model.apply(x, { training: false }) as tf.Tensor).arraySync() as number[][],
+      () =>
+        probabilities(
+          info.task,
+          model.apply(x, { training: false }) as tf.Tensor,
+          info.temperature,
+        ).arraySync() as number[][],
     );
-    return { probabilities: probs[0], cam: gradCam(model, x, info.task) };
+    // The run's decision (its validation-chosen threshold), as `medcnn predict` makes it.
+    const decide = (p: number[]): number =>
+      decideClasses(info.task, p, info.threshold, info.positiveClass)[0] ?? p.indexOf(Math.max(...p));
+    return { probabilities: probs[0], cam: gradCam(model, x, info.task, { temperature: info.temperature, decide }) };
   } finally {
     x.dispose();
   }

@@ -15,6 +15,10 @@ export interface RunInfo {
   backbone: string | null;
   metrics: { test?: TestMetrics } | null;
   history: { epoch: number; trainLoss: number; valLoss: number; valAcc: number; valAuc: number }[];
+  /** The run's fitted temperature (absent: 1) and the threshold(s) it chose on validation, as predict uses them. */
+  temperature?: number;
+  threshold?: number | number[];
+  positiveClass?: number;
 }
 
 export interface TestMetrics {

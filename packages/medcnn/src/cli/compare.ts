@@ -5,6 +5,7 @@ import { noPositionals, parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
+import { decisionFlags, readDecision } from './options/decision.js';
 import { dataFlags, positiveClassFlag, readData } from './options/data.js';
 import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
 import { freezeFlags, readFreeze } from './options/transfer.js';
@@ -24,6 +25,7 @@ const flags = {
   },
   ...trainingFlags,
   ...recipeFlags,
+  ...decisionFlags,
   out: { kind: 'string', help: 'folder for the runs and the comparison', default: 'runs/compare' },
   ...outputFlags,
   ...freezeFlags,
@@ -45,6 +47,7 @@ export const compareCommand: Command = {
     const data = readData(f);
     const training = readTraining(f);
     const recipe = readRecipe(f);
+    const decision = readDecision(f);
     const specs = parseCompareSpecs(f.runs);
     const fractions = parseFractions(f['train-fraction']);
     const transfer = readFreeze(f);
@@ -55,6 +58,7 @@ export const compareCommand: Command = {
         ...data,
         ...training,
         recipe,
+        decision,
         positiveClass: f['positive-class'],
         specs,
         fractions,

@@ -5,6 +5,7 @@ import { noPositionals, parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { printAugmentList, augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
+import { decisionFlags, readDecision } from './options/decision.js';
 import { dataFlags, positiveClassFlag, readData } from './options/data.js';
 import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
 import { readTrainable, transferFlags } from './options/transfer.js';
@@ -15,6 +16,7 @@ const flags = {
   model: { kind: 'string', help: 'architecture (see medcnn models)', default: 'simplecnn' },
   ...trainingFlags,
   ...recipeFlags,
+  ...decisionFlags,
   out: { kind: 'string', help: 'run folder (default runs/<dataset>-<model>-<time>)' },
   ...outputFlags,
   ...augmentFlags,
@@ -38,6 +40,7 @@ export const trainCommand: Command = {
     const data = readData(f);
     const training = readTraining(f);
     const recipe = readRecipe(f);
+    const decision = readDecision(f);
     const model = readTrainable(f);
     const augment = readAugment(f, data.dataset, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
@@ -46,6 +49,7 @@ export const trainCommand: Command = {
         ...data,
         ...training,
         recipe,
+        decision,
         positiveClass: f['positive-class'],
         model,
         augment,

@@ -65,7 +65,14 @@ export function gradCam(
   model: tfl.LayersModel,
   x: tf.Tensor4D,
   task: Task,
-  opts: { layer?: string; classIndex?: number } = {},
+  opts: {
+    layer?: string;
+    classIndex?: number;
+    /** The run's fitted temperature, for the probabilities shown (1 when absent). */
+    temperature?: number;
+    /** Which class an image is explained for by default (the run's decision; the most probable class when absent). */
+    decide?: (probs: number[]) => number;
+  } = {},
 ): GradCamResult {
   const target = gradCamLayer(model, opts.layer);
   const numClasses = model.outputs[0].shape[1] as number;
@@ -92,8 +99,8 @@ export function gradCam(
       );
     }
     const a = activation as tf.Tensor4D;
-    const probs = probabilities(task, logits).arraySync() as number[][];
-    const classIndices = probs.map((p) => opts.classIndex ?? p.indexOf(Math.max(...p)));
+    const probs = probabilities(task, logits, opts.temperature).arraySync() as number[][];
+    const classIndices = probs.map((p) => opts.classIndex ?? opts.decide?.(p) ?? p.indexOf(Math.max(...p)));
     const select = tf.oneHot(tf.tensor1d(classIndices, 'int32'), numClasses);
     // The class logit as a function of the target activation alone: the graph is rerun from that layer on.
     const classScore = (act: tf.Tensor): tf.Scalar => {

@@ -55,6 +55,21 @@ const messages = {
     en: 'stopped after {done} of {epochs} epoch(s); run saved in {dir} (open report.html)',
     ja: '{epochs} エポック中 {done} エポックで停止しました。結果を {dir} に保存しました（report.html を開いてください）',
   },
+  splitTest: { en: 'test', ja: 'テスト' },
+  splitVal: { en: 'validation', ja: '検証' },
+  splitTrain: { en: 'training', ja: '学習' },
+  operatingPoint: {
+    en: 'at the threshold chosen on validation ({rule}: {threshold}): ACC {acc} [{accCi}] · sensitivity {sens} [{sensCi}] · specificity {spec} [{specCi}] · PPV {ppv} · NPV {npv}',
+    ja: '検証データで選んだしきい値（{rule}: {threshold}）: 正解率 ACC {acc} [{accCi}] · 感度 {sens} [{sensCi}] · 特異度 {spec} [{specCi}] · 陽性的中率 {ppv} · 陰性的中率 {npv}',
+  },
+  calibrationBefore: {
+    en: 'calibration (test): ECE {ece} · Brier {brier} · NLL {nll} (--calibrate temperature fits it on validation)',
+    ja: '較正（テスト）: ECE {ece} · Brier {brier} · NLL {nll}（--calibrate temperature で検証データに合わせて補正できます）',
+  },
+  calibrationAfter: {
+    en: 'calibration (test): ECE {eceBefore} → {ece} · Brier {brierBefore} → {brier} after temperature scaling (T = {temperature}, fitted on validation)',
+    ja: '較正（テスト）: 温度スケーリング後 ECE {eceBefore} → {ece} · Brier {brierBefore} → {brier}（T = {temperature}、検証データで推定）',
+  },
   positiveIs: { en: ' (positive class: {name})', ja: '（陽性クラス: {name}）' },
   earlyStopped: {
     en: 'stopped early after epoch {epoch}: no improvement since epoch {best} ({patience} epoch(s) of patience)',

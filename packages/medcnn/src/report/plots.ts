@@ -27,7 +27,7 @@ function lineChart(
   series: Series[],
   xRange: [number, number],
   yRange: [number, number],
-  opts: { integerX?: boolean; diagonal?: boolean } = {},
+  opts: { integerX?: boolean; diagonal?: boolean; mark?: { x: number; y: number; label: string } } = {},
 ): Buffer {
   const { canvas, g } = blankFigure(W, H);
   const pw = W - M.left - M.right;
@@ -76,6 +76,16 @@ function lineChart(
     g.stroke();
     g.setLineDash([]);
     if (opts.integerX) for (const [x, y] of s.points) g.fillRect(sx(x) - 3, sy(y) - 3, 6, 6);
+  }
+  if (opts.mark) {
+    const { x, y, label } = opts.mark;
+    g.fillStyle = '#d62728';
+    g.beginPath();
+    g.arc(sx(x), sy(y), 6, 0, 2 * Math.PI);
+    g.fill();
+    g.font = font(12);
+    g.textAlign = x < (xRange[0] + xRange[1]) / 2 ? 'left' : 'right';
+    g.fillText(label, sx(x) + (g.textAlign === 'left' ? 10 : -10), sy(y) + 16);
   }
   // labels
   g.fillStyle = '#111';
@@ -138,7 +148,13 @@ export function learningCurvePng(history: EpochRecord[], lang: Lang): Buffer {
 }
 
 /** The ROC curve with its AUC in the legend. */
-export function rocPng(roc: RocPoint[], auc: number, lang: Lang): Buffer {
+/** The test ROC curve; `point` marks the operating point chosen on validation (its test FPR and TPR). */
+export function rocPng(
+  roc: RocPoint[],
+  auc: number,
+  lang: Lang,
+  point?: { fpr: number; tpr: number; label: string },
+): Buffer {
   return lineChart(
     t(lang, 'rocTitle'),
     t(lang, 'fpr'),
@@ -146,7 +162,7 @@ export function rocPng(roc: RocPoint[], auc: number, lang: Lang): Buffer {
     [{ label: `AUC = ${auc.toFixed(3)}`, points: roc.map((p) => [p.fpr, p.tpr]), color: COLORS[0] }],
     [0, 1],
     [0, 1],
-    { diagonal: true },
+    { diagonal: true, mark: point && { x: point.fpr, y: point.tpr, label: point.label } },
   );
 }
 

@@ -11,6 +11,7 @@ import type { TrainingRecipe } from '../train/recipe.js';
 import type { EpochRecord } from '../train/trainer.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { StopRequest } from '../util/stop.js';
+import type { DecisionSettings } from './decision.js';
 import { trainRun } from './train.js';
 
 /** One contender: a registry model trained from scratch, or a pretrained backbone with a new head. */
@@ -94,6 +95,7 @@ export interface CompareOptions {
   /** The same recipe for every run (the tutorial's when absent). */
   recipe?: TrainingRecipe;
   positiveClass?: string;
+  decision?: Partial<DecisionSettings>;
   log?: (line: string) => void;
   /** Set by Ctrl-C or SIGTERM: the current run stops and is saved, and no further run starts. */
   stop?: StopRequest;
@@ -143,6 +145,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
           augment: opts.augment,
           recipe: opts.recipe,
           positiveClass: opts.positiveClass,
+          decision: opts.decision,
           log: (line) => log(`  ${line}`),
         });
         const c = res.test?.clinical;

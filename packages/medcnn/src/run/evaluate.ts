@@ -3,8 +3,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Normalization } from '../data/batch.js';
 import { isMultiLabel, type Split, type Task } from '../data/dataset-info.js';
 import type { SplitData } from '../data/load.js';
-import type { Lang } from '../i18n/messages.js';
+import { type Lang, t } from '../i18n/messages.js';
+import type { Calibration } from '../metrics/calibration.js';
 import { clinicalMetrics } from '../metrics/clinical.js';
+import { metricsAtThreshold } from '../metrics/operating-point.js';
+import { reliabilityPng } from '../report/reliability-plot.js';
 import {
   medmnistAcc,
   medmnistAuc,
@@ -13,7 +16,8 @@ import {
   predictionsFileName,
 } from '../metrics/evaluator.js';
 import { confusionPng, rocPng } from '../report/plots.js';
-import { RUN_FILES, type RunFile, RunFolder, type SplitMetrics } from '../runfolder/index.js';
+import { type CalibrationSummary, RUN_FILES, type RunFile, RunFolder, type SplitMetrics } from '../runfolder/index.js';
+import { calibrated, calibrationOf, type Decision, positiveScores, positiveTruth } from './decision.js';
 import { predictSplit } from '../train/predict.js';
 import { loadRunData } from './data.js';
 
@@ -27,6 +31,8 @@ export interface EvaluationContext {
   seed: number;
   /** Binary tasks: the label the clinical metrics treat as positive (the condition); 1 if absent. */
   positiveClass?: number;
+  /** The temperature and operating point chosen on validation (the raw model at 0.5 when absent). */
+  decision?: Decision;
   /** The run's folder name, which MedMNIST's predictions file name carries. */
   runName: string;
   lang: Lang;
@@ -57,18 +63,46 @@ export function evaluateSplit(
     metrics.confusion = matrix;
     files.push({ name: RUN_FILES.confusion(split), data: confusionPng(matrix, labels, ctx.lang) });
   }
+  const decision = ctx.decision ?? {};
+  const cal = calibrated(ctx.task, predictions, decision.temperature);
+  const before = calibrationOf(ctx.task, predictions, ctx.positiveClass);
+  if (before) {
+    const after = decision.temperature === undefined ? null : calibrationOf(ctx.task, cal, ctx.positiveClass);
+    const summary = ({ bins: _bins, ...c }: Calibration): CalibrationSummary => c;
+    metrics.calibration = {
+      before: summary(before),
+      ...(after ? { after: summary(after), temperature: decision.temperature } : {}),
+    };
+    const positiveName = ctx.positiveClass === undefined ? undefined : ctx.labels[ctx.positiveClass][ctx.lang];
+    files.push({
+      name: RUN_FILES.reliability(split),
+      data: reliabilityPng(
+        {
+          before,
+          after: after ? { calibration: after, temperature: decision.temperature! } : undefined,
+          split: t(ctx.lang, split === 'test' ? 'splitTest' : split === 'val' ? 'splitVal' : 'splitTrain'),
+          positiveName,
+        },
+        ctx.lang,
+      ),
+    });
+  }
   if (ctx.task === 'binary-class') {
     const p = ctx.positiveClass ?? 1;
-    const pos = new Float32Array(data.count);
-    const truth = new Uint8Array(data.count);
-    for (let i = 0; i < data.count; i++) {
-      pos[i] = predictions.yScore[i * 2 + p];
-      truth[i] = data.labels[i] === p ? 1 : 0;
-    }
+    const truth = positiveTruth(cal, p);
+    const pos = positiveScores(cal, p);
     const { roc, ...clinical } = clinicalMetrics(truth, pos, { seed: ctx.seed });
     metrics.clinical = clinical;
     metrics.positiveClass = { index: p, name: ctx.labels[p] };
-    files.push({ name: RUN_FILES.roc(split), data: rocPng(roc, auc, ctx.lang) });
+    const op = decision.operatingPoint;
+    let mark: { fpr: number; tpr: number; label: string } | undefined;
+    if (op && typeof op.threshold === 'number') {
+      const { roc: _roc, ...at } = metricsAtThreshold(truth, pos, op.threshold, { seed: ctx.seed });
+      metrics.operatingPoint = { rule: op.rule, ...at };
+      if (at.sensitivity !== null && at.specificity !== null)
+        mark = { fpr: 1 - at.specificity, tpr: at.sensitivity, label: `${op.rule} (${op.threshold.toFixed(3)})` };
+    }
+    files.push({ name: RUN_FILES.roc(split), data: rocPng(roc, auc, ctx.lang, mark) });
   }
   return { metrics, files };
 }
@@ -86,6 +120,7 @@ export async function evaluateRun(
   try {
     const { metrics, files } = evaluateSplit(model, data, split, {
       ...run.config,
+      decision: { temperature: run.config.temperature, operatingPoint: run.config.operatingPoint },
       runName: path.basename(path.resolve(dir)),
       lang,
     });

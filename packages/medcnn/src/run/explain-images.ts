@@ -4,6 +4,7 @@ import { featureMapBlocks, firstLayerFilters, type StageKind } from '../explain/
 import { gradCam } from '../explain/gradcam.js';
 import { explainPng, type MapRow, mapPanelPng, pixelsCanvas } from '../explain/render.js';
 import { type Lang, t } from '../i18n/messages.js';
+import { decideClasses } from '../metrics/decide.js';
 import { RunFolder } from '../runfolder/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ensureDir } from '../util/dirs.js';
@@ -54,7 +55,14 @@ export async function explainImages(
     throw e;
   });
   try {
-    const cam = gradCam(model, x, config.task, { layer: opts.layer, classIndex: opts.classIndex });
+    const cam = gradCam(model, x, config.task, {
+      layer: opts.layer,
+      classIndex: opts.classIndex,
+      temperature: config.temperature,
+      decide: (p) =>
+        decideClasses(config.task, p, config.operatingPoint?.threshold, config.positiveClass)[0] ??
+        p.indexOf(Math.max(...p)),
+    });
     const [h, w, c] = config.inputShape;
     const labels = config.labels.map((l) => l[opts.lang]);
     return files.map((file, i) => {

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readImageBatch } from '../data/image-file.js';
 import { RunFolder } from '../runfolder/index.js';
+import { decideClasses } from '../metrics/decide.js';
 import { probabilities } from '../train/loss.js';
+
+const describeNone = (lang: 'en' | 'ja'): string => (lang === 'ja' ? '所見なし' : 'no finding');
 
 /** One image's prediction: the most likely class (or every positive label) and all probabilities. */
 export interface ImagePrediction {
@@ -20,15 +23,19 @@ export async function predictImages(dir: string, files: string[], lang: 'en' | '
   try {
     const model = await run.loadModel('kept');
     try {
-      const probs = tf.tidy(() => probabilities(config.task, model.apply(x, { training: false }) as tf.Tensor));
+      const probs = tf.tidy(() =>
+        probabilities(config.task, model.apply(x, { training: false }) as tf.Tensor, config.temperature),
+      );
       const values = probs.arraySync() as number[][];
       probs.dispose();
       return values.map((p, i) => {
-        const best = p.indexOf(Math.max(...p));
+        // The run's decision: its threshold (chosen on validation) where it has one, else the most probable class.
+        const picked = decideClasses(config.task, p, config.operatingPoint?.threshold, config.positiveClass);
+        const best = picked[0] ?? p.indexOf(Math.max(...p));
         return {
           file: files[i],
           classIndex: best,
-          label: config.labels[best][lang],
+          label: picked.length ? picked.map((k) => config.labels[k][lang]).join(', ') : describeNone(lang),
           probability: p[best],
           probabilities: p,
         };

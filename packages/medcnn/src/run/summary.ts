@@ -23,5 +23,48 @@ export function formatTestResult(m: SplitMetrics, bestEpoch: number, lang: Lang)
     m.positiveClass
       ? `${clinicalLine(c, lang)}${t(lang, 'positiveIs', { name: m.positiveClass.name[lang] })}`
       : clinicalLine(c, lang),
+    ...operatingPointLines(m, lang),
   ];
+}
+
+/** The metrics at the threshold chosen on validation, and the calibration before and after temperature scaling. */
+export function operatingPointLines(m: SplitMetrics, lang: Lang): string[] {
+  const lines: string[] = [];
+  const op = m.operatingPoint;
+  if (op) {
+    const ci = (v: [number, number] | null): string =>
+      v
+        ? `${formatMetric(v[0], lang, undefined, 3)}–${formatMetric(v[1], lang, undefined, 3)}`
+        : formatMetric(null, lang);
+    lines.push(
+      t(lang, 'operatingPoint', {
+        rule: op.rule,
+        threshold: op.threshold.toFixed(3),
+        acc: formatMetric(op.accuracy, lang),
+        accCi: ci(op.ci95.accuracy),
+        sens: formatMetric(op.sensitivity, lang, op.notAvailable.sensitivity),
+        sensCi: ci(op.ci95.sensitivity),
+        spec: formatMetric(op.specificity, lang, op.notAvailable.specificity),
+        specCi: ci(op.ci95.specificity),
+        ppv: formatMetric(op.ppv, lang, op.notAvailable.ppv),
+        npv: formatMetric(op.npv, lang, op.notAvailable.npv),
+      }),
+    );
+  }
+  const cal = m.calibration;
+  if (cal) {
+    const f = (v: number): string => v.toFixed(4);
+    lines.push(
+      cal.after
+        ? t(lang, 'calibrationAfter', {
+            eceBefore: f(cal.before.ece),
+            ece: f(cal.after.ece),
+            brierBefore: f(cal.before.brier),
+            brier: f(cal.after.brier),
+            temperature: cal.temperature!.toFixed(3),
+          })
+        : t(lang, 'calibrationBefore', { ece: f(cal.before.ece), brier: f(cal.before.brier), nll: f(cal.before.nll) }),
+    );
+  }
+  return lines;
 }

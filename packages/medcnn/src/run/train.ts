@@ -24,9 +24,11 @@ import {
 } from '../runfolder/index.js';
 import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
 import { TUTORIAL_RECIPE, type TrainingRecipe } from '../train/recipe.js';
+import { predictSplit } from '../train/predict.js';
 import { type EpochRecord, trainModel } from '../train/trainer.js';
 import { ProgressBar } from '../util/progress.js';
 import type { StopRequest } from '../util/stop.js';
+import { type DecisionSettings, decideOnValidation } from './decision.js';
 import { evaluateSplit } from './evaluate.js';
 import { formatTestResult } from './summary.js';
 
@@ -51,6 +53,8 @@ export interface TrainRunOptions {
   recipe?: TrainingRecipe;
   /** Binary tasks: the class that is the condition, by name or index (default: the registry's). */
   positiveClass?: string;
+  /** The threshold rule (default youden for binary and multi-label tasks) and calibration, chosen on validation. */
+  decision?: Partial<DecisionSettings>;
   /** The run folder (default runs/<dataset>-<model>-<time>); an existing run is replaced only with `overwrite`. */
   out?: string;
   overwrite?: boolean;
@@ -316,7 +320,10 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
   return { history, bestEpoch: result.bestEpoch, stopped: result.stopped, bestWeights };
 }
 
-/** Puts the kept epoch's weights back and evaluates on test, in memory; the files go into the run folder. */
+/**
+ * Puts the kept epoch's weights back; on validation, fits the temperature and chooses the operating point
+ * (recorded in config.json); then evaluates on test, in memory. The files go into the run folder.
+ */
 function evaluateKept(
   prep: Prepared,
   fitted: Fitted,
@@ -324,15 +331,32 @@ function evaluateKept(
   log: (line: string) => void,
 ): SplitMetrics {
   const { model } = prep.trainable;
+  const { config } = prep;
   const weights = fitted.bestWeights!.map((w) => tf.tensor(w.values, w.shape, w.dtype));
   model.setWeights(weights);
   tf.dispose(weights);
+  const { predictions: val } = predictSplit(model, prep.val, config.task, prep.trainable.normalization);
+  const binaryOrMultiLabel = config.task === 'binary-class' || isMultiLabel(config.task);
+  const decision = decideOnValidation(
+    config.task,
+    val,
+    config.positiveClass,
+    {
+      calibrate: opts.decision?.calibrate ?? 'none',
+      rule: opts.decision?.rule ?? (binaryOrMultiLabel ? { kind: 'youden' } : undefined),
+    },
+    config.labels.map((l) => l.en),
+  );
+  if (decision.temperature !== undefined) config.temperature = decision.temperature;
+  if (decision.operatingPoint) config.operatingPoint = decision.operatingPoint;
+  prep.writer.writeConfig(config);
   const { metrics, files } = evaluateSplit(model, prep.test, 'test', {
-    ...prep.config,
+    ...config,
+    decision,
     runName: path.basename(prep.writer.target),
     lang: opts.lang,
   });
-  prep.writer.writeEvaluation(metrics, files, prep.config.dataset);
+  prep.writer.writeEvaluation(metrics, files, config.dataset);
   for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
   return metrics;
 }

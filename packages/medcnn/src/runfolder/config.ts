@@ -19,6 +19,10 @@ export interface RunConfig {
   dataRoot?: string;
   task: Task;
   labels: { en: string; ja: string }[];
+  /** Temperature dividing the logits, fitted on validation (--calibrate temperature); absent: 1. */
+  temperature?: number;
+  /** The threshold rule and the threshold(s) it chose on validation; absent: the most probable class. */
+  operatingPoint?: { rule: string; threshold: number | number[] };
   /** Binary tasks: the label of the condition (sensitivity, PPV and the operating point are about it); 1 if absent. */
   positiveClass?: number;
   model: string;

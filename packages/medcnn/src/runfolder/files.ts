@@ -3,7 +3,9 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/dataset-info.js';
 import type { Lang } from '../i18n/messages.js';
+import type { Calibration } from '../metrics/calibration.js';
 import type { ClinicalMetrics } from '../metrics/clinical.js';
+import type { ThresholdMetrics } from '../metrics/operating-point.js';
 import { saveModel } from '../models/index.js';
 import { reportHtml } from '../report/html.js';
 import { learningCurvePng } from '../report/plots.js';
@@ -24,6 +26,7 @@ export const RUN_FILES = {
   /** Figures of a split: roc.png for test, roc-val.png for val. */
   roc: (split: Split): string => `roc${split === 'test' ? '' : `-${split}`}.png`,
   confusion: (split: Split): string => `confusion-matrix${split === 'test' ? '' : `-${split}`}.png`,
+  reliability: (split: Split): string => `reliability${split === 'test' ? '' : `-${split}`}.png`,
 } as const;
 
 /** Which of a run's two models: the kept one (best validation AUC) or the last epoch's. */
@@ -42,10 +45,17 @@ export interface SplitMetrics {
   /** Binary tasks only: the clinical metrics, about the positive class (the condition). */
   clinical?: Omit<ClinicalMetrics, 'roc'>;
   positiveClass?: { index: number; name: { en: string; ja: string } };
+  /** Binary tasks with a threshold rule: the metrics at the threshold chosen on validation, with 95% CIs. */
+  operatingPoint?: { rule: string; threshold: number } & Omit<ThresholdMetrics, 'roc'>;
+  /** Calibration of the probabilities as the model gives them, and after temperature scaling (when fitted). */
+  calibration?: { before: CalibrationSummary; after?: CalibrationSummary; temperature?: number };
   /** Confusion matrix for single-label tasks: rows truth, columns prediction. */
   confusion?: number[][];
   predictionsFile: string;
 }
+
+/** A split's calibration, without the reliability bins (they are drawn in reliability.png). */
+export type CalibrationSummary = Omit<Calibration, 'bins'>;
 
 /** A file a step produced in memory, for the run folder to write. */
 export interface RunFile {

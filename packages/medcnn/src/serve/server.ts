@@ -91,6 +91,9 @@ function runInfo(run: RunFolder): object {
     inputShape: config.inputShape,
     normalization: config.normalization,
     backbone: config.transfer?.backbone ?? null,
+    temperature: config.temperature,
+    threshold: config.operatingPoint?.threshold,
+    positiveClass: config.positiveClass,
     metrics,
     history,
   };

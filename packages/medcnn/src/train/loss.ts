@@ -30,7 +30,10 @@ function weightedMean(losses: tf.Tensor, weights: tf.Tensor): tf.Scalar {
   return tf.div(tf.sum(tf.mul(losses, weights)), tf.maximum(tf.sum(weights), 1e-12)) as tf.Scalar;
 }
 
-/** Probabilities from logits, as MedMNIST's evaluation applies them. */
-export function probabilities(task: Task, logits: tf.Tensor): tf.Tensor {
-  return isMultiLabel(task) ? tf.sigmoid(logits) : tf.softmax(logits);
+/** Probabilities from logits, as MedMNIST's evaluation applies them; a run's fitted temperature divides the logits first. */
+export function probabilities(task: Task, logits: tf.Tensor, temperature = 1): tf.Tensor {
+  return tf.tidy(() => {
+    const z = temperature === 1 ? logits : tf.div(logits, temperature);
+    return isMultiLabel(task) ? tf.sigmoid(z) : tf.softmax(z);
+  });
 }
