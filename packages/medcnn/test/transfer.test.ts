@@ -306,9 +306,14 @@ test('medcnn compare trains each run on the same subset, seed and augmentation a
   assert.equal(r.status, 0, r.stderr);
   assert.match(
     r.stdout,
-    /\| scratch:simplecnn \| 0\.25 \| 50 \| \d \| 0\.\d{4} \| 0\.\d{4} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
+    /\| scratch:simplecnn \| 0\.25 \| 42 \| 50 \| \d \| 0\.\d{4} \| 0\.\d{4} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/,
   );
-  assert.match(r.stdout, /\| transfer:mobilenet_v2_0\.35 \| 0\.25 \| 50 \|/);
+  assert.match(r.stdout, /\| transfer:mobilenet_v2_0\.35 \| 0\.25 \| 42 \| 50 \|/);
+  // The two contenders are compared on the same test images.
+  assert.match(
+    r.stdout,
+    /\| 0\.25 \| 42 \| scratch:simplecnn \| transfer:mobilenet_v2_0\.35 \| 0\.\d{4} \| 0\.\d{4} \| [\d.e-]+ \|/,
+  );
   for (const f of ['compare.md', 'compare.csv', 'compare.json', 'compare-curves.png'])
     assert.ok(fs.existsSync(path.join(out, f)), f);
   const configs = ['scratch-simplecnn-f0.25', 'transfer-mobilenet_v2_0.35-f0.25'].map(

@@ -7,7 +7,15 @@ import { augmentFlags, readAugment } from './options/augment.js';
 import { engineFlags, langFlag, readLang } from './options/common.js';
 import { decisionFlags, readDecision } from './options/decision.js';
 import { dataFlags, positiveClassFlag, readData } from './options/data.js';
-import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
+import {
+  outputFlags,
+  readRecipe,
+  readSeeds,
+  readTraining,
+  recipeFlags,
+  seedsFlag,
+  trainingFlags,
+} from './options/training.js';
 import { freezeFlags, readFreeze } from './options/transfer.js';
 
 const flags = {
@@ -24,6 +32,7 @@ const flags = {
     default: '1',
   },
   ...trainingFlags,
+  ...seedsFlag,
   ...recipeFlags,
   ...decisionFlags,
   out: { kind: 'string', help: 'folder for the runs and the comparison', default: 'runs/compare' },
@@ -46,6 +55,7 @@ export const compareCommand: Command = {
     const lang = readLang(f);
     const data = readData(f);
     const training = readTraining(f);
+    const seeds = readSeeds(f);
     const recipe = readRecipe(f);
     const decision = readDecision(f);
     const specs = parseCompareSpecs(f.runs);
@@ -57,6 +67,7 @@ export const compareCommand: Command = {
       await compareRuns({
         ...data,
         ...training,
+        seeds,
         recipe,
         decision,
         positiveClass: f['positive-class'],

@@ -1,3 +1,4 @@
+import { trainSeeds } from '../run/seeds.js';
 import { trainRun } from '../run/train.js';
 import { StopRequest } from '../util/stop.js';
 import { t } from '../i18n/messages.js';
@@ -7,7 +8,15 @@ import { printAugmentList, augmentFlags, readAugment } from './options/augment.j
 import { engineFlags, langFlag, readLang } from './options/common.js';
 import { decisionFlags, readDecision } from './options/decision.js';
 import { dataFlags, positiveClassFlag, readData } from './options/data.js';
-import { outputFlags, readRecipe, readTraining, recipeFlags, trainingFlags } from './options/training.js';
+import {
+  outputFlags,
+  readRecipe,
+  readSeeds,
+  readTraining,
+  recipeFlags,
+  seedsFlag,
+  trainingFlags,
+} from './options/training.js';
 import { readTrainable, transferFlags } from './options/transfer.js';
 
 const flags = {
@@ -15,6 +24,7 @@ const flags = {
   ...positiveClassFlag,
   model: { kind: 'string', help: 'architecture (see medcnn models)', default: 'simplecnn' },
   ...trainingFlags,
+  ...seedsFlag,
   ...recipeFlags,
   ...decisionFlags,
   out: { kind: 'string', help: 'run folder (default runs/<dataset>-<model>-<time>)' },
@@ -29,7 +39,7 @@ const flags = {
 export const trainCommand: Command = {
   name: 'train',
   synopsis:
-    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--augment none|auto|PRESET|LIST] [--out DIR] [--overwrite]',
+    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N | --seeds 0-4] [--augment none|auto|PRESET|LIST] [--threshold youden] [--calibrate temperature] [--out DIR] [--overwrite]',
   summary: 'train a model, keep the best on validation AUC, evaluate on test, write the report',
   flags,
   async run(argv) {
@@ -39,13 +49,14 @@ export const trainCommand: Command = {
     if (printAugmentList(f, lang)) return 0;
     const data = readData(f);
     const training = readTraining(f);
+    const seeds = readSeeds(f);
     const recipe = readRecipe(f);
     const decision = readDecision(f);
     const model = readTrainable(f);
     const augment = readAugment(f, data.dataset, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
     try {
-      await trainRun({
+      const run = {
         ...data,
         ...training,
         recipe,
@@ -61,7 +72,9 @@ export const trainCommand: Command = {
         threads: f.threads,
         lang,
         stop,
-      });
+      };
+      if (seeds) await trainSeeds({ ...run, seeds });
+      else await trainRun(run);
     } finally {
       stop.dispose();
     }

@@ -70,6 +70,20 @@ const messages = {
     en: 'calibration (test): ECE {eceBefore} → {ece} · Brier {brierBefore} → {brier} after temperature scaling (T = {temperature}, fitted on validation)',
     ja: '較正（テスト）: 温度スケーリング後 ECE {eceBefore} → {ece} · Brier {brierBefore} → {brier}（T = {temperature}、検証データで推定）',
   },
+  seedRun: { en: '— seed {seed} ({n} of {total}) —', ja: '— シード {seed}（{total} 回中 {n} 回目）—' },
+  seedsTitle: {
+    en: 'Test results over {n} seeds (kept epoch on validation; ACC at 0.5 and, with sensitivity and specificity, at the threshold chosen on validation)',
+    ja: '{n} 個のシードでのテスト結果（検証で選んだエポック; ACC は 0.5 と、感度・特異度とともに検証で選んだしきい値で）',
+  },
+  seedsWritten: {
+    en: 'runs and summary saved in {dir} (seeds.md, seeds.csv, seeds.png)',
+    ja: '各シードの結果と要約を {dir} に保存しました（seeds.md, seeds.csv, seeds.png）',
+  },
+  compareSpread: { en: 'Mean ± sd over {n} seeds', ja: '{n} 個のシードでの平均 ± 標準偏差' },
+  compareTests: {
+    en: "Paired tests on the same test images (same seed): DeLong's test of the AUCs; McNemar's test of the decisions at each run's threshold",
+    ja: '同じテスト画像での対応のある検定（同じシード）: AUC の DeLong 検定、各モデルのしきい値での判定の McNemar 検定',
+  },
   positiveIs: { en: ' (positive class: {name})', ja: '（陽性クラス: {name}）' },
   earlyStopped: {
     en: 'stopped early after epoch {epoch}: no improvement since epoch {best} ({patience} epoch(s) of patience)',
@@ -228,8 +242,8 @@ const messages = {
   compareTitle: { en: 'Validation AUC per epoch', ja: 'エポックごとの検証 AUC' },
   compareAuc: { en: 'validation AUC', ja: '検証 AUC' },
   compareRun: {
-    en: '— {run}, {fraction} of the training set —',
-    ja: '— {run}、学習データの {fraction} —',
+    en: '— {run}, {fraction} of the training set, seed {seed} —',
+    ja: '— {run}、学習データの {fraction}、シード {seed} —',
   },
   compareTable: {
     en: 'Test results (best epoch on validation AUC), seed {seed}',

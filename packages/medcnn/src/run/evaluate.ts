@@ -21,6 +21,13 @@ import { calibrated, calibrationOf, type Decision, positiveScores, positiveTruth
 import { predictSplit } from '../train/predict.js';
 import { loadRunData } from './data.js';
 
+/** A binary task's test images: 1 where the condition is present, its (calibrated) probability, and the run's threshold. */
+export interface PositiveScores {
+  truth: Uint8Array;
+  positive: Float32Array;
+  threshold: number;
+}
+
 /** What evaluating a model on a split needs to know besides the model and the images. */
 export interface EvaluationContext {
   dataset: string;
@@ -47,7 +54,7 @@ export function evaluateSplit(
   data: SplitData,
   split: Split,
   ctx: EvaluationContext,
-): { metrics: SplitMetrics; files: RunFile[] } {
+): { metrics: SplitMetrics; files: RunFile[]; scores?: PositiveScores } {
   const { predictions, loss } = predictSplit(model, data, ctx.task, ctx.normalization);
   const acc = medmnistAcc(ctx.task, predictions);
   const auc = medmnistAuc(ctx.task, predictions);
@@ -103,6 +110,8 @@ export function evaluateSplit(
         mark = { fpr: 1 - at.specificity, tpr: at.sensitivity, label: `${op.rule} (${op.threshold.toFixed(3)})` };
     }
     files.push({ name: RUN_FILES.roc(split), data: rocPng(roc, auc, ctx.lang, mark) });
+    const threshold = typeof op?.threshold === 'number' ? op.threshold : 0.5;
+    return { metrics, files, scores: { truth, positive: pos, threshold } };
   }
   return { metrics, files };
 }

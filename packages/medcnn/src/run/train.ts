@@ -29,7 +29,7 @@ import { type EpochRecord, trainModel } from '../train/trainer.js';
 import { ProgressBar } from '../util/progress.js';
 import type { StopRequest } from '../util/stop.js';
 import { type DecisionSettings, decideOnValidation } from './decision.js';
-import { evaluateSplit } from './evaluate.js';
+import { evaluateSplit, type PositiveScores } from './evaluate.js';
 import { formatTestResult } from './summary.js';
 
 export const MEDCNN_VERSION = '0.1.0';
@@ -77,6 +77,8 @@ export interface TrainRunResult {
   /** Images in the training set actually used. */
   trainCount: number;
   test: SplitMetrics | null;
+  /** Binary tasks: each test image's truth and calibrated positive probability, for paired tests between runs. */
+  testScores: PositiveScores | null;
 }
 
 /** Everything `prepare` sets up: the data, the model, the run folder being written and its config. */
@@ -108,14 +110,22 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const prep = await prepare(opts, log);
   try {
     const fitted = await fit(prep, opts, log);
-    const test = fitted.bestEpoch > 0 ? evaluateKept(prep, fitted, opts, log) : null;
+    const evaluated = fitted.bestEpoch > 0 ? evaluateKept(prep, fitted, opts, log) : null;
     const dir = prep.writer.commit(opts.lang);
     if (fitted.bestEpoch === 0) log(t(opts.lang, 'nothingKept', { dir: path.join(dir, RUN_FILES.config) }));
     else if (fitted.stopped)
       log(t(opts.lang, 'runInterrupted', { done: fitted.history.length, epochs: opts.epochs, dir }));
     else log(t(opts.lang, 'runSaved', { dir }));
     const { history, bestEpoch, stopped } = fitted;
-    return { dir, history, bestEpoch, stopped, trainCount: prep.train.count, test };
+    return {
+      dir,
+      history,
+      bestEpoch,
+      stopped,
+      trainCount: prep.train.count,
+      test: evaluated?.metrics ?? null,
+      testScores: evaluated?.scores ?? null,
+    };
   } catch (e) {
     prep.writer.abort();
     throw e;
@@ -329,7 +339,7 @@ function evaluateKept(
   fitted: Fitted,
   opts: TrainRunOptions,
   log: (line: string) => void,
-): SplitMetrics {
+): { metrics: SplitMetrics; scores: PositiveScores | null } {
   const { model } = prep.trainable;
   const { config } = prep;
   const weights = fitted.bestWeights!.map((w) => tf.tensor(w.values, w.shape, w.dtype));
@@ -350,7 +360,7 @@ function evaluateKept(
   if (decision.temperature !== undefined) config.temperature = decision.temperature;
   if (decision.operatingPoint) config.operatingPoint = decision.operatingPoint;
   prep.writer.writeConfig(config);
-  const { metrics, files } = evaluateSplit(model, prep.test, 'test', {
+  const { metrics, files, scores } = evaluateSplit(model, prep.test, 'test', {
     ...config,
     decision,
     runName: path.basename(prep.writer.target),
@@ -358,7 +368,7 @@ function evaluateKept(
   });
   prep.writer.writeEvaluation(metrics, files, config.dataset);
   for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
-  return metrics;
+  return { metrics, scores: scores ?? null };
 }
 
 /** The model's weights copied out of the engine (the optimizer keeps changing the live ones). */
