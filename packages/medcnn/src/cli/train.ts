@@ -36,7 +36,7 @@ export const trainCommand: Command = {
     const data = readData(f);
     const training = readTraining(f);
     const model = readTrainable(f);
-    const augment = readAugment(f, data.dataset, lang);
+    const augment = readAugment(f, data.modality, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
     try {
       await trainRun({

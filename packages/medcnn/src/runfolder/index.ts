@@ -1,5 +1,5 @@
 // The on-disk run format: the one module that reads and writes a run folder.
-export { RUN_FORMAT, type RunConfig, validateRunConfig } from './config.js';
+export { type DataSourceRecord, RUN_FORMAT, type RunConfig, validateRunConfig } from './config.js';
 export { defaultRunDir, type ModelChoice, RUN_FILES, type RunFile, type SplitMetrics } from './files.js';
 export { isRunFolder, RunFolder } from './run-folder.js';
 export { RunWriter } from './run-writer.js';
