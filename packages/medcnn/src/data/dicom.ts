@@ -373,8 +373,9 @@ async function wasmDecode(
   const [module, className] = CODEC_MODULES[codec];
   let started = codecs.get(module);
   if (!started) {
-    const factory = require(module) as () => Promise<Record<string, new () => WasmDecoder>>;
-    started = factory();
+    const factory = require(module) as (m: object) => Promise<Record<string, new () => WasmDecoder>>;
+    // Quiet: OpenJPEG narrates every header it reads; a failure is thrown, not printed.
+    started = factory({ print: () => {}, printErr: () => {} });
     codecs.set(module, started);
   }
   const Decoder = (await started)[className];
