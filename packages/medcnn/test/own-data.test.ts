@@ -273,6 +273,25 @@ test('done when: training on the PNG folder gives the same metrics as training o
     return m;
   };
   assert.deepEqual(metrics('png-run'), metrics('npz-run'));
+  // medcnn import → npz (+ sidecar) → train: the same again, without decoding.
+  const npz = path.join(work, 'imported.npz');
+  const i = medcnn(['import', path.join(work, 'png'), '--size', '28', '--out', npz, '--no-progress'], {
+    MEDCNN_CACHE: 'off',
+  });
+  assert.equal(i.code, 0, i.err);
+  assert.match(
+    i.out,
+    /imported 360 images \(train 240 · val 60 · test 60; normal, pneumonia; binary-class\) at 28×28×1/,
+  );
+  const side = JSON.parse(fs.readFileSync(path.join(work, 'imported.json'), 'utf8'));
+  assert.deepEqual(
+    [side.classes, side.files.train[0], side.preprocessing.fit],
+    [['normal', 'pneumonia'], 'train/pneumonia/00000.png', 'pad'],
+  );
+  const c = medcnn(['train', '--data', npz, '--out', path.join(work, 'imported-run'), ...args]);
+  assert.equal(c.code, 0, c.err);
+  assert.deepEqual(metrics('imported-run'), metrics('npz-run'));
+  assertUserError(medcnn(['import', path.join(work, 'png'), '--out', npz]), /imported\.npz exists; pass --overwrite/);
   assert.equal(
     fs
       .readFileSync(path.join(work, 'png-run', 'history.csv'), 'utf8')

@@ -2,6 +2,7 @@
  * Train/val/test splits of your own images: made seeded, stratified by label and grouped by patient (no patient
  * in two splits), or taken from the data or from a splits.csv; and the checks for leakage between them.
  */
+import fs from 'node:fs';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { SPLITS, type Split } from './dataset-info.js';
@@ -152,4 +153,19 @@ export function patientsInSeveralSplits(items: { patient: string | null; split: 
     seen.set(it.patient, set);
   }
   return [...seen].filter(([, s]) => s.size > 1).map(([p]) => p);
+}
+
+/** Reads `--splits FILE` (a run's splits.csv): path → split, with a clear error when it cannot be read. */
+export function readSplitsFile(file: string): Map<string, Split> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new MedcnnError(
+      `Cannot read --splits ${file}: ${why}. Pass a run's splits.csv (path,split,…).`,
+      `--splits ${file} を読み込めません: ${why}。実行フォルダの splits.csv（path,split,…）を指定してください。`,
+    );
+  }
+  return parseSplitsCsv(text, file);
 }

@@ -7,11 +7,10 @@ import { describeLabel, type Task } from '../data/dataset-info.js';
 import type { DicomOptions } from '../data/dicom.js';
 import { loadOwnData, type OnBadFile, type OwnData } from '../data/own.js';
 import type { Fit } from '../data/pixels.js';
-import { type SplitFractions, parseSplitsCsv } from '../data/splits.js';
+import { readSplitsFile, type SplitFractions } from '../data/splits.js';
 import { checkSize } from '../data/root.js';
 import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
-import type { Split } from '../data/dataset-info.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
@@ -272,20 +271,7 @@ async function loadData(
     const splits = loadDataset(info, size, root, ['train', 'val', 'test']);
     return { flag: info.flag, task: info.task, labels: info.labels, splits, root };
   }
-  let splits: Map<string, Split> | undefined;
-  if (req.splitsFile) {
-    let text: string;
-    try {
-      text = fs.readFileSync(req.splitsFile, 'utf8');
-    } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new MedcnnError(
-        `Cannot read --splits ${req.splitsFile}: ${why}. Pass a run's splits.csv (path,split,…).`,
-        `--splits ${req.splitsFile} を読み込めません: ${why}。実行フォルダの splits.csv（path,split,…）を指定してください。`,
-      );
-    }
-    splits = parseSplitsCsv(text, req.splitsFile);
-  }
+  const splits = req.splitsFile ? readSplitsFile(req.splitsFile) : undefined;
   const own = await loadOwnData({
     source: req.source,
     prep: { size: opts.size, fit: req.fit, dicom: req.dicom },

@@ -21,13 +21,8 @@ const MODALITIES = [
   'blood-smear',
 ] as const;
 
-/** Which data: a MedMNIST data set at a published size, or your own images (--data) at any size. */
-export const dataFlags = {
-  dataset: { kind: 'string', help: 'MedMNIST dataset flag (see medcnn info)', default: 'pneumoniamnist' },
-  data: {
-    kind: 'string',
-    help: 'your own images: a folder of class folders (optionally under train/val/test), a CSV manifest (path,label[,split][,patient]) or an npz from medcnn import',
-  },
+/** How your own images are read: size, fit, task, splits, bad files, DICOM window and frame. */
+export const ownImageFlags = {
   size: {
     kind: 'int',
     help: 'image size: 28, 64, 128 or 224 for MedMNIST; any from 8 to 1024 with --data (default 28)',
@@ -55,6 +50,16 @@ export const dataFlags = {
   },
   window: { kind: 'string', help: "with --data: DICOM window C,W (default: the file's, else the 1st–99th percentile)" },
   frame: { kind: 'int', help: 'with --data: the frame of multi-frame DICOM images (default 1, the first)', min: 1 },
+} as const;
+
+/** Which data: a MedMNIST data set at a published size, or your own images (--data) at any size. */
+export const dataFlags = {
+  dataset: { kind: 'string', help: 'MedMNIST dataset flag (see medcnn info)', default: 'pneumoniamnist' },
+  data: {
+    kind: 'string',
+    help: 'your own images: a folder of class folders (optionally under train/val/test), a CSV manifest (path,label[,split][,patient]) or an npz from medcnn import',
+  },
+  ...ownImageFlags,
   modality: {
     kind: 'string',
     help: 'with --data: the imaging modality, which decides the safe augmentations (--augment)',
@@ -103,6 +108,11 @@ export function readData(f: Flags<typeof dataFlags>): DataOptions {
       '--dataset and --data both say where the images are; give one of them.',
       '--dataset と --data はどちらも画像の場所を指定します。どちらか一方にしてください。',
     );
+  return { dataset: f.dataset, size: f.size, root: f.root, modality: f.modality, data: readOwnRequest(f, f.data) };
+}
+
+/** Reads and checks how your own images at `source` are to be read. */
+export function readOwnRequest(f: Flags<typeof ownImageFlags>, source: string): OwnDataRequest {
   if (!(f.size >= 8 && f.size <= 1024))
     throw new MedcnnError(
       `--size must be from 8 to 1024 with --data, got ${f.size}.`,
@@ -116,21 +126,15 @@ export function readData(f: Flags<typeof dataFlags>): DataOptions {
   const task =
     f.task === undefined ? undefined : ((f.task === 'multi-label' ? 'multi-label, binary-class' : f.task) as Task);
   return {
-    dataset: f.dataset,
-    size: f.size,
-    root: f.root,
-    modality: f.modality,
-    data: {
-      source: f.data,
-      fit: (f.fit ?? 'pad') as Fit,
-      dicom: {
-        ...(f.window !== undefined ? { window: parseWindow(f.window) } : {}),
-        ...(f.frame !== undefined ? { frame: f.frame - 1 } : {}),
-      },
-      task,
-      onBadFile: f['on-bad-file'] ?? 'error',
-      fractions: f.split === undefined ? undefined : parseSplitFractions(f.split),
-      splitsFile: f.splits,
+    source,
+    fit: (f.fit ?? 'pad') as Fit,
+    dicom: {
+      ...(f.window !== undefined ? { window: parseWindow(f.window) } : {}),
+      ...(f.frame !== undefined ? { frame: f.frame - 1 } : {}),
     },
+    task,
+    onBadFile: f['on-bad-file'] ?? 'error',
+    fractions: f.split === undefined ? undefined : parseSplitFractions(f.split),
+    splitsFile: f.splits,
   };
 }
