@@ -142,29 +142,48 @@ function resampleAxis(
   const out = new Float32Array((alongX ? outLen * h : w * outLen) * ch);
   const scale = inLen / outLen;
   const support = Math.max(1, scale);
-  const lines = alongX ? h : w;
+  // Each output's first input and normalised weights (a triangle widened by the shrink factor), computed once.
+  const taps = Math.ceil(2 * support) + 2;
+  const first = new Int32Array(outLen);
+  const count = new Int32Array(outLen);
+  const weights = new Float32Array(outLen * taps);
   for (let o = 0; o < outLen; o++) {
     const centre = (o + 0.5) * scale;
     const lo = Math.max(0, Math.floor(centre - support));
     const hi = Math.min(inLen, Math.ceil(centre + support));
-    const weights = new Float32Array(hi - lo);
     let total = 0;
     for (let i = lo; i < hi; i++) {
       const wt = Math.max(0, 1 - Math.abs((i + 0.5 - centre) / support));
-      weights[i - lo] = wt;
+      weights[o * taps + i - lo] = wt;
       total += wt;
     }
-    for (let k = 0; k < weights.length; k++) weights[k] /= total;
-    // Steps between taps and between lines, in floats.
-    const tapStep = (alongX ? 1 : w) * ch;
-    const lineStep = (alongX ? w : 1) * ch;
-    const outLineStep = (alongX ? outLen : 1) * ch;
-    let d = (alongX ? o : o * w) * ch;
-    for (let line = 0, base = lo * tapStep; line < lines; line++, base += lineStep, d += outLineStep) {
-      for (let c = 0; c < ch; c++) {
-        let acc = 0;
-        for (let k = 0, s = base + c; k < weights.length; k++, s += tapStep) acc += src[s] * weights[k];
-        out[d + c] = acc;
+    for (let k = 0; k < hi - lo; k++) weights[o * taps + k] /= total;
+    first[o] = lo;
+    count[o] = hi - lo;
+  }
+  if (alongX) {
+    // Row by row, each output pixel from neighbouring input pixels of its row (memory read in order).
+    for (let y = 0; y < h; y++) {
+      const row = y * w * ch;
+      const outRow = y * outLen * ch;
+      for (let o = 0; o < outLen; o++) {
+        const wo = o * taps;
+        for (let c = 0; c < ch; c++) {
+          let acc = 0;
+          for (let k = 0, s = row + first[o] * ch + c; k < count[o]; k++, s += ch) acc += src[s] * weights[wo + k];
+          out[outRow + o * ch + c] = acc;
+        }
+      }
+    }
+  } else {
+    // Output row by output row, each the weighted sum of whole input rows.
+    const rowLen = w * ch;
+    for (let o = 0; o < outLen; o++) {
+      const dst = o * rowLen;
+      for (let k = 0; k < count[o]; k++) {
+        const wt = weights[o * taps + k];
+        const s = (first[o] + k) * rowLen;
+        for (let x = 0; x < rowLen; x++) out[dst + x] += src[s + x] * wt;
       }
     }
   }
