@@ -7,7 +7,7 @@ import { describeLabel, type Task } from '../data/dataset-info.js';
 import type { DicomOptions } from '../data/dicom.js';
 import { loadOwnData, type OnBadFile, type OwnData } from '../data/own.js';
 import type { Fit } from '../data/pixels.js';
-import { readSplitsFile, type SplitFractions } from '../data/splits.js';
+import { DEFAULT_FRACTIONS, readSplitsFile, type SplitFractions } from '../data/splits.js';
 import { checkSize } from '../data/root.js';
 import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
@@ -297,7 +297,7 @@ async function loadData(
       fit: req.fit,
       dicom: req.dicom,
       splitOrigin: own.splitOrigin,
-      ...(own.splitOrigin !== 'file' && req.fractions ? { fractions: req.fractions } : {}),
+      ...(own.splitOrigin !== 'file' ? { fractions: req.fractions ?? DEFAULT_FRACTIONS } : {}),
       onBadFile: req.onBadFile,
       skipped: own.skipped,
     },
