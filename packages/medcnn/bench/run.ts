@@ -2,7 +2,10 @@
  * `npm run bench`: training and inference speed of medcnn on each available backend beside PyTorch on
  * the same CPU, same threads and batch 64. Prints figures and ratios; asserts nothing.
  *
- *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm]
+ *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm] [--skip-import]
+ *
+ * It also times `medcnn import` (1,000 JPEGs of 1024×1024 → 224×224) against ../shared/bench/import_reference.py
+ * (Pillow, 2 worker processes): the first read, and the second read of the same folder (from the cache).
  *
  * This machine's speed drifts by 10–25% over minutes, so a ratio of two runs taken minutes apart measures the
  * drift as much as the code. Each figure is therefore measured in rounds (3 on libtorch, 1 on the slow wasm),
@@ -22,6 +25,7 @@ import { createModel, listModels } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
 import { runExtraBenches } from './extra.js';
+import { benchImport } from './import-bench.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -191,8 +195,24 @@ async function main(): Promise<void> {
     tf.disposeVariables();
   }
 
+  if (!args.includes('--skip-import')) {
+    console.log('medcnn import and Pillow (import_reference.py, 2 worker processes), 1,000 JPEGs 1024×1024 → 224 …');
+    const imp = await benchImport({
+      npz,
+      reference: path.join(sharedDir, 'bench/import_reference.py'),
+      python,
+      rounds: 2,
+    });
+    rows.push({ what: 'import 1,000 JPEGs 1024²→224', backend: 'sharp', ours: imp.ours, torch: imp.pillow });
+    rows.push({ what: 'import again (from the cache)', backend: 'cache', ours: imp.cached, torch: imp.pillow });
+    const again = imp.cached.map((c, i) => c / imp.ours[i]);
+    console.log(
+      `  second read ÷ first read: ${median(again).toFixed(0)}× (${again.map((a) => a.toFixed(0)).join(', ')})`,
+    );
+  }
+
   console.log(
-    '\nresults (samples/s, medians of the rounds; ratio = medcnn ÷ PyTorch, median of the rounds and their range)',
+    '\nresults (samples/s, medians of the rounds; ratio = medcnn ÷ PyTorch — Pillow for import — median of the rounds and their range)',
   );
   console.log(
     `${'what'.padEnd(38)}${'backend'.padEnd(10)}${'samples/s'.padStart(11)}${'PyTorch'.padStart(10)}${'ratio'.padStart(8)}  range`,

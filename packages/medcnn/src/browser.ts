@@ -10,6 +10,8 @@ export { isMultiLabel, type Task } from './data/dataset-info.js';
 export type { Normalization } from './data/batch.js';
 export type { RunConfig } from './runfolder/config.js';
 export {
+  type Fit,
+  fitPixels,
   imageHeader,
   imageSizeProblem,
   modelPixels,

@@ -103,7 +103,7 @@ test('medcnn predict classifies a PNG and refuses a non-image', () => {
   assert.ok(Math.abs(p.probabilities[0] + p.probabilities[1] - 1) < 1e-5);
   const notImage = path.join(work, 'notes.txt');
   fs.writeFileSync(notImage, 'not an image');
-  assertUserError(medcnn(['predict', run, notImage]), /notes\.txt is not a PNG or JPEG/);
+  assertUserError(medcnn(['predict', run, notImage]), /notes\.txt is not a PNG, JPEG or DICOM image/);
 });
 
 test('--lang ja prints Japanese and draws Japanese plots', () => {

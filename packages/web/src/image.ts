@@ -1,4 +1,4 @@
-import { imageHeader, imageSizeProblem, modelPixels } from 'medcnn/browser';
+import { type Fit, imageHeader, imageSizeProblem, modelPixels } from 'medcnn/browser';
 import { lang, PageError } from './i18n';
 
 const MAX_FILE_MB = 100;
@@ -12,10 +12,17 @@ export interface ChosenImage {
 }
 
 /**
- * Reads a PNG or JPEG the user chose into the model's pixels, with the same resampling and grayscale
- * conversion as `medcnn predict`. The header is checked before decoding, so a huge image is refused early.
+ * Reads a PNG or JPEG the user chose into the model's pixels, with the same fit, resampling and grayscale
+ * conversion as `medcnn predict` (the run's fit: pad, crop or stretch). The header is checked before decoding, so a huge image is refused early.
  */
-export async function readImage(blob: Blob, name: string, h: number, w: number, c: number): Promise<ChosenImage> {
+export async function readImage(
+  blob: Blob,
+  name: string,
+  h: number,
+  w: number,
+  c: number,
+  fit: Fit = 'stretch',
+): Promise<ChosenImage> {
   if (blob.size > MAX_FILE_MB * 1024 * 1024)
     throw new PageError('errFileTooBig', { name, mb: (blob.size / 1048576).toFixed(0), max: MAX_FILE_MB });
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -46,6 +53,6 @@ export async function readImage(blob: Blob, name: string, h: number, w: number, 
     name,
     width: canvas.width,
     height: canvas.height,
-    pixels: modelPixels(rgba, canvas.width, canvas.height, w, h, c === 1 ? 1 : 3),
+    pixels: modelPixels(rgba, canvas.width, canvas.height, w, h, c === 1 ? 1 : 3, fit),
   };
 }

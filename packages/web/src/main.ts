@@ -90,7 +90,7 @@ async function useImage(blob: Blob, name: string): Promise<void> {
   document.body.dataset.busy = 'true';
   try {
     const [h, w, c] = state.info.inputShape;
-    const image = await readImage(blob, name, h, w, c);
+    const image = await readImage(blob, name, h, w, c, state.info.fit);
     const result = classify(state.model, state.info, image);
     state.image = image;
     state.result = result;

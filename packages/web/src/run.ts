@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Normalization, Task } from 'medcnn/browser';
+import type { Fit, Normalization, Task } from 'medcnn/browser';
 import { PageError } from './i18n';
 
 /** What `medcnn serve` says about its run (GET api/run.json). */
@@ -12,6 +12,8 @@ export interface RunInfo {
   labels: { en: string; ja: string }[];
   inputShape: [number, number, number];
   normalization: Normalization;
+  /** How images are brought to the model's size (the run's --fit; MedMNIST runs stretch). */
+  fit?: Fit;
   backbone: string | null;
   metrics: { test?: TestMetrics } | null;
   history: { epoch: number; trainLoss: number; valLoss: number; valAcc: number; valAuc: number }[];

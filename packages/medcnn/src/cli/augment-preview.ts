@@ -1,7 +1,8 @@
 import { planAugmentation } from '../augment/index.js';
 import { loadDataset } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
-import { resolveDataRoot } from '../data/root.js';
+import { checkSize, resolveDataRoot } from '../data/root.js';
+import { loadOwnData } from '../data/own.js';
 import { initEngine } from '../engine/backend.js';
 import { MedcnnError } from '../errors.js';
 import { t } from '../i18n/messages.js';
@@ -41,18 +42,43 @@ export const augmentPreviewCommand: Command = {
     const lang = readLang(f);
     if (printAugmentList(f, lang)) return;
     const data = readData(f);
-    const info = getDatasetInfo(data.dataset);
-    const plan = planAugmentation(f.augment, info.modality, { allowUnsafe: f['allow-unsafe-augment'] });
+    if (!data.modality)
+      throw new MedcnnError(
+        '--augment needs to know what the images are: add --modality (chest-xray, ct, ultrasound, retinal-oct, fundus, dermoscopy, histopathology, blood-smear).',
+        '--augment には画像の種類が必要です。--modality を加えてください（chest-xray, ct, ultrasound, retinal-oct, fundus, dermoscopy, histopathology, blood-smear）。',
+      );
+    const plan = planAugmentation(f.augment, data.modality, { allowUnsafe: f['allow-unsafe-augment'] });
     if (!plan)
       throw new MedcnnError(
         `--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`,
         `--augment none ではプレビューするものがありません。auto、プリセット、または変換のリストを指定してください（--augment list を参照）。`,
       );
     for (const r of plan.overridden) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
+    const own = data.data
+      ? await loadOwnData({
+          source: data.data.source,
+          prep: { size: data.size, fit: data.data.fit, dicom: data.data.dicom },
+          task: data.data.task,
+          onBadFile: data.data.onBadFile,
+          fractions: data.data.fractions,
+          seed: f.seed,
+        })
+      : null;
+    const info = own
+      ? {
+          flag: own.name,
+          pythonClass: own.name,
+          modality: data.modality,
+          task: own.task,
+          labels: own.classes.map((c) => ({ en: c, ja: c })),
+        }
+      : getDatasetInfo(data.dataset);
     const out = f.out ?? `augment-preview-${info.flag}.png`;
     const file = ensureFileTarget(out, '--out');
     await initEngine({ backend: f.backend, threads: f.threads });
-    const [train] = loadDataset(info, data.size, resolveDataRoot(data.root), ['train']);
+    const train = own
+      ? own.train
+      : loadDataset(getDatasetInfo(data.dataset), checkSize(data.size), resolveDataRoot(data.root), ['train'])[0];
     const png = augmentPreviewPng(info, train, plan, { n: f.n, versions: f.versions, seed: f.seed, lang });
     writeFileAtomic(file, png);
     console.log(

@@ -9,6 +9,7 @@ import { compareCommand } from './compare.js';
 import { downloadCommand } from './download.js';
 import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
@@ -19,6 +20,7 @@ const commands: Command[] = [
   trainCommand,
   evaluateCommand,
   predictCommand,
+  importCommand,
   infoCommand,
   downloadCommand,
   modelsCommand,

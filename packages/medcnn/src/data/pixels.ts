@@ -20,12 +20,97 @@ export function imageSizeProblem(width: number, height: number, lang: Lang = 'en
   return null;
 }
 
+/** How an image is brought to the model's size: pad (keep the aspect ratio, black borders), crop (keep it, cut the
+ * centre), or stretch (ignore it). */
+export type Fit = 'pad' | 'crop' | 'stretch';
+export const FITS: readonly Fit[] = ['pad', 'crop', 'stretch'];
+
 /**
- * Resamples RGBA pixels (w×h) to outW×outH and returns uint8 pixels with `channels` channels: colour
- * becomes grayscale (ITU-R 601 luma) for 1-channel models, grayscale is repeated for 3-channel ones.
- * Resampling is separable with a triangle (bilinear) filter widened by the shrink factor, so a large
- * X-ray is averaged down rather than sampled (no aliasing); an image already of the size is copied as is.
+ * Decoded pixels of any source (PNG, JPEG, DICOM, a canvas), interleaved: `channels` 1 (gray), 2 (gray + alpha),
+ * 3 (RGB) or 4 (RGBA), on a 0…`maxValue` scale (255 for 8-bit, 65535 for 16-bit, 255 for DICOM after its window).
  * Alpha is ignored.
+ */
+export interface Raster {
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  data: ArrayLike<number>;
+  maxValue: number;
+}
+
+/** Whether every pixel of a raster is gray (red = green = blue), so that one channel holds it all. */
+export function isGrayRaster(r: Raster): boolean {
+  if (r.channels < 3) return true;
+  const n = r.width * r.height;
+  const d = r.data;
+  for (let p = 0, o = 0; p < n; p++, o += r.channels) if (d[o] !== d[o + 1] || d[o] !== d[o + 2]) return false;
+  return true;
+}
+
+/**
+ * THE preprocessing from decoded pixels to the uint8 pixels a model takes, for training, predict and the browser
+ * page alike: the pixels are scaled to 0…255, colour becomes grayscale (ITU-R 601 luma) for 1-channel models and
+ * grayscale is repeated for 3-channel ones, and the image is fitted into outW×outH (`fit`: pad, crop or stretch).
+ * Resampling is separable with a triangle (bilinear) filter widened by the shrink factor, so a large X-ray is
+ * averaged down rather than sampled (no aliasing), as Pillow's bilinear resize does; an image already of the size is
+ * copied as is.
+ */
+export function fitPixels(src: Raster, outW: number, outH: number, channels: 1 | 3, fit: Fit = 'stretch'): Uint8Array {
+  const { width: w, height: h } = src;
+  // The source region used (crop: the centre, of the output's aspect) and where it lands (pad: centred).
+  let [x0, y0, sw, sh] = [0, 0, w, h];
+  let [dx, dy, dw, dh] = [0, 0, outW, outH];
+  if (fit === 'crop') {
+    sw = Math.min(w, Math.max(1, Math.round((h * outW) / outH)));
+    sh = Math.min(h, Math.max(1, Math.round((w * outH) / outW)));
+    x0 = Math.floor((w - sw) / 2);
+    y0 = Math.floor((h - sh) / 2);
+  } else if (fit === 'pad') {
+    const scale = Math.min(outW / w, outH / h);
+    dw = Math.min(outW, Math.max(1, Math.round(w * scale)));
+    dh = Math.min(outH, Math.max(1, Math.round(h * scale)));
+    dx = Math.floor((outW - dw) / 2);
+    dy = Math.floor((outH - dh) / 2);
+  }
+  // Work in the channels the output needs: luma first for a gray model (resampling is linear, so it commutes).
+  const work = channels === 1 || src.channels < 3 ? 1 : 3;
+  const plane = toWorkPlane(src, x0, y0, sw, sh, work);
+  const small = resampleAxis(resampleAxis(plane, sw, sh, dw, true, work), dw, sh, dh, false, work);
+  const out = new Uint8Array(outW * outH * channels);
+  for (let y = 0; y < dh; y++)
+    for (let x = 0; x < dw; x++) {
+      const s = (y * dw + x) * work;
+      const d = ((y + dy) * outW + x + dx) * channels;
+      if (work === 1) for (let c = 0; c < channels; c++) out[d + c] = clampByte(small[s]);
+      else for (let c = 0; c < 3; c++) out[d + c] = clampByte(small[s + c]);
+    }
+  return out;
+}
+
+/** The region of a raster as float pixels on 0…255, 1 (luma) or 3 (RGB) channels. */
+function toWorkPlane(src: Raster, x0: number, y0: number, sw: number, sh: number, work: 1 | 3): Float32Array {
+  const out = new Float32Array(sw * sh * work);
+  const { data, channels: c, width } = src;
+  const k = 255 / src.maxValue;
+  for (let y = 0; y < sh; y++) {
+    let s = ((y + y0) * width + x0) * c;
+    let d = y * sw * work;
+    for (let x = 0; x < sw; x++, s += c) {
+      if (c < 3) out[d++] = data[s] * k;
+      else if (work === 1) out[d++] = (0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2]) * k;
+      else {
+        out[d++] = data[s] * k;
+        out[d++] = data[s + 1] * k;
+        out[d++] = data[s + 2] * k;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Resamples RGBA pixels (w×h, as a canvas gives them) to outW×outH with `channels` channels: fitPixels over a
+ * canvas' pixels (stretched unless `fit` says otherwise).
  */
 export function modelPixels(
   rgba: ArrayLike<number>,
@@ -34,68 +119,72 @@ export function modelPixels(
   outW: number,
   outH: number,
   channels: 1 | 3,
+  fit: Fit = 'stretch',
 ): Uint8Array {
-  const rgb = new Float32Array(w * h * 3);
-  for (let p = 0; p < w * h; p++) {
-    rgb[p * 3] = rgba[p * 4];
-    rgb[p * 3 + 1] = rgba[p * 4 + 1];
-    rgb[p * 3 + 2] = rgba[p * 4 + 2];
-  }
-  const wide = resampleAxis(rgb, w, h, outW, true);
-  const small = resampleAxis(wide, outW, h, outH, false);
-  const out = new Uint8Array(outW * outH * channels);
-  for (let p = 0; p < outW * outH; p++) {
-    const r = small[p * 3],
-      g = small[p * 3 + 1],
-      b = small[p * 3 + 2];
-    if (channels === 1) out[p] = clampByte(0.299 * r + 0.587 * g + 0.114 * b);
-    else {
-      out[p * 3] = clampByte(r);
-      out[p * 3 + 1] = clampByte(g);
-      out[p * 3 + 2] = clampByte(b);
-    }
-  }
-  return out;
+  return fitPixels({ width: w, height: h, channels: 4, data: rgba, maxValue: 255 }, outW, outH, channels, fit);
 }
 
 function clampByte(v: number): number {
   return Math.min(255, Math.max(0, Math.round(v)));
 }
 
-/** Resamples 3-channel pixels (w×h) along x (to outLen×h) or along y (to w×outLen). */
-function resampleAxis(src: Float32Array, w: number, h: number, outLen: number, alongX: boolean): Float32Array {
+/** Resamples `ch`-channel float pixels (w×h) along x (to outLen×h) or along y (to w×outLen). */
+function resampleAxis(
+  src: Float32Array,
+  w: number,
+  h: number,
+  outLen: number,
+  alongX: boolean,
+  ch: number,
+): Float32Array {
   const inLen = alongX ? w : h;
   if (inLen === outLen) return src;
-  const out = new Float32Array((alongX ? outLen * h : w * outLen) * 3);
+  const out = new Float32Array((alongX ? outLen * h : w * outLen) * ch);
   const scale = inLen / outLen;
   const support = Math.max(1, scale);
+  // Each output's first input and normalised weights (a triangle widened by the shrink factor), computed once.
+  const taps = Math.ceil(2 * support) + 2;
+  const first = new Int32Array(outLen);
+  const count = new Int32Array(outLen);
+  const weights = new Float32Array(outLen * taps);
   for (let o = 0; o < outLen; o++) {
     const centre = (o + 0.5) * scale;
     const lo = Math.max(0, Math.floor(centre - support));
     const hi = Math.min(inLen, Math.ceil(centre + support));
-    const weights: number[] = [];
     let total = 0;
     for (let i = lo; i < hi; i++) {
       const wt = Math.max(0, 1 - Math.abs((i + 0.5 - centre) / support));
-      weights.push(wt);
+      weights[o * taps + i - lo] = wt;
       total += wt;
     }
-    const lines = alongX ? h : w;
-    for (let line = 0; line < lines; line++) {
-      let r = 0,
-        g = 0,
-        b = 0;
-      for (let k = 0; k < weights.length; k++) {
-        const i = lo + k;
-        const s = (alongX ? line * w + i : i * w + line) * 3;
-        r += src[s] * weights[k];
-        g += src[s + 1] * weights[k];
-        b += src[s + 2] * weights[k];
+    for (let k = 0; k < hi - lo; k++) weights[o * taps + k] /= total;
+    first[o] = lo;
+    count[o] = hi - lo;
+  }
+  if (alongX) {
+    // Row by row, each output pixel from neighbouring input pixels of its row (memory read in order).
+    for (let y = 0; y < h; y++) {
+      const row = y * w * ch;
+      const outRow = y * outLen * ch;
+      for (let o = 0; o < outLen; o++) {
+        const wo = o * taps;
+        for (let c = 0; c < ch; c++) {
+          let acc = 0;
+          for (let k = 0, s = row + first[o] * ch + c; k < count[o]; k++, s += ch) acc += src[s] * weights[wo + k];
+          out[outRow + o * ch + c] = acc;
+        }
       }
-      const d = (alongX ? line * outLen + o : o * w + line) * 3;
-      out[d] = r / total;
-      out[d + 1] = g / total;
-      out[d + 2] = b / total;
+    }
+  } else {
+    // Output row by output row, each the weighted sum of whole input rows.
+    const rowLen = w * ch;
+    for (let o = 0; o < outLen; o++) {
+      const dst = o * rowLen;
+      for (let k = 0; k < count[o]; k++) {
+        const wt = weights[o * taps + k];
+        const s = (first[o] + k) * rowLen;
+        for (let x = 0; x < rowLen; x++) out[dst + x] += src[s + x] * wt;
+      }
     }
   }
   return out;

@@ -50,7 +50,12 @@ function wrap(g: { measureText(s: string): { width: number } }, text: string, wi
  * the augmentation and the modality's reasons written above, so a clinician can check the copies still
  * look like real images of the same finding.
  */
-export function augmentPreviewPng(info: DatasetInfo, data: SplitData, plan: AugmentPlan, opts: PreviewOptions): Buffer {
+export function augmentPreviewPng(
+  info: Pick<DatasetInfo, 'modality' | 'pythonClass' | 'task' | 'labels'>,
+  data: SplitData,
+  plan: AugmentPlan,
+  opts: PreviewOptions,
+): Buffer {
   const rng = makeRng(opts.seed);
   const n = Math.min(opts.n, data.count);
   const idx = shuffledIndices(data.count, rng).slice(0, n);

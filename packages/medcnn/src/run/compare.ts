@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AugmentFn } from '../augment/index.js';
-import type { ImageSize } from '../data/dataset-info.js';
 import { MedcnnError } from '../errors.js';
 import { type Lang, t } from '../i18n/messages.js';
 import { type FreezePlan, findBackbone, getModelEntry } from '../models/index.js';
@@ -16,7 +15,7 @@ import type { StopRequest } from '../util/stop.js';
 import type { DecisionSettings } from './decision.js';
 import type { PositiveScores } from './evaluate.js';
 import { seedMetrics } from './seeds.js';
-import { trainRun } from './train.js';
+import { type OwnDataRequest, trainRun } from './train.js';
 
 /** One contender: a registry model trained from scratch, or a pretrained backbone with a new head. */
 export type CompareSpec =
@@ -89,8 +88,10 @@ export interface CompareOptions {
   seed: number;
   out: string;
   overwrite?: boolean;
-  size: ImageSize;
+  size: number;
   root?: string;
+  /** Your own images instead of `dataset`. */
+  data?: OwnDataRequest;
   backend?: string;
   threads?: number;
   lang: Lang;
@@ -143,6 +144,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
                 ? { architecture: spec.model }
                 : { pretrained: spec.pretrained, ...opts.transfer },
             size: opts.size,
+            data: opts.data,
             epochs: opts.epochs,
             batchSize: opts.batchSize,
             learningRate: opts.learningRate,

@@ -124,7 +124,7 @@ export async function evaluateRun(
 ): Promise<SplitMetrics> {
   const run = RunFolder.open(dir);
   const lang = opts.lang ?? run.config.lang;
-  const [data] = loadRunData(run.config, [split], opts.root);
+  const [data] = await loadRunData(run, [split], opts.root);
   const model = await run.loadModel('kept');
   try {
     const { metrics, files } = evaluateSplit(model, data, split, {

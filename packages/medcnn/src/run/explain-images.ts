@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readImageBatch } from '../data/image-file.js';
+import { imagePreprocessing } from './data.js';
 import { featureMapBlocks, firstLayerFilters, type StageKind } from '../explain/anatomy.js';
 import { gradCam } from '../explain/gradcam.js';
 import { explainPng, type MapRow, mapPanelPng, pixelsCanvas } from '../explain/render.js';
@@ -48,7 +49,12 @@ export async function explainImages(
   const run = RunFolder.open(runDir);
   const { config } = run;
   const outDir = ensureDir(opts.outDir ?? path.join(runDir, 'explain'), '--out');
-  const { pixels, x } = await readImageBatch(files, config.inputShape, config.normalization);
+  const { pixels, x } = await readImageBatch(
+    files,
+    config.inputShape,
+    config.normalization,
+    imagePreprocessing(config),
+  );
   const names = figureNames(files, 'gradcam');
   const model = await run.loadModel('kept').catch((e) => {
     x.dispose();
@@ -121,7 +127,12 @@ export async function anatomyOfImage(
   const run = RunFolder.open(runDir);
   const { config } = run;
   const outDir = ensureDir(opts.outDir ?? path.join(runDir, 'anatomy'), '--out');
-  const { pixels, x } = await readImageBatch([file], config.inputShape, config.normalization);
+  const { pixels, x } = await readImageBatch(
+    [file],
+    config.inputShape,
+    config.normalization,
+    imagePreprocessing(config),
+  );
   const model = await run.loadModel('kept').catch((e) => {
     x.dispose();
     throw e;

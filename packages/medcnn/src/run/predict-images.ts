@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readImageBatch } from '../data/image-file.js';
+import { imagePreprocessing } from './data.js';
 import { RunFolder } from '../runfolder/index.js';
 import { decideClasses } from '../metrics/decide.js';
 import { probabilities } from '../train/loss.js';
@@ -19,7 +20,7 @@ export interface ImagePrediction {
 export async function predictImages(dir: string, files: string[], lang: 'en' | 'ja'): Promise<ImagePrediction[]> {
   const run = RunFolder.open(dir);
   const { config } = run;
-  const { x } = await readImageBatch(files, config.inputShape, config.normalization);
+  const { x } = await readImageBatch(files, config.inputShape, config.normalization, imagePreprocessing(config));
   try {
     const model = await run.loadModel('kept');
     try {

@@ -3,7 +3,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { AugmentFn } from '../augment/index.js';
-import { describeLabel, type ImageSize, isMultiLabel, resolvePositiveClass } from '../data/dataset-info.js';
+import { describeLabel, isMultiLabel, resolvePositiveClass, type Task } from '../data/dataset-info.js';
+import type { DicomOptions } from '../data/dicom.js';
+import { loadOwnData, type OnBadFile, type OwnData } from '../data/own.js';
+import type { Fit } from '../data/pixels.js';
+import { DEFAULT_FRACTIONS, readSplitsFile, type SplitFractions } from '../data/splits.js';
+import { checkSize } from '../data/root.js';
 import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
@@ -34,9 +39,24 @@ import { formatTestResult } from './summary.js';
 
 export const MEDCNN_VERSION = '0.1.0';
 
+/** Your own images instead of a MedMNIST data set (`--data`). */
+export interface OwnDataRequest {
+  source: string;
+  fit: Fit;
+  dicom: DicomOptions;
+  task?: Task;
+  onBadFile: OnBadFile;
+  fractions?: SplitFractions;
+  /** --splits FILE. */
+  splitsFile?: string;
+}
+
 export interface TrainRunOptions {
   dataset: string;
-  size: ImageSize;
+  /** A size MedMNIST publishes, or any size for your own data. */
+  size: number;
+  /** Your own images (then `dataset` is ignored). */
+  data?: OwnDataRequest;
   /** Data root (else MEDMNIST_ROOT, else ~/.medmnist). */
   root?: string;
   /** Download the data set when it is missing. */
@@ -139,17 +159,18 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
 /** Loads the data, starts the engine, builds the model and opens the run folder (nothing is trained yet). */
 async function prepare(opts: TrainRunOptions, log: (line: string) => void): Promise<Prepared> {
   const { lang } = opts;
-  const info = getDatasetInfo(opts.dataset);
-  if (opts.recipe?.sampler === 'balanced' && isMultiLabel(info.task))
+  const data = await loadData(opts, log);
+  const { flag, task, labels } = data;
+  if (opts.recipe?.sampler === 'balanced' && isMultiLabel(task))
     throw new MedcnnError(
-      `--sampler balanced draws by class, and ${info.flag} is multi-label (an image can have several). Use --class-weight balanced instead.`,
-      `--sampler balanced はクラスごとに抽出しますが、${info.flag} はマルチラベル（1 枚に複数のラベル）です。代わりに --class-weight balanced を使ってください。`,
+      `--sampler balanced draws by class, and ${flag} is multi-label (an image can have several). Use --class-weight balanced instead.`,
+      `--sampler balanced はクラスごとに抽出しますが、${flag} はマルチラベル（1 枚に複数のラベル）です。代わりに --class-weight balanced を使ってください。`,
     );
-  const positiveClass = resolvePositiveClass(info, opts.positiveClass);
-  const root = resolveDataRoot(opts.root);
-  if (!fs.existsSync(datasetPath(info, opts.size, root)) && opts.download)
-    await ensureDataset(info, opts.size, root, { progress: opts.progress, lang });
-  const [fullTrain, val, test] = loadDataset(info, opts.size, root, ['train', 'val', 'test']);
+  const positiveClass = resolvePositiveClass(
+    { flag, task, labels, positiveClass: data.positiveClass },
+    opts.positiveClass,
+  );
+  const [fullTrain, val, test] = data.splits;
   const train =
     opts.trainFraction !== undefined && opts.trainFraction < 1
       ? trainingSubset(fullTrain, opts.trainFraction, opts.seed)
@@ -158,20 +179,21 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     'architecture' in opts.model
       ? opts.model.architecture.toLowerCase()
       : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
-  const out = opts.out ?? defaultRunDir(info.flag, modelLabel);
+  const out = opts.out ?? defaultRunDir(flag, modelLabel);
   const writer = RunWriter.create(out, { overwrite: Boolean(opts.overwrite) });
   try {
     const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
     log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
-    log(t(lang, 'dataset', { flag: info.flag, size: opts.size, train: train.count, val: val.count, test: test.count }));
+    log(t(lang, 'dataset', { flag, size: train.height, train: train.count, val: val.count, test: test.count }));
+    if (data.own) log(`classes: ${labels.map((l) => l.en).join(', ')} · task: ${task} · channels: ${train.channels}`);
 
     const recipe = opts.recipe ?? TUTORIAL_RECIPE;
     seedEverything(opts.seed);
     const inputShape: [number, number, number] = [train.height, train.width, train.channels];
     const trainable = await createTrainable(opts.model, {
       inputShape,
-      numClasses: info.labels.length,
+      numClasses: labels.length,
       learningRate: opts.learningRate,
     });
     // Augmented images differ every epoch, so with augmentation nothing is cached and the frozen part runs each batch.
@@ -218,15 +240,15 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     const config: RunConfig = {
       format: RUN_FORMAT,
       medcnnVersion: MEDCNN_VERSION,
-      dataset: info.flag,
-      size: opts.size,
-      dataRoot: root,
-      task: info.task,
-      labels: info.labels,
+      dataset: flag,
+      size: train.height,
+      ...(data.own ? { source: data.source } : { dataRoot: data.root }),
+      task,
+      labels,
       ...(positiveClass === undefined ? {} : { positiveClass }),
       model: trainable.name,
       inputShape,
-      numClasses: info.labels.length,
+      numClasses: labels.length,
       normalization: trainable.normalization,
       epochs: opts.epochs,
       batchSize: opts.batchSize,
@@ -248,19 +270,73 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
     };
     writer.writeConfig(config);
+    if (data.own) writer.writeSplits(data.own.rows);
     const labelOf = (i: number): string =>
-      describeLabel(
-        info.task,
-        info.labels,
-        train.labels.subarray(i * train.labelWidth, (i + 1) * train.labelWidth),
-        lang,
-      );
+      describeLabel(task, labels, train.labels.subarray(i * train.labelWidth, (i + 1) * train.labelWidth), lang);
     writer.writeFile({ name: RUN_FILES.samples, data: samplesPng(train, labelOf, lang) });
     return { train, val, test, trainable, cached, writer, config };
   } catch (e) {
     writer.abort();
     throw e;
   }
+}
+
+/** The data of a run: a MedMNIST data set (downloaded if asked), or your own images. */
+async function loadData(
+  opts: TrainRunOptions,
+  log: (line: string) => void,
+): Promise<{
+  flag: string;
+  task: Task;
+  labels: { en: string; ja: string }[];
+  /** The registry's condition class (binary MedMNIST data sets). */
+  positiveClass?: number;
+  splits: SplitData[];
+  root?: string;
+  own?: OwnData;
+  source?: RunConfig['source'];
+}> {
+  const req = opts.data;
+  if (!req) {
+    const info = getDatasetInfo(opts.dataset);
+    const size = checkSize(opts.size);
+    const root = resolveDataRoot(opts.root);
+    if (!fs.existsSync(datasetPath(info, size, root)) && opts.download)
+      await ensureDataset(info, size, root, { progress: opts.progress, lang: opts.lang });
+    const splits = loadDataset(info, size, root, ['train', 'val', 'test']);
+    return { flag: info.flag, task: info.task, labels: info.labels, positiveClass: info.positiveClass, splits, root };
+  }
+  const splits = req.splitsFile ? readSplitsFile(req.splitsFile) : undefined;
+  const own = await loadOwnData({
+    source: req.source,
+    prep: { size: opts.size, fit: req.fit, dicom: req.dicom },
+    task: req.task,
+    onBadFile: req.onBadFile,
+    fractions: req.fractions,
+    seed: opts.seed,
+    splits,
+    splitsFrom: req.splitsFile ? `--splits ${req.splitsFile}` : undefined,
+    progress: opts.progress,
+    log,
+    lang: opts.lang,
+  });
+  return {
+    flag: own.name,
+    task: own.task,
+    labels: own.classes.map((c) => ({ en: c, ja: c })),
+    splits: [own.train, own.val, own.test],
+    own,
+    source: {
+      kind: own.kind,
+      path: own.path,
+      fit: req.fit,
+      dicom: req.dicom,
+      splitOrigin: own.splitOrigin,
+      ...(own.splitOrigin !== 'file' ? { fractions: req.fractions ?? DEFAULT_FRACTIONS } : {}),
+      onBadFile: req.onBadFile,
+      skipped: own.skipped,
+    },
+  };
 }
 
 /** Trains with progress bars, saving the kept model whenever validation AUC improves, and the last one at the end. */

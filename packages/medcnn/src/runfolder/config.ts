@@ -1,5 +1,7 @@
 import type { Normalization } from '../data/batch.js';
-import { type ImageSize, SIZES, type Task } from '../data/dataset-info.js';
+import { SIZES, type Task } from '../data/dataset-info.js';
+import type { DicomOptions } from '../data/dicom.js';
+import type { Fit } from '../data/pixels.js';
 import { MedcnnError } from '../errors.js';
 import type { Lang } from '../i18n/messages.js';
 import type { TransferRecord } from '../models/index.js';
@@ -13,10 +15,14 @@ export interface RunConfig {
   /** The run-folder layout version (absent in runs written before it was recorded: read as 1). */
   format: number;
   medcnnVersion: string;
+  /** The MedMNIST flag, or for your own data (`source`) its folder's or file's name. */
   dataset: string;
-  size: ImageSize;
+  /** Image side: one MedMNIST publishes, or any for your own data. */
+  size: number;
   /** The data folder the run was trained from, so that evaluate and serve find its images again. */
   dataRoot?: string;
+  /** Your own images (`--data`): where they are and how they were read; the splits are in splits.csv. */
+  source?: DataSourceRecord;
   task: Task;
   labels: { en: string; ja: string }[];
   /** Temperature dividing the logits, fitted on validation (--calibrate temperature); absent: 1. */
@@ -52,6 +58,22 @@ export interface RunConfig {
   transfer?: TransferRecord;
   /** The part of the training set used (medcnn compare --train-fraction), when not all of it. */
   trainFraction?: number;
+}
+
+/** Where a run's own images came from and how each was preprocessed, so evaluate, serve and predict do the same. */
+export interface DataSourceRecord {
+  kind: 'folder' | 'csv' | 'npz';
+  /** Absolute path of the folder, CSV or npz. */
+  path: string;
+  fit: Fit;
+  dicom: DicomOptions;
+  /** data: the folders or CSV gave the splits; made: made by medcnn (seeded, grouped by patient); file: --splits. */
+  splitOrigin: 'data' | 'made' | 'file';
+  /** The parts of train, val and test asked for, when medcnn made (some of) the splits. */
+  fractions?: { train: number; val: number; test: number };
+  onBadFile: 'error' | 'skip';
+  /** Files left out (--on-bad-file skip), with why. */
+  skipped: string[];
 }
 
 const TASKS: Task[] = ['binary-class', 'multi-class', 'multi-label, binary-class', 'ordinal-regression'];
@@ -106,10 +128,18 @@ export function validateRunConfig(value: unknown, file: string): RunConfig {
     throw damaged('normalization needs a mean and a std > 0', 'normalization には mean と 0 より大きい std が必要です');
   if (typeof c.dataset !== 'string' || typeof c.model !== 'string')
     throw damaged('dataset and model must be names', 'dataset と model は名前でなければなりません');
-  if (!(SIZES as readonly unknown[]).includes(c.size))
+  const ownSize =
+    c.source !== undefined && Number.isInteger(c.size) && (c.size as number) >= 8 && (c.size as number) <= 1024;
+  if (!ownSize && !(SIZES as readonly unknown[]).includes(c.size))
     throw damaged(
       `size must be one of ${SIZES.join(', ')}, got ${JSON.stringify(c.size)}`,
       `size は ${SIZES.join(', ')} のいずれかでなければなりません（値: ${JSON.stringify(c.size)}）`,
+    );
+  const src = c.source as DataSourceRecord | undefined;
+  if (src !== undefined && (typeof src?.path !== 'string' || !['folder', 'csv', 'npz'].includes(src.kind)))
+    throw damaged(
+      'source must name the kind (folder, csv, npz) and the path of the data',
+      'source にはデータの種類（folder, csv, npz）とパスが必要です',
     );
   return { ...(c as unknown as RunConfig), format: RUN_FORMAT };
 }

@@ -23,6 +23,8 @@ export const RUN_FILES = {
   metrics: 'metrics.json',
   samples: 'samples.png',
   report: 'report.html',
+  /** Own data: which image went to which split (path,split,label,patient). */
+  splits: 'splits.csv',
   /** Figures of a split: roc.png for test, roc-val.png for val. */
   roc: (split: Split): string => `roc${split === 'test' ? '' : `-${split}`}.png`,
   confusion: (split: Split): string => `confusion-matrix${split === 'test' ? '' : `-${split}`}.png`,

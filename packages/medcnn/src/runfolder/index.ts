@@ -1,5 +1,5 @@
 // The on-disk run format: the one module that reads and writes a run folder.
-export { RUN_FORMAT, type RunConfig, validateRunConfig } from './config.js';
+export { type DataSourceRecord, RUN_FORMAT, type RunConfig, validateRunConfig } from './config.js';
 export {
   type CalibrationSummary,
   defaultRunDir,

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Split } from '../data/dataset-info.js';
+import { parseSplitsCsv } from '../data/splits.js';
 import { MedcnnError } from '../errors.js';
 import type { Lang } from '../i18n/messages.js';
 import { loadModel } from '../models/index.js';
@@ -72,6 +74,21 @@ export class RunFolder {
   /** The metrics saved per split (none yet: an empty object). */
   readMetrics(): Record<string, SplitMetrics> {
     return readMetricsFile(this.dir);
+  }
+
+  /** splits.csv (own data): path → split; a clear error when a run of own data has none. */
+  readSplits(): Map<string, Split> {
+    const f = path.join(this.dir, RUN_FILES.splits);
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch {
+      throw new MedcnnError(
+        `${f} is missing: the run cannot tell which of its images were for testing. Train the run again.`,
+        `${f} がありません。どの画像がテスト用だったか分かりません。学習をやり直してください。`,
+      );
+    }
+    return parseSplitsCsv(text, f);
   }
 
   /** history.csv as text, or null. */

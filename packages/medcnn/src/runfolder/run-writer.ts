@@ -2,10 +2,12 @@ import path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Lang } from '../i18n/messages.js';
 import type { EpochRecord } from '../train/trainer.js';
+import { formatSplitsCsv, type SplitRow } from '../data/splits.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { RunConfig } from './config.js';
 import {
   type ModelChoice,
+  RUN_FILES,
   type RunFile,
   type SplitMetrics,
   writeConfigFile,
@@ -51,6 +53,11 @@ export class RunWriter {
 
   async saveModel(model: tfl.LayersModel, which: ModelChoice): Promise<void> {
     await writeModel(this.staged.dir, model, which);
+  }
+
+  /** splits.csv: which of your own images went to which split. */
+  writeSplits(rows: SplitRow[]): void {
+    writeFileAtomic(path.join(this.staged.dir, RUN_FILES.splits), formatSplitsCsv(rows));
   }
 
   writeHistory(history: EpochRecord[], lang: Lang): void {

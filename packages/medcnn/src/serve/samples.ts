@@ -1,7 +1,7 @@
 import { imageCanvas } from '../report/plots.js';
 import type { SplitData } from '../data/load.js';
 import { loadRunData } from '../run/data.js';
-import type { RunConfig } from '../runfolder/index.js';
+import type { RunFolder } from '../runfolder/index.js';
 
 /** A test image the page can offer: its index in the test split, its true label, and the PNG. */
 export interface SampleImage {
@@ -17,10 +17,11 @@ export interface SampleSet {
 }
 
 /** Up to `perClass` test images of each class (the first ones in the split), as PNGs of their own pixels. */
-export function sampleImages(config: RunConfig, root?: string, perClass = 6): SampleSet {
+export async function sampleImages(run: RunFolder, root?: string, perClass = 6): Promise<SampleSet> {
+  const { config } = run;
   let test: SplitData;
   try {
-    [test] = loadRunData(config, ['test'], root);
+    [test] = await loadRunData(run, ['test'], root);
   } catch (e) {
     return { items: [], reason: (e as Error).message };
   }

@@ -90,6 +90,7 @@ function runInfo(run: RunFolder): object {
     labels: config.labels,
     inputShape: config.inputShape,
     normalization: config.normalization,
+    fit: config.source?.fit ?? 'stretch',
     backbone: config.transfer?.backbone ?? null,
     temperature: config.temperature,
     threshold: config.operatingPoint?.threshold,
@@ -154,7 +155,6 @@ export function createRunServer(
 ): http.Server {
   // A run the page could not use (damaged config.json, newer format) is refused here, with the reason.
   const run = RunFolder.open(runDir);
-  const { config } = run;
   const modelDir = run.modelDir('kept');
   if (!fs.existsSync(path.join(modelDir, 'model.json')))
     throw new MedcnnError(
@@ -166,8 +166,8 @@ export function createRunServer(
   for (const { name, file } of readModelFiles(modelDir, { allowMissing: true }).weightPaths)
     modelFiles.set(path.posix.normalize(name.replaceAll('\\', '/')), file);
   const appDir = opts.appDir ?? webAppDir();
-  let samples: SampleSet | null = null;
-  const getSamples = (): SampleSet => (samples ??= sampleImages(config, opts.root));
+  let samples: Promise<SampleSet> | null = null;
+  const getSamples = (): Promise<SampleSet> => (samples ??= sampleImages(run, opts.root));
   let allowed: Set<string> | null = null;
 
   const server = http.createServer((req, res) => {
@@ -199,13 +199,18 @@ export function createRunServer(
       }
       if (route === '/api/run.json') return json(runInfo(run));
       if (route === '/api/samples.json') {
-        const s = getSamples();
-        return json({ samples: s.items.map(({ png: _png, ...item }) => item), reason: s.reason });
+        void getSamples().then((s) =>
+          json({ samples: s.items.map(({ png: _png, ...item }) => item), reason: s.reason }),
+        );
+        return;
       }
       const sample = /^\/api\/samples\/(\d+)\.png$/.exec(route);
       if (sample) {
-        const item = getSamples().items.find((i) => i.index === Number(sample[1]));
-        return item ? send(200, TYPES['.png'], item.png) : send(404, 'text/plain', 'No such sample.\n');
+        void getSamples().then((s) => {
+          const item = s.items.find((i) => i.index === Number(sample[1]));
+          return item ? send(200, TYPES['.png'], item.png) : send(404, 'text/plain', 'No such sample.\n');
+        });
+        return;
       }
       if (route.startsWith('/model/')) {
         const file = modelFiles.get(route.slice('/model/'.length));

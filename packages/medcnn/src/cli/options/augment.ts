@@ -1,5 +1,6 @@
 import { type AugmentFn, describeAugmentations, makeAugmentFn, planAugmentation } from '../../augment/index.js';
-import { getDatasetInfo } from '../../data/registry.js';
+import type { Modality } from '../../data/dataset-info.js';
+import { MedcnnError } from '../../errors.js';
 import { type Lang, t } from '../../i18n/messages.js';
 import type { Flags } from '../args.js';
 
@@ -24,15 +25,23 @@ export function printAugmentList(f: Flags<typeof augmentFlags>, lang: Lang): boo
 }
 
 /**
- * The augmentation for a data set, checked before any data is loaded (a refused transform costs nothing);
- * transforms let through by --allow-unsafe-augment are printed as warnings.
+ * The augmentation for a data set's modality (MedMNIST's, or --modality for your own images), checked before any
+ * data is loaded (a refused transform costs nothing); transforms let through by --allow-unsafe-augment are printed
+ * as warnings.
  */
 export function readAugment(
   f: Flags<typeof augmentFlags>,
-  dataset: string,
+  modality: Modality | undefined,
   lang: Lang,
 ): { fn: AugmentFn; name: string } | undefined {
-  const plan = planAugmentation(f.augment, getDatasetInfo(dataset).modality, {
+  if (!modality) {
+    if (f.augment.trim().toLowerCase() === 'none') return undefined;
+    throw new MedcnnError(
+      `--augment needs to know what the images are, to refuse transforms that change a diagnosis: add --modality (chest-xray, ct, ultrasound, retinal-oct, fundus, dermoscopy, histopathology, blood-smear).`,
+      `--augment には、診断を変えてしまう変換を避けるために画像の種類が必要です。--modality を加えてください（chest-xray, ct, ultrasound, retinal-oct, fundus, dermoscopy, histopathology, blood-smear）。`,
+    );
+  }
+  const plan = planAugmentation(f.augment, modality, {
     allowUnsafe: f['allow-unsafe-augment'],
   });
   for (const r of plan?.overridden ?? []) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
