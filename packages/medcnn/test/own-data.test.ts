@@ -270,6 +270,8 @@ test('done when: training on the PNG folder gives the same metrics as training o
   const metrics = (run: string) => {
     const m = JSON.parse(fs.readFileSync(path.join(work, run, 'metrics.json'), 'utf8'));
     delete m.test.predictionsFile;
+    // Folder class names have no Japanese translation (the registry's have): the name is all that may differ.
+    delete m.test.positiveClass.name.ja;
     return m;
   };
   assert.deepEqual(metrics('png-run'), metrics('npz-run'));

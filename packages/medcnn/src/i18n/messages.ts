@@ -84,6 +84,10 @@ const messages = {
     en: "Paired tests on the same test images (same seed): DeLong's test of the AUCs; McNemar's test of the decisions at each run's threshold",
     ja: '同じテスト画像での対応のある検定（同じシード）: AUC の DeLong 検定、各モデルのしきい値での判定の McNemar 検定',
   },
+  noDefaultThreshold: {
+    en: 'note: no threshold chosen on validation, decisions use the most probable class ({reason})',
+    ja: '注意: 検証データでしきい値を選べなかったため、最も確率の高いクラスで判定します（{reason}）',
+  },
   positiveIs: { en: ' (positive class: {name})', ja: '（陽性クラス: {name}）' },
   earlyStopped: {
     en: 'stopped early after epoch {epoch}: no improvement since epoch {best} ({patience} epoch(s) of patience)',

@@ -161,7 +161,8 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
             recipe: opts.recipe,
             positiveClass: opts.positiveClass,
             decision: opts.decision,
-            log: (line) => log(`  ${line}`),
+            // The run is written inside the staging folder; say where it will be.
+            log: (line) => log(`  ${line.replaceAll(folder.dir, folder.target)}`),
           });
           if (res.testScores) scores.set(`${spec.label}|${fraction}|${seed}`, res.testScores);
           const m = seedMetrics(res.test);

@@ -65,7 +65,8 @@ export async function trainSeeds(
           seed,
           out: path.join(folder.dir, `seed-${seed}`),
           overwrite: false,
-          log: (line) => log(`  ${line}`),
+          // The run is written inside the staging folder; say where it will be.
+          log: (line) => log(`  ${line.replaceAll(folder.dir, folder.target)}`),
         }),
       );
     }

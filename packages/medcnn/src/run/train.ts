@@ -29,11 +29,12 @@ import {
 } from '../runfolder/index.js';
 import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
 import { TUTORIAL_RECIPE, type TrainingRecipe } from '../train/recipe.js';
+import type { Predictions } from '../metrics/evaluator.js';
 import { predictSplit } from '../train/predict.js';
 import { type EpochRecord, trainModel } from '../train/trainer.js';
 import { ProgressBar } from '../util/progress.js';
 import type { StopRequest } from '../util/stop.js';
-import { type DecisionSettings, decideOnValidation } from './decision.js';
+import { type Decision, type DecisionSettings, decideOnValidation } from './decision.js';
 import { evaluateSplit, type PositiveScores } from './evaluate.js';
 import { formatTestResult } from './summary.js';
 
@@ -159,13 +160,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
 /** Loads the data, starts the engine, builds the model and opens the run folder (nothing is trained yet). */
 async function prepare(opts: TrainRunOptions, log: (line: string) => void): Promise<Prepared> {
   const { lang } = opts;
+  // A registry data set's task is known before its file is read: a refusal costs nothing.
+  if (!opts.data) checkRecipeFits(opts.recipe, getDatasetInfo(opts.dataset));
   const data = await loadData(opts, log);
   const { flag, task, labels } = data;
-  if (opts.recipe?.sampler === 'balanced' && isMultiLabel(task))
-    throw new MedcnnError(
-      `--sampler balanced draws by class, and ${flag} is multi-label (an image can have several). Use --class-weight balanced instead.`,
-      `--sampler balanced はクラスごとに抽出しますが、${flag} はマルチラベル（1 枚に複数のラベル）です。代わりに --class-weight balanced を使ってください。`,
-    );
+  checkRecipeFits(opts.recipe, { flag, task });
   const positiveClass = resolvePositiveClass(
     { flag, task, labels, positiveClass: data.positiveClass },
     opts.positiveClass,
@@ -339,6 +338,15 @@ async function loadData(
   };
 }
 
+/** Refuses a recipe that cannot apply to the task (a class-balanced sampler on multi-label data). */
+function checkRecipeFits(recipe: TrainingRecipe | undefined, data: { flag: string; task: Task }): void {
+  if (recipe?.sampler === 'balanced' && isMultiLabel(data.task))
+    throw new MedcnnError(
+      `--sampler balanced draws by class, and ${data.flag} is multi-label (an image can have several). Use --class-weight balanced instead.`,
+      `--sampler balanced はクラスごとに抽出しますが、${data.flag} はマルチラベル（1 枚に複数のラベル）です。代わりに --class-weight balanced を使ってください。`,
+    );
+}
+
 /** Trains with progress bars, saving the kept model whenever validation AUC improves, and the last one at the end. */
 async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) => void): Promise<Fitted> {
   const { lang } = opts;
@@ -422,17 +430,7 @@ function evaluateKept(
   model.setWeights(weights);
   tf.dispose(weights);
   const { predictions: val } = predictSplit(model, prep.val, config.task, prep.trainable.normalization);
-  const binaryOrMultiLabel = config.task === 'binary-class' || isMultiLabel(config.task);
-  const decision = decideOnValidation(
-    config.task,
-    val,
-    config.positiveClass,
-    {
-      calibrate: opts.decision?.calibrate ?? 'none',
-      rule: opts.decision?.rule ?? (binaryOrMultiLabel ? { kind: 'youden' } : undefined),
-    },
-    config.labels.map((l) => l.en),
-  );
+  const decision = chooseDecision(config, val, opts, log);
   if (decision.temperature !== undefined) config.temperature = decision.temperature;
   if (decision.operatingPoint) config.operatingPoint = decision.operatingPoint;
   prep.writer.writeConfig(config);
@@ -445,6 +443,32 @@ function evaluateKept(
   prep.writer.writeEvaluation(metrics, files, config.dataset);
   for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
   return { metrics, scores: scores ?? null };
+}
+
+/**
+ * The decision fitted on validation: the user's threshold rule (an error where it cannot apply), or by default
+ * Youden's for binary and multi-label tasks, which falls back to the most probable class, saying why, when
+ * the validation split lacks a class to choose it with.
+ */
+function chooseDecision(
+  config: RunConfig,
+  val: Predictions,
+  opts: TrainRunOptions,
+  log: (line: string) => void,
+): Decision {
+  const calibrate = opts.decision?.calibrate ?? 'none';
+  const labels = config.labels.map((l) => l.en);
+  if (opts.decision?.rule)
+    return decideOnValidation(config.task, val, config.positiveClass, { calibrate, rule: opts.decision.rule }, labels);
+  if (config.task !== 'binary-class' && !isMultiLabel(config.task))
+    return decideOnValidation(config.task, val, config.positiveClass, { calibrate }, labels);
+  try {
+    return decideOnValidation(config.task, val, config.positiveClass, { calibrate, rule: { kind: 'youden' } }, labels);
+  } catch (e) {
+    if (!(e instanceof MedcnnError)) throw e;
+    log(t(opts.lang, 'noDefaultThreshold', { reason: e.messageIn(opts.lang) }));
+    return decideOnValidation(config.task, val, config.positiveClass, { calibrate }, labels);
+  }
 }
 
 /** The model's weights copied out of the engine (the optimizer keeps changing the live ones). */
