@@ -157,7 +157,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   }
 }
 
-/** Loads the data, starts the engine, builds the model and opens the run folder (nothing is trained yet). */
+/** Loads the data, opens the run folder, starts the engine and builds the model (nothing is trained yet). */
 async function prepare(opts: TrainRunOptions, log: (line: string) => void): Promise<Prepared> {
   const { lang } = opts;
   // A registry data set's task is known before its file is read: a refusal costs nothing.
@@ -178,64 +178,16 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     'architecture' in opts.model
       ? opts.model.architecture.toLowerCase()
       : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
-  const out = opts.out ?? defaultRunDir(flag, modelLabel);
-  const writer = RunWriter.create(out, { overwrite: Boolean(opts.overwrite) });
+  const writer = RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) });
   try {
     const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
     log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
     log(t(lang, 'dataset', { flag, size: train.height, train: train.count, val: val.count, test: test.count }));
     if (data.own) log(`classes: ${labels.map((l) => l.en).join(', ')} · task: ${task} · channels: ${train.channels}`);
-
-    const recipe = opts.recipe ?? TUTORIAL_RECIPE;
     seedEverything(opts.seed);
-    const inputShape: [number, number, number] = [train.height, train.width, train.channels];
-    const trainable = await createTrainable(opts.model, {
-      inputShape,
-      numClasses: labels.length,
-      learningRate: opts.learningRate,
-    });
-    // Augmented images differ every epoch, so with augmentation nothing is cached and the frozen part runs each batch.
-    const part = opts.augment ? null : trainable.cutFrozen();
-    const cached = part ? cacheFrozenFeatures(part, [train, val], trainable.normalization) : null;
-    if (trainable.transfer) {
-      const tr = trainable.transfer;
-      tr.featuresCached = cached
-        ? part!.layer === 'head_pool'
-          ? 'pooled backbone features'
-          : `output of ${part!.layer}`
-        : null;
-      const headOnly = tr.freeze === 'all';
-      log(
-        t(lang, 'transferBackbone', {
-          name: tr.backbone,
-          source: tr.source,
-          size: tr.inputSize,
-          frozen: headOnly
-            ? t(lang, cached ? 'transferFrozenAll' : 'transferFrozenAllNoCache')
-            : t(lang, 'transferFinetune', {
-                trainable: tr.trainableBackboneLayers,
-                total: tr.backboneLayers,
-                lr: tr.backboneLearningRate!,
-              }),
-        }),
-      );
-    }
-    if (cached)
-      log(
-        t(lang, 'transferFeatures', {
-          n: train.count + val.count,
-          secs: cached.seconds.toFixed(1),
-          dims: cached.dims.join('×'),
-          layer: cached.layer,
-        }),
-      );
-    const params = trainable.model.trainableWeights.reduce(
-      (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
-      0,
-    );
-    log(t(lang, 'model', { name: trainable.name, params: params.toLocaleString('en-US') }));
-
+    const { trainable, cached } = await buildModel(opts, train, val, labels.length, log);
+    const recipe = opts.recipe ?? TUTORIAL_RECIPE;
     const config: RunConfig = {
       format: RUN_FORMAT,
       medcnnVersion: MEDCNN_VERSION,
@@ -246,7 +198,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       labels,
       ...(positiveClass === undefined ? {} : { positiveClass }),
       model: trainable.name,
-      inputShape,
+      inputShape: [train.height, train.width, train.channels],
       numClasses: labels.length,
       normalization: trainable.normalization,
       epochs: opts.epochs,
@@ -256,9 +208,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       recipe,
       seed: opts.seed,
       augment: opts.augment?.name ?? 'none',
-      selection: { 'val-auc': 'best validation AUC', 'val-loss': 'lowest validation loss', last: 'last epoch' }[
-        recipe.select
-      ],
+      selection: SELECTION_NAMES[recipe.select],
       backend: engine.backend,
       threads: engine.threads,
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
@@ -278,6 +228,62 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     writer.abort();
     throw e;
   }
+}
+
+const SELECTION_NAMES: Record<TrainingRecipe['select'], string> = {
+  'val-auc': 'best validation AUC',
+  'val-loss': 'lowest validation loss',
+  last: 'last epoch',
+};
+
+/**
+ * Builds the model through the one factory and, when nothing augments the images, caches what its frozen
+ * part computes; says what it built.
+ */
+async function buildModel(
+  opts: TrainRunOptions,
+  train: SplitData,
+  val: SplitData,
+  numClasses: number,
+  log: (line: string) => void,
+): Promise<{ trainable: TrainableModel; cached: CachedFeatures | null }> {
+  const { lang } = opts;
+  const trainable = await createTrainable(opts.model, {
+    inputShape: [train.height, train.width, train.channels],
+    numClasses,
+    learningRate: opts.learningRate,
+  });
+  // Augmented images differ every epoch, so with augmentation nothing is cached and the frozen part runs each batch.
+  const part = opts.augment ? null : trainable.cutFrozen();
+  const cached = part ? cacheFrozenFeatures(part, [train, val], trainable.normalization) : null;
+  const tr = trainable.transfer;
+  if (tr) {
+    tr.featuresCached = part
+      ? part.layer === 'head_pool'
+        ? 'pooled backbone features'
+        : `output of ${part.layer}`
+      : null;
+    const frozen =
+      tr.freeze === 'all'
+        ? t(lang, cached ? 'transferFrozenAll' : 'transferFrozenAllNoCache')
+        : t(lang, 'transferFinetune', {
+            trainable: tr.trainableBackboneLayers,
+            total: tr.backboneLayers,
+            lr: tr.backboneLearningRate!,
+          });
+    log(t(lang, 'transferBackbone', { name: tr.backbone, source: tr.source, size: tr.inputSize, frozen }));
+  }
+  if (cached) {
+    const dims = cached.dims.join('×');
+    const secs = cached.seconds.toFixed(1);
+    log(t(lang, 'transferFeatures', { n: train.count + val.count, secs, dims, layer: cached.layer }));
+  }
+  const params = trainable.model.trainableWeights.reduce(
+    (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
+    0,
+  );
+  log(t(lang, 'model', { name: trainable.name, params: params.toLocaleString('en-US') }));
+  return { trainable, cached };
 }
 
 /** The data of a run: a MedMNIST data set (downloaded if asked), or your own images. */
