@@ -29,6 +29,9 @@ export function reportHtml({ config, metrics, history, images }: ReportInput, la
           ci: '95%信頼区間',
           plots: '図',
           positive: '陽性クラス（感度・陽性的中率の対象）',
+          calibration: '較正',
+          before: '補正前',
+          after: '温度スケーリング後',
         }
       : {
           metrics: 'Metrics',
@@ -42,15 +45,40 @@ export function reportHtml({ config, metrics, history, images }: ReportInput, la
           ci: '95% CI',
           plots: 'Plots',
           positive: 'positive class (what sensitivity and PPV are about)',
+          calibration: 'Calibration',
+          before: 'as the model gives it',
+          after: 'after temperature scaling',
         };
-  const rows = Object.values(metrics).map((m) => {
+  const interval = (v: unknown): string => (Array.isArray(v) ? ` <small>[${num(v[0])}–${num(v[1])}]</small>` : '');
+  const rows = Object.values(metrics).flatMap((m) => {
     const c = m.clinical as Record<string, unknown> | undefined;
-    const ci = c?.ci95 as { accuracy: number[]; auc: number[] } | undefined;
-    return (
-      `<tr><td>${esc(m.split)}</td><td>${num(m.acc)}${ci ? ` <small>[${num(ci.accuracy[0])}–${num(ci.accuracy[1])}]</small>` : ''}</td>` +
-      `<td>${num(m.auc)}${ci ? ` <small>[${num(ci.auc[0])}–${num(ci.auc[1])}]</small>` : ''}</td>` +
-      `<td>${c ? num(c.sensitivity) : '–'}</td><td>${c ? num(c.specificity) : '–'}</td><td>${c ? num(c.ppv) : '–'}</td><td>${c ? num(c.npv) : '–'}</td><td>${c ? num(c.f1) : '–'}</td></tr>`
-    );
+    const ci = c?.ci95 as { accuracy: number[]; auc: number[] | null } | undefined;
+    const at05 =
+      `<tr><td>${esc(m.split)}${c ? ' @ 0.5' : ''}</td><td>${num(m.acc)}${interval(ci?.accuracy)}</td>` +
+      `<td>${num(m.auc)}${interval(ci?.auc)}</td>` +
+      `<td>${c ? num(c.sensitivity) : '–'}</td><td>${c ? num(c.specificity) : '–'}</td><td>${c ? num(c.ppv) : '–'}</td><td>${c ? num(c.npv) : '–'}</td><td>${c ? num(c.f1) : '–'}</td></tr>`;
+    // The operating point chosen on validation: its metrics on this split, each with its bootstrap interval.
+    const op = m.operatingPoint as (Record<string, unknown> & { ci95: Record<string, unknown> }) | undefined;
+    if (!op) return [at05];
+    const cell = (k: string): string => `<td>${num(op[k])}${interval(op.ci95[k])}</td>`;
+    return [
+      at05,
+      `<tr><td>${esc(m.split)} @ ${esc(op.rule)} (${num(op.threshold)})</td>${cell('accuracy')}<td>${num(m.auc)}</td>` +
+        `${cell('sensitivity')}${cell('specificity')}${cell('ppv')}${cell('npv')}${cell('f1')}</tr>`,
+    ];
+  });
+  // Calibration per split: as the model gives its probabilities, and after temperature scaling.
+  const calibration = Object.values(metrics).flatMap((m) => {
+    const cal = m.calibration as
+      | { before: Record<string, number>; after?: Record<string, number>; temperature?: number }
+      | undefined;
+    if (!cal) return [];
+    const line = (label: string, c: Record<string, number>): string =>
+      `<tr><td>${esc(m.split)} ${label}</td><td>${num(c.ece)}</td><td>${num(c.brier)}</td><td>${num(c.nll)}</td></tr>`;
+    return [
+      line(L.before, cal.before),
+      ...(cal.after ? [line(`${L.after} (T = ${num(cal.temperature)})`, cal.after)] : []),
+    ];
   });
   const named = Object.values(metrics).find((m) => m.positiveClass) as
     | { positiveClass: { name: { en: string; ja: string } } }
@@ -65,6 +93,7 @@ td:first-child,th:first-child{text-align:left}img{max-width:100%;border:1px soli
 <h2>${L.metrics}</h2>${positive ? `<p>${L.positive}: ${esc(positive)}</p>` : ''}
 <table><tr><th>${L.split}</th><th>ACC <small>(${L.ci})</small></th><th>AUC <small>(${L.ci})</small></th><th>${L.sens}</th><th>${L.spec}</th><th>${L.ppv}</th><th>${L.npv}</th><th>F1</th></tr>
 ${rows.join('\n')}</table>
+${calibration.length ? `<h2>${L.calibration}</h2><table><tr><th>${L.split}</th><th>ECE</th><th>Brier</th><th>NLL</th></tr>${calibration.join('\n')}</table>` : ''}
 <h2>${L.plots}</h2><div class="plots">${images.map((f) => `<img src="${f}" alt="${f}">`).join('')}</div>
 <h2>${L.history}</h2><table>${history.map((r, i) => `<tr>${r.map((c) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</table>
 <h2>${L.settings}</h2><table>${Object.entries(config)
