@@ -9,11 +9,11 @@ import { datasetPath, resolveDataRoot } from '../data/root.js';
 import { RUN_FILES, type RunConfig, type RunFolder } from '../runfolder/index.js';
 
 /**
- * The data root a run's images are read from: --root, else MEDMNIST_ROOT, else the root the run was trained
- * from (when its file is still there), else ~/.medmnist.
+ * The data root a run's images are read from: --root, else the root the run was trained from (when its file is
+ * still there: the run is evaluated on the images it was tested on), else MEDMNIST_ROOT, else ~/.medmnist.
  */
 export function runDataRoot(config: RunConfig, root?: string): string {
-  if (root || process.env.MEDMNIST_ROOT) return resolveDataRoot(root);
+  if (root) return resolveDataRoot(root);
   const info = getDatasetInfo(config.dataset);
   if (config.dataRoot && fs.existsSync(datasetPath(info, checkSize(config.size), config.dataRoot)))
     return config.dataRoot;
