@@ -42,11 +42,14 @@ export const augmentPreviewCommand: Command = {
     if (printAugmentList(f, lang)) return;
     const data = readData(f);
     const info = getDatasetInfo(data.dataset);
-    const plan = planAugmentation(f.augment, info.modality, { allowUnsafe: f['allow-unsafe-augment'] });
+    const plan = planAugmentation(f.augment, info.modality, {
+      allowUnsafe: f['allow-unsafe-augment'],
+      imageSize: data.size,
+    });
     if (!plan)
       throw new MedcnnError(
-        `--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`,
-        `--augment none ではプレビューするものがありません。auto、プリセット、または変換のリストを指定してください（--augment list を参照）。`,
+        `--augment ${f.augment} applies nothing to ${info.modality} images, so there is nothing to preview; name a preset (--augment ${info.modality}) or a list (see --augment list).`,
+        `--augment ${f.augment} は ${info.modality} の画像に何も適用しないため、プレビューするものがありません。プリセット（--augment ${info.modality}）か変換のリストを指定してください（--augment list を参照）。`,
       );
     for (const r of plan.overridden) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
     const out = f.out ?? `augment-preview-${info.flag}.png`;

@@ -61,7 +61,7 @@ export const compareCommand: Command = {
     const specs = parseCompareSpecs(f.runs);
     const fractions = parseFractions(f['train-fraction']);
     const transfer = readFreeze(f);
-    const augment = readAugment(f, data.dataset, lang);
+    const augment = readAugment(f, data.dataset, lang, data.size);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
     try {
       await compareRuns({
