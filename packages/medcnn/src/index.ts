@@ -29,6 +29,7 @@ export { RunFolder, RunWriter, type RunConfig, type SplitMetrics } from './runfo
 export { trainRun, type TrainRunOptions } from './run/train.js';
 export { evaluateRun, evaluateSplit } from './run/evaluate.js';
 export { compareRuns } from './run/compare.js';
+export { checkAugmentation, type AugmentCheckResult, type AugmentVerdict } from './run/augment-check.js';
 export { predictImages } from './run/predict-images.js';
 export { explainImages, anatomyOfImage } from './run/explain-images.js';
 export * from './augment/index.js';

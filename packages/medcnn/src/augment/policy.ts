@@ -5,8 +5,9 @@ import { type Lang, type Localized, t } from '../i18n/messages.js';
 import type { AugmentFn } from './types.js';
 import { composeTransforms, type FillMode } from './compose.js';
 import { findPreset, listPresets, presetFor, type ModalityPreset } from './presets/index.js';
+import { SMALLEST_SIZE, scaleForSize } from './size.js';
 import { getTransform, listTransforms } from './transforms/index.js';
-import type { Transform } from './types.js';
+import type { Transform, TransformName } from './types.js';
 
 /** An augmentation checked against the data's modality, ready to build. */
 export interface AugmentPlan {
@@ -21,11 +22,90 @@ export interface AugmentPlan {
   fill: FillMode;
   /** Refusals that --allow-unsafe-augment let through, with their reasons, in each language. */
   overridden: Localized[];
+  /** A preset's magnitudes shrunk for the input size (size.ts), as `translate 0.06 → 0.035`. */
+  scaled: string[];
 }
 
 export interface PlanOptions {
   /** Let transforms through that change the medical meaning (each is still reported in `overridden`). */
   allowUnsafe?: boolean;
+  /** The images' side in pixels: a preset's geometric magnitudes are scaled to it (size.ts). Unscaled when absent. */
+  imageSize?: number;
+}
+
+/**
+ * Transforms that only permute pixels: no resampling, no intensity change, nothing leaves the frame, so they
+ * lose nothing at any size. Where a modality's rules call the result a real image, they keep the label.
+ */
+const LOSSLESS: readonly TransformName[] = ['hflip', 'vflip', 'rot90'];
+
+/** Whether a modality's images have no up or down: its rules allow rotation by any angle. */
+function hasNoOrientation(preset: ModalityPreset): boolean {
+  const rule = preset.rules.rotate;
+  return rule.allowed && (rule.max === undefined || rule.max >= 180);
+}
+
+/** A preset's list with every value written out (`hflip` → `hflip:0.5`). */
+function canonicalList(list: string): string {
+  return list
+    .split(',')
+    .filter(Boolean)
+    .map((item) => {
+      const { name, value } = parseItem(item.trim());
+      return `${name}:${value ?? getTransform(name).defaultValue}`;
+    })
+    .join(',');
+}
+
+/** What `--augment auto` applies for a modality: the whole preset, or only its lossless part, and why. */
+export interface AutoChoice {
+  preset: ModalityPreset;
+  /** True when the preset was not measured to help, so only its lossless transforms are applied. */
+  conservative: boolean;
+  /** The transforms applied, as a list string (empty: none). */
+  transforms: string;
+}
+
+/**
+ * `auto` trusts a preset only where it was measured to help; elsewhere (unmeasured, or measured not to help) it
+ * applies the preset's lossless transforms alone (`LOSSLESS`), which may be nothing. The full preset stays
+ * available by name.
+ */
+export function autoChoice(modality: Modality): AutoChoice {
+  const preset = presetFor(modality);
+  if (preset.evidence.verdict === 'helps')
+    return { preset, conservative: false, transforms: canonicalList(preset.transforms) };
+  const kept = preset.transforms
+    .split(',')
+    .filter((item) => (LOSSLESS as readonly string[]).includes(item.split(':')[0].trim()));
+  return { preset, conservative: true, transforms: canonicalList(kept.join(',')) };
+}
+
+/** What `auto` does for a modality and why, in one paragraph of the user's language. */
+export function explainAuto(modality: Modality, lang: Lang): string {
+  const { preset, conservative, transforms } = autoChoice(modality);
+  const ev = preset.evidence;
+  const evidence =
+    ev.verdict === 'unmeasured'
+      ? t(lang, 'augmentEvidenceUnmeasured')
+      : t(lang, 'augmentEvidenceMeasured', { verdict: verdictText(ev.verdict, lang), source: ev.source[lang] });
+  if (!conservative) return t(lang, 'augmentAutoFull', { modality, evidence });
+  return t(lang, transforms ? 'augmentAutoConservative' : 'augmentAutoNothing', {
+    modality,
+    evidence,
+    transforms,
+  });
+}
+
+/** A verdict in the user's language. */
+export function verdictText(verdict: ModalityPreset['evidence']['verdict'], lang: Lang): string {
+  const key = {
+    helps: 'verdictHelps',
+    hurts: 'verdictHurts',
+    'no clear difference': 'verdictNoDifference',
+    unmeasured: 'verdictUnmeasured',
+  } as const;
+  return t(lang, key[verdict]);
 }
 
 function parseItem(item: string): { name: string; value?: number } {
@@ -79,26 +159,39 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
       `'--augment list' はプリセットと変換の一覧を表示するだけで、学習には使えません。`,
     );
   const own = presetFor(modality);
-  const items: { name: string; value?: number }[] = [];
+  const items: { name: string; value?: number; fromPreset: boolean }[] = [];
   const labels: string[] = [];
   for (const raw of text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const preset = raw === 'auto' ? own : findPreset(raw);
+    const auto = raw === 'auto' ? autoChoice(modality) : null;
+    const preset = auto ? auto.preset : findPreset(raw);
     if (preset) {
-      items.push(...preset.transforms.split(',').map(parseItem));
-      labels.push(raw === 'auto' ? `auto → ${preset.modality}` : preset.modality);
+      const list = auto ? auto.transforms : preset.transforms;
+      items.push(
+        ...list
+          .split(',')
+          .filter(Boolean)
+          .map((item) => ({ ...parseItem(item), fromPreset: true })),
+      );
+      labels.push(auto ? `auto → ${preset.modality}${auto.conservative ? ' (conservative)' : ''}` : preset.modality);
     } else {
-      items.push(parseItem(raw));
+      items.push({ ...parseItem(raw), fromPreset: false });
       labels.push(raw);
     }
   }
   const transforms: Transform[] = [];
   const refusals: Localized[] = [];
-  for (const { name, value } of items) {
+  const scaled: string[] = [];
+  for (const { name, value, fromPreset } of items) {
     const def = getTransform(name);
-    const v = value ?? def.defaultValue;
+    let v = value ?? def.defaultValue;
+    if (fromPreset && opts.imageSize !== undefined) {
+      const small = scaleForSize(def.name, v, opts.imageSize, { orientationFree: hasNoOrientation(own) });
+      if (small !== v) scaled.push(`${name} ${v} → ${small}`);
+      v = small;
+    }
     if (!(v > 0 && v <= def.limit))
       throw new MedcnnError(
         `Augmentation ${name}:${v}: the ${def.param.en} must be above 0 and at most ${def.limit}.`,
@@ -116,10 +209,13 @@ export function planAugmentation(spec: string, modality: Modality, opts: PlanOpt
         `取り除いてください（${modality} のプリセットを使うなら --augment auto）。確信がある場合に限り --allow-unsafe-augment を指定してください。`,
     );
   }
+  // auto with nothing known to help on this modality applies nothing: explainAuto says so.
+  if (transforms.length === 0) return null;
   const list = transforms.map((t) => `${t.name}:${t.value}`).join(',');
   const asked = labels.join(',');
-  const name = `${asked}${asked === list ? '' : `: ${list}`}${refusals.length ? ' (unsafe allowed)' : ''}`;
-  return { spec, modality, list, name, transforms, fill: own.fill, overridden: refusals };
+  const size = scaled.length ? ` (geometry for ${opts.imageSize} px)` : '';
+  const name = `${asked}${asked === list ? '' : `: ${list}`}${size}${refusals.length ? ' (unsafe allowed)' : ''}`;
+  return { spec, modality, list, name, transforms, fill: own.fill, overridden: refusals, scaled };
 }
 
 /** Builds the trainer's augmentation function from a plan, for inputs normalised as `norm` says. */
@@ -145,7 +241,27 @@ export function describeAugmentations(lang: Lang = 'en'): string {
       .filter(([, r]) => !r.allowed)
       .map(([n]) => n);
     const names = refused.length ? refused.join(', ') : t(lang, 'augmentListNone');
-    lines.push(`  ${''.padEnd(16)} ${t(lang, 'augmentListRefused', { names })}`, '');
+    const pad = ''.padEnd(16);
+    const ev = p.evidence;
+    const evidence =
+      ev.verdict === 'unmeasured'
+        ? t(lang, 'augmentEvidenceUnmeasured')
+        : t(lang, 'augmentEvidenceMeasured', { verdict: verdictText(ev.verdict, lang), source: ev.source[lang] });
+    const auto = autoChoice(p.modality);
+    const autoLine = !auto.conservative
+      ? t(lang, 'augmentListAutoFull')
+      : auto.transforms
+        ? t(lang, 'augmentListAutoConservative', { transforms: auto.transforms })
+        : t(lang, 'augmentListAutoNothing');
+    const small = planAugmentation(p.modality, p.modality, { imageSize: SMALLEST_SIZE });
+    lines.push(
+      `  ${pad} ${t(lang, 'augmentListRefused', { names })}`,
+      `  ${pad} ${t(lang, 'augmentListEvidence', { evidence })}`,
+      `  ${pad} ${autoLine}`,
+      `  ${pad} ${t(lang, 'augmentListAtSmallest', { size: SMALLEST_SIZE, list: small?.list ?? '' })}`,
+      '',
+    );
   }
+  lines.push(t(lang, 'augmentListSizeRule'));
   return lines.join('\n');
 }

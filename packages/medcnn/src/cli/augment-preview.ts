@@ -47,11 +47,14 @@ export const augmentPreviewCommand: Command = {
         '--augment needs to know what the images are: add --modality (chest-xray, ct, ultrasound, retinal-oct, fundus, dermoscopy, histopathology, blood-smear).',
         '--augment には画像の種類が必要です。--modality を加えてください（chest-xray, ct, ultrasound, retinal-oct, fundus, dermoscopy, histopathology, blood-smear）。',
       );
-    const plan = planAugmentation(f.augment, data.modality, { allowUnsafe: f['allow-unsafe-augment'] });
+    const plan = planAugmentation(f.augment, data.modality, {
+      allowUnsafe: f['allow-unsafe-augment'],
+      imageSize: data.size,
+    });
     if (!plan)
       throw new MedcnnError(
-        `--augment none leaves nothing to preview; use auto, a preset or a list (see --augment list).`,
-        `--augment none ではプレビューするものがありません。auto、プリセット、または変換のリストを指定してください（--augment list を参照）。`,
+        `--augment ${f.augment} applies nothing to ${data.modality} images, so there is nothing to preview; name a preset (--augment ${data.modality}) or a list (see --augment list).`,
+        `--augment ${f.augment} は ${data.modality} の画像に何も適用しないため、プレビューするものがありません。プリセット（--augment ${data.modality}）か変換のリストを指定してください（--augment list を参照）。`,
       );
     for (const r of plan.overridden) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
     const own = data.data

@@ -61,7 +61,7 @@ export const compareCommand: Command = {
     const specs = parseCompareSpecs(f.runs);
     const fractions = parseFractions(f['train-fraction']);
     const transfer = readFreeze(f);
-    const augment = readAugment(f, data.modality, lang);
+    const augment = readAugment(f, data, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
     try {
       await compareRuns({

@@ -3,6 +3,8 @@ import { MedcnnError } from '../errors.js';
 import { t } from '../i18n/messages.js';
 import { usage } from './args.js';
 import { anatomyCommand } from './anatomy.js';
+import { augmentCommand } from './augment.js';
+import { augmentCheckCommand } from './augment-check.js';
 import { augmentPreviewCommand } from './augment-preview.js';
 import type { Command } from './command.js';
 import { compareCommand } from './compare.js';
@@ -24,7 +26,9 @@ const commands: Command[] = [
   infoCommand,
   downloadCommand,
   modelsCommand,
+  augmentCommand,
   augmentPreviewCommand,
+  augmentCheckCommand,
   explainCommand,
   anatomyCommand,
   compareCommand,

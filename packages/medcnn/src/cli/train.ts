@@ -53,7 +53,7 @@ export const trainCommand: Command = {
     const recipe = readRecipe(f);
     const decision = readDecision(f);
     const model = readTrainable(f);
-    const augment = readAugment(f, data.modality, lang);
+    const augment = readAugment(f, data, lang);
     const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
     try {
       const run = {

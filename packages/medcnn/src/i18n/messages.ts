@@ -230,6 +230,84 @@ const messages = {
   augmentListRefused: { en: 'refused: {names}', ja: '使用不可: {names}' },
   augmentListNone: { en: 'none', ja: 'なし' },
   augmentWarning: { en: 'medcnn: warning: {reason}', ja: 'medcnn: 警告: {reason}' },
+  augmentListEvidence: { en: 'evidence: {evidence}', ja: '根拠: {evidence}' },
+  augmentListAutoFull: {
+    en: 'auto: the whole preset (measured to help)',
+    ja: 'auto: プリセット全体（改善することが測定済み）',
+  },
+  augmentListAutoConservative: {
+    en: 'auto: {transforms} only (conservative: the preset is not measured to help)',
+    ja: 'auto: {transforms} のみ（控えめ: プリセットが改善することは測定されていない）',
+  },
+  augmentListAutoNothing: {
+    en: 'auto: nothing (conservative: the preset is not measured to help, and has no flip or turn)',
+    ja: 'auto: 何も適用しない（控えめ: プリセットが改善することは測定されておらず、反転・回転も含まない）',
+  },
+  augmentListAtSmallest: { en: 'at {size} px: {list}', ja: '{size} px では: {list}' },
+  augmentListSizeRule: {
+    en: "Size rule: a preset's rotate, translate and zoom are shrunk until they move a point at the middle of an edge by at most (S/28)² pixels at size S: 1 px at 28, 5.2 px at 64, no change from 128 px on (rotations are kept where the modality has no up or down). Explicit values (rotate:10) are never scaled.\nauto applies a whole preset only where it was measured to help; elsewhere only its flips and quarter turns (they permute pixels: nothing is resampled, recoloured or cropped). Check any augmentation on your data: medcnn augment-check --dataset FLAG --augment PRESET --seeds 0-2.",
+    ja: 'サイズの規則: プリセットの rotate・translate・zoom は、サイズ S の画像で辺の中点にある点を最大 (S/28)² ピクセルしか動かさないように縮小します（28 px で 1 px、64 px で 5.2 px、128 px 以上では変更なし。上下のないモダリティの回転はそのまま）。明示した値（rotate:10）は縮小しません。\nauto はプリセットが改善することが測定されている場合にだけプリセット全体を使い、それ以外では反転と 90° 回転だけを使います（画素を並べ替えるだけで、補間・色の変化・切り取りがありません）。自分のデータでの効果は medcnn augment-check --dataset FLAG --augment PRESET --seeds 0-2 で確かめられます。',
+  },
+  augmentEvidenceUnmeasured: {
+    en: 'unmeasured (nobody has measured whether it helps)',
+    ja: '未測定（改善するかどうかは誰も測定していない）',
+  },
+  augmentEvidenceMeasured: { en: '{verdict} — {source}', ja: '{verdict} — {source}' },
+  verdictHelps: { en: 'helps', ja: '改善する' },
+  verdictHurts: { en: 'hurts', ja: '悪化させる' },
+  verdictNoDifference: { en: 'no clear difference', ja: '明確な差なし' },
+  verdictUnmeasured: { en: 'unmeasured', ja: '未測定' },
+  augmentAutoFull: {
+    en: 'augment: auto uses the whole {modality} preset; evidence: {evidence}',
+    ja: 'augment: auto は {modality} のプリセット全体を使います。根拠: {evidence}',
+  },
+  augmentAutoConservative: {
+    en: 'augment: auto applies only {transforms} (conservative: the flips and turns the {modality} rules allow, which lose nothing at any size), because the {modality} preset is not measured to help; evidence: {evidence}. The whole preset: --augment {modality}.',
+    ja: 'augment: auto は {transforms} だけを使います（控えめ: {modality} の規則が認める反転・回転のみ。どのサイズでも情報を失わない）。{modality} のプリセットが改善することは測定されていないためです。根拠: {evidence}。プリセット全体は --augment {modality}。',
+  },
+  augmentAutoNothing: {
+    en: 'augment: auto applies nothing, because the {modality} preset is not measured to help and has no flip or turn that loses nothing; evidence: {evidence}. The whole preset: --augment {modality}.',
+    ja: 'augment: auto は何も適用しません。{modality} のプリセットが改善することは測定されておらず、情報を失わない反転・回転も含まれないためです。根拠: {evidence}。プリセット全体は --augment {modality}。',
+  },
+  augmentSuggestCheck: {
+    en: 'augment: to see whether an augmentation helps on this data: {command}',
+    ja: 'augment: このデータでデータ拡張が役立つかを確かめるには: {command}',
+  },
+  augmentScaled: {
+    en: 'augment: geometry scaled for {size}-px images (at most {px} px at an edge): {changes}',
+    ja: 'augment: {size} px の画像に合わせて幾何変換を縮小（辺で最大 {px} px）: {changes}',
+  },
+  checkArmWithout: { en: 'without augmentation', ja: 'データ拡張なし' },
+  checkArmWith: { en: 'with --augment {name}', ja: '--augment {name} あり' },
+  checkRun: {
+    en: '— seed {seed}, {arm} ({n} of {total}) —',
+    ja: '— シード {seed}、{arm}（{n} / {total}）—',
+  },
+  checkTitle: {
+    en: 'Augmentation check: {dataset}, {model}, {epochs} epochs, seeds {seeds}; --augment {name}',
+    ja: 'データ拡張の確認: {dataset}、{model}、{epochs} エポック、シード {seeds}。--augment {name}',
+  },
+  checkHeader: {
+    en: '| seed | val AUC without | val AUC with | difference | test AUC without | test AUC with |',
+    ja: '| シード | 検証 AUC（なし） | 検証 AUC（あり） | 差 | テスト AUC（なし） | テスト AUC（あり） |',
+  },
+  checkMean: { en: 'mean ± sd', ja: '平均 ± 標準偏差' },
+  checkVerdict: {
+    en: 'verdict: {verdict}. Validation AUC with minus without: {diff} (mean over {n} seeds; 95% interval {lo} to {hi}, paired t over seeds; p = {p}).',
+    ja: '判定: {verdict}。検証 AUC の差（あり − なし）: {diff}（{n} シードの平均。95% 区間 {lo} 〜 {hi}、シード間の対応のある t 検定。p = {p}）。',
+  },
+  checkRule: {
+    en: 'Rule: "helps" or "hurts" only when the 95% interval of the paired difference excludes 0; otherwise "no clear difference" (more seeds narrow it). The verdict uses validation only; the test AUC is shown, not used, so it stays an honest estimate.',
+    ja: '規則: 対応のある差の 95% 区間が 0 を含まないときだけ「改善する」「悪化させる」と判定し、それ以外は「明確な差なし」とします（シードを増やすと区間は狭まります）。判定には検証データだけを使います。テスト AUC は表示のみで判定には使わないので、偏りのない推定のままです。',
+  },
+  checkCeiling: {
+    en: 'Note: validation AUC is {min} or more in every run, near its ceiling, so a difference can hardly show there (on PneumoniaMNIST the test AUC moves while it does not; see the README).',
+    ja: '注: 検証 AUC はすべての実行で {min} 以上と上限に近く、差はほとんど現れません（PneumoniaMNIST では検証 AUC が動かなくてもテスト AUC は変わります。README を参照）。',
+  },
+  checkWritten: {
+    en: 'augment-check written to {dir} (augment-check.md, augment-check.json; runs in without/ and with/)',
+    ja: 'augment-check の結果を {dir} に保存しました（augment-check.md、augment-check.json。各実行は without/ と with/）',
+  },
   previewUnsafe: {
     en: 'UNSAFE (allowed by --allow-unsafe-augment): {reason}',
     ja: '危険（--allow-unsafe-augment により許可）: {reason}',

@@ -10,6 +10,7 @@ export const bloodSmear: ModalityPreset = {
     en: 'A cell on a smear has no orientation, so flips and turns are real. Cell size tells a lymphocyte from a monocyte and the microscope’s magnification is fixed, so zoom stays small, and the cell of interest must stay in the centre of the crop.',
     ja: '塗抹標本上の細胞には向きがないので、反転や90°回転は現実にありうる。細胞の大きさはリンパ球と単球を見分ける手がかりで、顕微鏡の倍率は固定されているため、拡大縮小は小さく抑え、注目する細胞は切り出し画像の中央に残す必要がある。',
   },
+  evidence: { verdict: 'unmeasured' },
   rules: {
     rotate: {
       allowed: true,

@@ -15,6 +15,14 @@ export const chestXray: ModalityPreset = {
     en: 'Patients stand or lie a few degrees off straight, at different distances and exposures, so small rotations, shifts, zooms and exposure changes give new real-looking films. Mirrors and turns do not: the heart is on the left and gravity points down.',
     ja: '患者は立位でも臥位でも数度傾き、撮影距離や線量も撮影ごとに異なるため、小さな回転・平行移動・拡大縮小・露出の変化は現実にありうる写真になる。左右反転や90°回転はそうならない。心臓は左にあり、重力は下を向いているからである。',
   },
+  evidence: {
+    verdict: 'helps',
+    size: 28,
+    source: {
+      en: 'PneumoniaMNIST 28×28, SimpleCNN, 10 epochs, seeds 0–2, geometry scaled for 28 px (README, Augmentation: evidence): test AUC 0.950 ± 0.007 without augmentation, 0.969 ± 0.001 with this preset, higher in every seed (as written, unscaled: 0.973 ± 0.005); validation AUC is saturated (0.997 in both)',
+      ja: 'PneumoniaMNIST 28×28、SimpleCNN、10 エポック、シード 0〜2、幾何変換は 28 px 用に縮小（README の Augmentation: evidence）: テスト AUC はデータ拡張なし 0.950 ± 0.007、このプリセットで 0.969 ± 0.001。すべてのシードで向上（縮小しない元の値では 0.973 ± 0.005）。検証 AUC は飽和している（どちらも 0.997）',
+    },
+  },
   rules: {
     rotate: {
       allowed: true,

@@ -10,6 +10,7 @@ export const ct: ModalityPreset = {
     en: 'Patients lie on the table a little rotated and are of different sizes, so small rotations, shifts and zooms are real. CT values are calibrated Hounsfield units, so only small intensity changes (like another window setting) are allowed, and no mirror or turn: left and right organs and the direction of gravity are part of the anatomy.',
     ja: '患者は寝台の上でわずかに回転して横たわり、体格もさまざまなので、小さな回転・平行移動・拡大縮小は現実にありうる。CT値は較正されたハウンスフィールド単位（HU）なので、輝度の変化は（別のウィンドウ設定に相当する）小さなものに限り、反転や90°回転は使わない。臓器の左右と重力の向きは解剖の一部だからである。',
   },
+  evidence: { verdict: 'unmeasured' },
   rules: {
     rotate: {
       allowed: true,

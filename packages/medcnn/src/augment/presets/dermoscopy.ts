@@ -10,6 +10,7 @@ export const dermoscopy: ModalityPreset = {
     en: 'A skin lesion has no up, down, left or right, and the dermatoscope is put on at any angle, so every flip and rotation is a real image; the ABCD criteria (asymmetry, border, colour, diameter) do not change under them. Colour is diagnostic (blue-white veil, regression), so intensity changes stay modest.',
     ja: '皮膚病変には上下左右がなく、ダーモスコープはどの角度でも当てられるので、あらゆる反転と回転は現実にありうる画像になり、ABCD基準（非対称性・境界・色調・直径）も変わらない。色調は診断に重要である（青白色ベール、退縮構造）ため、輝度の変化は控えめにする。',
   },
+  evidence: { verdict: 'unmeasured' },
   rules: {
     rotate: {
       allowed: true,

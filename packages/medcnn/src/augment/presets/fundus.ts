@@ -10,6 +10,7 @@ export const fundus: ModalityPreset = {
     en: 'The diabetic-retinopathy grade counts lesions (microaneurysms, haemorrhages, exudates, new vessels), which mean the same in every quadrant, and a mirrored fundus is the fellow eye, so flips and any rotation keep the grade. (Not for tasks that need laterality or quadrants, such as glaucoma’s ISNT rule.) Cameras differ in illumination; blur is kept small because it erases microaneurysms, the first sign.',
     ja: '糖尿病網膜症の重症度は病変（毛細血管瘤・出血・硬性白斑・新生血管）を数えて判定し、その意味はどの象限でも同じである。また左右反転した眼底は僚眼（反対側の眼）に相当するので、反転やどの角度の回転でも重症度は変わらない。（緑内障のISNTルールのように左右眼や象限が必要なタスクには使わないこと。）照明はカメラによって異なる。ぼかしは最初の所見である毛細血管瘤を消してしまうので小さく抑える。',
   },
+  evidence: { verdict: 'unmeasured' },
   rules: {
     rotate: {
       allowed: true,

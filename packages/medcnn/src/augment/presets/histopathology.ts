@@ -10,6 +10,7 @@ export const histopathology: ModalityPreset = {
     en: 'A tissue section has no orientation: it is cut and mounted any way round, so the eight flips and quarter turns are all real (and exact, without interpolation). Stain intensity varies between labs and scanners. Magnification is fixed and nuclear size is diagnostic, so zoom stays small.',
     ja: '組織切片には向きがない。どの向きにでも薄切され封入されるので、8通りの反転と90°回転はすべて現実にありうる（しかも補間なしで正確である）。染色の濃さは施設やスキャナによって異なる。倍率は固定されていて核の大きさは診断に重要なので、拡大縮小は小さく抑える。',
   },
+  evidence: { verdict: 'unmeasured' },
   rules: {
     rotate: { allowed: true, max: 180, why: { en: 'a slide has no up or down', ja: 'スライドには上下がない' } },
     translate: {

@@ -10,7 +10,7 @@ import type { ModalityPreset } from './preset.js';
 import { retinalOct } from './retinal-oct.js';
 import { ultrasound } from './ultrasound.js';
 
-export type { ModalityPreset, Rule } from './preset.js';
+export type { ModalityPreset, PresetEvidence, Rule } from './preset.js';
 
 // Keyed by modality so the compiler insists every modality has a preset.
 const presets: Record<Modality, ModalityPreset> = {

@@ -9,6 +9,20 @@ import type { TransformName } from '../types.js';
  */
 export type Rule = { allowed: false; why: Localized } | { allowed: true; max?: number; why: Localized };
 
+/**
+ * What is known about whether a preset helps: measured (where, how, and the figure), or unmeasured. `auto` applies
+ * the whole preset only where it was measured to help; elsewhere it applies the conservative subset (policy.ts).
+ */
+export type PresetEvidence =
+  | { verdict: 'unmeasured' }
+  | {
+      verdict: 'helps' | 'hurts' | 'no clear difference';
+      /** The image size it was measured at, in pixels. */
+      size: number;
+      /** The data set, model, seeds and the figure, as one sentence in each language. */
+      source: Localized;
+    };
+
 /** What augmentation keeps the diagnosis of one imaging modality intact, and why. */
 export interface ModalityPreset {
   modality: Modality;
@@ -18,6 +32,8 @@ export interface ModalityPreset {
   fill: FillMode;
   /** One paragraph on the choice, for `--augment list` and the preview. */
   why: Localized;
+  /** Whether the preset was measured to help, and where; `auto` trusts only a measured 'helps'. */
+  evidence: PresetEvidence;
   /** A ruling on every transform, so nothing is allowed by omission. */
   rules: Record<TransformName, Rule>;
 }

@@ -15,6 +15,7 @@ export const retinalOct: ModalityPreset = {
     en: 'A left–right mirror of a B-scan is the fellow eye’s scan, and scans are often tilted, so mirrors and small rotations are real. The layers of the retina have a fixed order from top to bottom, so nothing may turn it upside down.',
     ja: 'Bスキャンの左右反転は僚眼（反対側の眼）のスキャンに相当し、スキャンはしばしば傾いているので、左右反転と小さな回転は現実にありうる。網膜の層は上から下へ決まった順に並んでいるので、上下を逆さにする変換は一切使えない。',
   },
+  evidence: { verdict: 'unmeasured' },
   rules: {
     rotate: {
       allowed: true,

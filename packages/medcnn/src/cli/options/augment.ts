@@ -3,6 +3,7 @@ import type { Modality } from '../../data/dataset-info.js';
 import { MedcnnError } from '../../errors.js';
 import { type Lang, t } from '../../i18n/messages.js';
 import type { Flags } from '../args.js';
+import { printAugmentEvidence } from './augment-evidence.js';
 
 /** Augmentation, checked against the data set's modality. */
 export const augmentFlags = {
@@ -31,9 +32,10 @@ export function printAugmentList(f: Flags<typeof augmentFlags>, lang: Lang): boo
  */
 export function readAugment(
   f: Flags<typeof augmentFlags>,
-  modality: Modality | undefined,
+  data: { modality?: Modality; size?: number; dataset: string; data?: { source: string } },
   lang: Lang,
 ): { fn: AugmentFn; name: string } | undefined {
+  const { modality, size } = data;
   if (!modality) {
     if (f.augment.trim().toLowerCase() === 'none') return undefined;
     throw new MedcnnError(
@@ -43,8 +45,12 @@ export function readAugment(
   }
   const plan = planAugmentation(f.augment, modality, {
     allowUnsafe: f['allow-unsafe-augment'],
+    imageSize: size,
   });
   for (const r of plan?.overridden ?? []) console.warn(t(lang, 'augmentWarning', { reason: r[lang] }));
+  // How the suggested augment-check names the data: the same flag the user gave.
+  const dataFlag = data.data ? `--data ${data.data.source}` : `--dataset ${data.dataset}`;
+  printAugmentEvidence(f.augment, plan, { modality, data: dataFlag, size, lang });
   if (!plan) return undefined;
   console.log(`augment: ${plan.name}`);
   return { fn: makeAugmentFn(plan), name: plan.name };
