@@ -7,6 +7,7 @@ import { LibtorchBackend } from './backend.js';
 import { fallbackKernel } from './fallback.js';
 import { registerLibtorchGradients } from './gradients/register_all_gradients.js';
 import { installFusedAdam } from './optimizers/adam.js';
+import { installFusedSgd } from './optimizers/sgd.js';
 import { loadAddon, type NativeAddon } from './native.js';
 import { nativeOpMismatches } from './native_ops.js';
 import { nativeKernels } from './register_all_kernels.js';
@@ -14,6 +15,7 @@ import { nativeKernels } from './register_all_kernels.js';
 export { fallbackCounts, resetFallbackCounts } from './fallback.js';
 export { LibtorchBackend } from './backend.js';
 export { installFusedBatchNorm } from './layers/batch_norm.js';
+export { setWeightDecay, type WeightDecay } from './optimizers/fused.js';
 
 /** The tfjs backend name. */
 export const BACKEND_NAME = 'libtorch';
@@ -38,6 +40,7 @@ export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: 
     // Gradients are registered by tfjs-layers (or tfjs) on import; wrap them now, idempotently.
     registerLibtorchGradients();
     installFusedAdam();
+    installFusedSgd();
     if (registered) return { ok: true };
     registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), 0);
     const native = new Set<string>();

@@ -136,14 +136,17 @@ export const NATIVE_OPS = {
   batch_norm_grad: ['varianceEpsilon', 'hasScale', 'which'],
   batch_norm_training: ['epsilon'],
   batch_norm_training_grad: ['epsilon'],
-  // softmax.cc, resize_bilinear.cc, transform.cc, adam.cc, random.cc, intensity.cc
+  // softmax.cc, resize_bilinear.cc, transform.cc, random.cc, intensity.cc
   softmax: [],
   resize_bilinear: ['outHeight', 'outWidth', 'alignCorners', 'halfPixelCenters'],
   resize_bilinear_grad: ['alignCorners', 'halfPixelCenters'],
   transform: ['interpolation', 'fillMode', 'fillValue', 'outHeight', 'outWidth'],
-  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
   random_normal: ['seed', 'shape[]'],
   intensity: ['black', 'white', 'codes[]', 'seeds[]'],
+  // optimizers.cc (weightDecay: 0 for none; decoupled: AdamW's x·(1 − lr·wd) instead of L2's g + wd·x)
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'decoupled'],
+  sgd: ['learningRate', 'weightDecay', 'decoupled'],
+  momentum: ['learningRate', 'weightDecay', 'decoupled', 'nesterov'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The name of a native op. */

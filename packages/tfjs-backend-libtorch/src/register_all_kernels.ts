@@ -34,6 +34,7 @@ import { libtorchFusedBatchNormGradConfig } from './kernels/LibtorchFusedBatchNo
 import { libtorchIntensityConfig } from './kernels/LibtorchIntensity.js';
 import { libtorchMeanGradConfig } from './kernels/LibtorchMeanGrad.js';
 import { libtorchRandomNormalConfig } from './kernels/LibtorchRandomNormal.js';
+import { libtorchMomentumConfig, libtorchSgdConfig } from './kernels/LibtorchSgd.js';
 import { maxPoolConfig } from './kernels/MaxPool.js';
 import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
 import { oneHotConfig } from './kernels/OneHot.js';
@@ -82,7 +83,9 @@ export const nativeKernels: KernelConfig[] = [
   libtorchFusedBatchNormGradConfig,
   libtorchIntensityConfig,
   libtorchMeanGradConfig,
+  libtorchMomentumConfig,
   libtorchRandomNormalConfig,
+  libtorchSgdConfig,
   maxPoolConfig,
   maxPoolGradConfig,
   oneHotConfig,

@@ -193,7 +193,19 @@ const CASES: Record<string, () => unknown> = {
         accBeta1: tf.scalar(0.9),
         accBeta2: tf.scalar(0.999),
       },
-      { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.01, decoupled: true },
+    ),
+  LibtorchSgd: () =>
+    run(
+      'LibtorchSgd',
+      { x: floats([2, 3]), g: floats([2, 3]), c: tf.scalar(-0.1) },
+      { learningRate: 0.1, weightDecay: 0.01, decoupled: false },
+    ),
+  LibtorchMomentum: () =>
+    run(
+      'LibtorchMomentum',
+      { x: floats([2, 3]), accumulation: floats([2, 3]), g: floats([2, 3]), c: tf.scalar(-0.1), mu: tf.scalar(0.9) },
+      { learningRate: 0.1, useNesterov: true },
     ),
   LibtorchRandomNormal: () => run('LibtorchRandomNormal', {}, { seed: 5, shape: [2, 3] }),
   LibtorchIntensity: () =>

@@ -2,20 +2,11 @@
  * A faster Adam on libtorch. tfjs' AdamOptimizer updates each variable with about a dozen small kernels; on
  * libtorch it uses one fused kernel per variable instead (LibtorchAdam), with the same arithmetic, the same
  * state (the m and v variables, β1ᵗ and β2ᵗ) and so the same results. On other backends nothing changes.
+ * A weight decay set with setWeightDecay (fused.ts) runs inside the same kernel.
  */
-import {
-  AdamOptimizer,
-  engine,
-  getBackend,
-  mul,
-  tidy,
-  zerosLike,
-  type NamedTensorMap,
-  type Tensor,
-  type Variable,
-} from '@tensorflow/tfjs-core';
+import { AdamOptimizer, engine, mul, tidy, zerosLike, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 
-type NamedGradients = Parameters<AdamOptimizer['applyGradients']>[0];
+import { decayAttrs, gradientOf, installFused, namesOf } from './fused.js';
 
 /** The parts of AdamOptimizer's state this reads and writes (public in tfjs' JavaScript, protected in its types). */
 interface AdamState {
@@ -31,18 +22,11 @@ interface AdamState {
 }
 
 export function installFusedAdam(): void {
-  const proto = AdamOptimizer.prototype as unknown as { applyGradients(g: NamedGradients): void; __libtorch?: boolean };
-  if (proto.__libtorch) return;
-  const original = proto.applyGradients;
-  proto.applyGradients = function (this: AdamOptimizer, gradients: NamedGradients): void {
-    if (getBackend() !== 'libtorch') {
-      original.call(this, gradients);
-      return;
-    }
-    const s = this as unknown as AdamState;
-    const names = Array.isArray(gradients) ? gradients.map((g) => g.name) : Object.keys(gradients);
+  installFused(AdamOptimizer, (optimizer, gradients) => {
+    const s = optimizer as unknown as AdamState;
+    const decay = decayAttrs(optimizer);
     tidy(() => {
-      names.forEach((name, i) => {
+      namesOf(gradients).forEach((name, i) => {
         const value = engine().registeredVariables[name];
         s.accumulatedFirstMoment[i] ??= {
           originalName: `${name}/m`,
@@ -52,14 +36,14 @@ export function installFusedAdam(): void {
           originalName: `${name}/v`,
           variable: tidy(() => zerosLike(value).variable(false)),
         };
-        const g = Array.isArray(gradients) ? gradients[i].tensor : (gradients as NamedTensorMap)[name];
+        const g = gradientOf(gradients, name, i);
         if (g == null) return;
         const m = s.accumulatedFirstMoment[i].variable;
         const v = s.accumulatedSecondMoment[i].variable;
         const [x2, m2, v2] = engine().runKernel(
           'LibtorchAdam',
           { x: value, m, v, g, accBeta1: s.accBeta1, accBeta2: s.accBeta2 },
-          { learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon },
+          { learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, ...decay },
         ) as Tensor[];
         m.assign(m2);
         v.assign(v2);
@@ -69,6 +53,5 @@ export function installFusedAdam(): void {
       s.accBeta2.assign(mul(s.accBeta2, s.beta2));
     });
     s.incrementIterations();
-  };
-  proto.__libtorch = true;
+  });
 }
