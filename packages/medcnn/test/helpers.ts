@@ -6,6 +6,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { encodeNpy } from '../src/data/npy.js';
 import { readSplits, type SplitData } from '../src/data/load.js';
+import { getDatasetInfo } from '../src/data/registry.js';
+import { RUN_FORMAT, type RunConfig } from '../src/runfolder/index.js';
 
 /**
  * The official PneumoniaMNIST file the tests read (MEDMNIST_ROOT, else ../shared/medmnist). npm runs the tests
@@ -118,4 +120,23 @@ export function assertUserError(r: ReturnType<typeof medcnn>, pattern: RegExp): 
   assert.match(r.err, /^medcnn: /m);
   assert.match(r.err, pattern);
   assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+}
+
+/** The config.json of a PneumoniaMNIST SimpleCNN run, for tests that save a model and write its run folder by hand. */
+export function pneumoniaRunConfig(): RunConfig {
+  const info = getDatasetInfo('pneumoniamnist');
+  return {
+    format: RUN_FORMAT,
+    medcnnVersion: '0.1.0',
+    dataset: 'pneumoniamnist',
+    size: 28,
+    task: info.task,
+    labels: info.labels,
+    model: 'simplecnn',
+    inputShape: [28, 28, 1],
+    numClasses: 2,
+    normalization: { mean: 0.5, std: 0.5 },
+    seed: 42,
+    lang: 'en',
+  } as RunConfig;
 }

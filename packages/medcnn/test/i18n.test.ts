@@ -9,8 +9,7 @@ import { initEngine } from '../src/engine/backend.js';
 import { createModel } from '../src/models/index.js';
 import { saveModel } from '../src/models/io.js';
 import { writeConfigFile } from '../src/runfolder/files.js';
-import type { RunConfig } from '../src/runfolder/index.js';
-import { smallPneumoniaRoot, tempDir } from './helpers.js';
+import { smallPneumoniaRoot, tempDir, pneumoniaRunConfig } from './helpers.js';
 
 // --lang ja through the real command: errors (the clinical reason of a refused augmentation first of all),
 // `info` and `evaluate` speak Japanese; and every MedcnnError in the sources carries a Japanese text.
@@ -170,23 +169,11 @@ test('--lang ja: a truncated X-ray given to predict, and a corrupt data file fou
   await initEngine({ backend: 'wasm' });
   const run = path.join(work, 'untrained-run');
   fs.mkdirSync(run);
-  const info = getDatasetInfo('pneumoniamnist');
+  const _info = getDatasetInfo('pneumoniamnist');
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   await saveModel(model, path.join(run, 'model'));
   model.dispose();
-  writeConfigFile(run, {
-    medcnnVersion: '0.1.0',
-    dataset: 'pneumoniamnist',
-    size: 28,
-    task: info.task,
-    labels: info.labels,
-    model: 'simplecnn',
-    inputShape: [28, 28, 1],
-    numClasses: 2,
-    normalization: { mean: 0.5, std: 0.5 },
-    seed: 42,
-    lang: 'en',
-  } as unknown as RunConfig);
+  writeConfigFile(run, pneumoniaRunConfig());
   const canvas = createCanvas(224, 224);
   const g = canvas.getContext('2d');
   const gradient = g.createRadialGradient(112, 112, 10, 112, 112, 150);

@@ -13,8 +13,7 @@ import { MedcnnError } from '../src/errors.js';
 import { createModel } from '../src/models/index.js';
 import { saveModel } from '../src/models/io.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
-import type { RunConfig } from '../src/runfolder/index.js';
-import { pneumonia, tempDir } from './helpers.js';
+import { pneumonia, tempDir, pneumoniaRunConfig } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
@@ -71,23 +70,11 @@ before(async () => {
 
   run = path.join(work, 'run');
   fs.mkdirSync(run);
-  const info = getDatasetInfo('pneumoniamnist');
+  const _info = getDatasetInfo('pneumoniamnist');
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   await saveModel(model, path.join(run, 'model'));
   model.dispose();
-  writeRunConfig(run, {
-    medcnnVersion: '0.1.0',
-    dataset: 'pneumoniamnist',
-    size: 28,
-    task: info.task,
-    labels: info.labels,
-    model: 'simplecnn',
-    inputShape: [28, 28, 1],
-    numClasses: 2,
-    normalization: { mean: 0.5, std: 0.5 },
-    seed: 42,
-    lang: 'en',
-  } as unknown as RunConfig);
+  writeRunConfig(run, pneumoniaRunConfig());
 });
 
 test('whole PNG and JPEG X-rays are read; their structure checks pass', async () => {

@@ -14,8 +14,7 @@ import { clinicalLine, formatInterval, formatMetric } from '../src/metrics/forma
 import { createModel } from '../src/models/index.js';
 import { saveModel } from '../src/models/io.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
-import type { RunConfig } from '../src/runfolder/index.js';
-import { pneumonia, smallPneumoniaRoot, tempDir } from './helpers.js';
+import { pneumonia, smallPneumoniaRoot, tempDir, pneumoniaRunConfig } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
@@ -33,7 +32,7 @@ function medcnn(args: string[], env: Record<string, string> = {}) {
 async function runWith(edit: (name: string, w: Float32Array) => void): Promise<string> {
   const dir = path.join(tempDir(), 'run');
   fs.mkdirSync(dir, { recursive: true });
-  const info = getDatasetInfo('pneumoniamnist');
+  const _info = getDatasetInfo('pneumoniamnist');
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   model.setWeights(
     model.weights.map((v) => {
@@ -45,19 +44,7 @@ async function runWith(edit: (name: string, w: Float32Array) => void): Promise<s
   );
   await saveModel(model, path.join(dir, 'model'));
   model.dispose();
-  writeRunConfig(dir, {
-    medcnnVersion: '0.1.0',
-    dataset: 'pneumoniamnist',
-    size: 28,
-    task: info.task,
-    labels: info.labels,
-    model: 'simplecnn',
-    inputShape: [28, 28, 1],
-    numClasses: 2,
-    normalization: { mean: 0.5, std: 0.5 },
-    seed: 42,
-    lang: 'en',
-  } as unknown as RunConfig);
+  writeRunConfig(dir, pneumoniaRunConfig());
   return dir;
 }
 

@@ -11,8 +11,7 @@ import { MedcnnError } from '../src/errors.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel, saveModel } from '../src/models/io.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
-import type { RunConfig } from '../src/runfolder/index.js';
-import { pneumonia, tempDir } from './helpers.js';
+import { pneumonia, tempDir, pneumoniaRunConfig } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
@@ -37,20 +36,8 @@ before(async () => {
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   await saveModel(model, path.join(run, 'model'));
   model.dispose();
-  const info = getDatasetInfo('pneumoniamnist');
-  writeRunConfig(run, {
-    medcnnVersion: '0.1.0',
-    dataset: 'pneumoniamnist',
-    size: 28,
-    task: info.task,
-    labels: info.labels,
-    model: 'simplecnn',
-    inputShape: [28, 28, 1],
-    numClasses: 2,
-    normalization: { mean: 0.5, std: 0.5 },
-    seed: 42,
-    lang: 'en',
-  } as unknown as RunConfig);
+  const _info = getDatasetInfo('pneumoniamnist');
+  writeRunConfig(run, pneumoniaRunConfig());
   // A file outside the run, as big as the weights, that a hostile model.json might try to have read.
   secret = path.join(work, 'secret.bin');
   fs.copyFileSync(path.join(run, 'model', 'weights.bin'), secret);

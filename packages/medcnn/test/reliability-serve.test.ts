@@ -12,7 +12,7 @@ import { saveModel } from '../src/models/io.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
 import type { RunConfig } from '../src/runfolder/index.js';
 import { serveRun } from '../src/serve/server.js';
-import { SHARED_ROOT, tempDir } from './helpers.js';
+import { SHARED_ROOT, tempDir, pneumoniaRunConfig } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
@@ -42,23 +42,11 @@ before(async () => {
   await initEngine({ backend: 'wasm' });
   run = path.join(tempDir(), 'run');
   fs.mkdirSync(run, { recursive: true });
-  const info = getDatasetInfo('pneumoniamnist');
+  const _info = getDatasetInfo('pneumoniamnist');
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   await saveModel(model, path.join(run, 'model'));
   model.dispose();
-  config = {
-    medcnnVersion: '0.1.0',
-    dataset: 'pneumoniamnist',
-    size: 28,
-    task: info.task,
-    labels: info.labels,
-    model: 'simplecnn',
-    inputShape: [28, 28, 1],
-    numClasses: 2,
-    normalization: { mean: 0.5, std: 0.5 },
-    seed: 42,
-    lang: 'en',
-  } as unknown as RunConfig;
+  config = pneumoniaRunConfig();
   writeRunConfig(run, config);
   ({ server, url } = await serveRun(run, { host: '127.0.0.1', port: 0, root: SHARED_ROOT }));
   port = (server.address() as { port: number }).port;

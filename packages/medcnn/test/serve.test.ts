@@ -9,10 +9,9 @@ import { initEngine } from '../src/engine/backend.js';
 import { imageHeader, imageSizeProblem, modelPixels, normalizePixels } from '../src/data/pixels.js';
 import { getDatasetInfo } from '../src/data/registry.js';
 import { createModel, saveModel } from '../src/models/index.js';
-import type { RunConfig } from '../src/runfolder/index.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
 import { serveRun } from '../src/serve/server.js';
-import { pneumonia, SHARED_ROOT, tempDir } from './helpers.js';
+import { pneumonia, SHARED_ROOT, tempDir, pneumoniaRunConfig } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
@@ -120,22 +119,11 @@ before(async () => {
   await initEngine({ backend: 'wasm' });
   run = path.join(tempDir(), 'run');
   fs.mkdirSync(run, { recursive: true });
-  const info = getDatasetInfo('pneumoniamnist');
+  const _info = getDatasetInfo('pneumoniamnist');
   const model = createModel('simplecnn', { inputShape: [28, 28, 1], numClasses: 2 });
   await saveModel(model, path.join(run, 'model'));
   model.dispose();
-  const config = {
-    medcnnVersion: '0.1.0',
-    dataset: 'pneumoniamnist',
-    size: 28,
-    task: info.task,
-    labels: info.labels,
-    model: 'simplecnn',
-    inputShape: [28, 28, 1],
-    numClasses: 2,
-    normalization: { mean: 0.5, std: 0.5 },
-    seed: 42,
-  } as unknown as RunConfig;
+  const config = pneumoniaRunConfig();
   writeRunConfig(run, config);
   fs.writeFileSync(
     path.join(run, 'history.csv'),

@@ -25,14 +25,31 @@ export function engineInfo(): EngineInfo | null {
   return current;
 }
 
+/** The parts of tfjs-backend-libtorch medcnn uses (an optional dependency, so imported at run time). */
+interface LibtorchModule {
+  registerLibtorchBackend(opts?: { threads?: number }): { ok: true } | { ok: false; reason: string };
+  installFusedBatchNorm(layers: typeof tfl): void;
+  setWeightDecay(optimizer: tf.Optimizer, weightDecay: number, decoupled: boolean): boolean;
+}
+
+let libtorch: LibtorchModule | null = null;
+
+/**
+ * Puts weight decay inside the optimizer's fused native step (L2, or decoupled as AdamW) when the engine is
+ * libtorch; false elsewhere, where the caller applies the decay itself.
+ */
+export function fuseWeightDecay(optimizer: tf.Optimizer, weightDecay: number, decoupled: boolean): boolean {
+  return (
+    tf.getBackend() === 'libtorch' && libtorch !== null && libtorch.setWeightDecay(optimizer, weightDecay, decoupled)
+  );
+}
+
 async function tryLibtorch(threads: number): Promise<string | null> {
   try {
-    const mod = (await import('tfjs-backend-libtorch' as string)) as {
-      registerLibtorchBackend(opts?: { threads?: number }): { ok: true } | { ok: false; reason: string };
-      installFusedBatchNorm(layers: typeof tfl): void;
-    };
+    const mod = (await import('tfjs-backend-libtorch' as string)) as LibtorchModule;
     const res = mod.registerLibtorchBackend({ threads });
     if (!res.ok) return res.reason;
+    libtorch = mod;
     // BatchNorm layers train with one native kernel each way instead of tfjs-layers' chain of small ones.
     mod.installFusedBatchNorm(tfl);
     if (!(await tf.setBackend('libtorch'))) return 'the libtorch backend failed to initialise';

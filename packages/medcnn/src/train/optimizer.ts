@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fuseWeightDecay } from '../engine/backend.js';
 import type { TrainingRecipe } from './recipe.js';
 
 /** One group of variables and its optimizer (a fine-tuned backbone gets its own, at a lower rate). */
@@ -6,6 +7,8 @@ interface Group {
   vars: tf.Variable[];
   optimizer: tf.Optimizer;
   baseRate: number;
+  /** The weight decay runs inside the optimizer's fused native step (libtorch), not in JavaScript here. */
+  decayInKernel: boolean;
 }
 
 /** The optimizers of a training run: one step per batch, the rate set per step by the schedule. */
@@ -21,17 +24,22 @@ export class Optimizers {
   ) {
     const slowVars = slow ? vars.filter((v) => slow.names.has(v.name)) : [];
     const fastVars = vars.filter((v) => !slowVars.includes(v));
-    this.groups = [{ vars: fastVars, optimizer: this.create(learningRate), baseRate: learningRate }];
-    if (slowVars.length > 0)
-      this.groups.push({ vars: slowVars, optimizer: this.create(slow!.learningRate), baseRate: slow!.learningRate });
-    // The tutorial's case keeps tfjs' own minimize (and so its exact arithmetic).
-    this.plain = this.groups.length === 1 && recipe.weightDecay === 0 && recipe.optimizer !== 'sgd';
+    this.groups = [this.group(fastVars, learningRate)];
+    if (slowVars.length > 0) this.groups.push(this.group(slowVars, slow!.learningRate));
+    // One group whose decay (if any) runs in the kernel: tfjs' own minimize (the tutorial's exact arithmetic).
+    this.plain = this.groups.length === 1 && (recipe.weightDecay === 0 || this.groups[0].decayInKernel);
   }
 
-  private create(rate: number): tf.Optimizer {
-    if (this.recipe.optimizer === 'sgd')
-      return this.recipe.momentum > 0 ? tf.train.momentum(rate, this.recipe.momentum) : tf.train.sgd(rate);
-    return tf.train.adam(rate, 0.9, 0.999, 1e-8);
+  private group(vars: tf.Variable[], rate: number): Group {
+    const { optimizer: kind, momentum, weightDecay } = this.recipe;
+    const optimizer =
+      kind === 'sgd'
+        ? momentum > 0
+          ? tf.train.momentum(rate, momentum)
+          : tf.train.sgd(rate)
+        : tf.train.adam(rate, 0.9, 0.999, 1e-8);
+    const decayInKernel = weightDecay > 0 && fuseWeightDecay(optimizer, weightDecay, kind === 'adamw');
+    return { vars, optimizer, baseRate: rate, decayInKernel };
   }
 
   /** Scales every group's rate by `factor` (the schedule's), from its base rate. */
@@ -52,11 +60,11 @@ export class Optimizers {
     const { optimizer: kind, weightDecay } = this.recipe;
     for (const g of this.groups) {
       const rate = (g.optimizer as unknown as { learningRate: number }).learningRate;
+      const decay = g.decayInKernel ? 0 : weightDecay;
       const named = g.vars.map((v) => {
         // adam and sgd: L2 in the gradient (torch.optim's weight_decay); adamw: decay decoupled from the gradient.
-        if (weightDecay > 0 && kind === 'adamw') v.assign(tf.mul(v, 1 - rate * weightDecay));
-        const grad =
-          weightDecay > 0 && kind !== 'adamw' ? tf.add(grads[v.name], tf.mul(v, weightDecay)) : grads[v.name];
+        if (decay > 0 && kind === 'adamw') v.assign(tf.mul(v, 1 - rate * decay));
+        const grad = decay > 0 && kind !== 'adamw' ? tf.add(grads[v.name], tf.mul(v, decay)) : grads[v.name];
         return { name: v.name, tensor: grad };
       });
       g.optimizer.applyGradients(named);
