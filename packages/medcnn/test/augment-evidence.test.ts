@@ -16,7 +16,7 @@ import {
 import { SIZES } from '../src/data/dataset-info.js';
 import { makeRng } from '../src/engine/seed.js';
 import { pairedSeedDifference } from '../src/metrics/seeds.js';
-import { medcnn, smallPneumoniaRoot, tempDir } from './helpers.js';
+import { assertUserError, medcnn, smallPneumoniaRoot, tempDir } from './helpers.js';
 
 // Issue 23: presets carry evidence, their geometry shrinks with the image, `auto` trusts only a preset measured to
 // help, and augment-check measures an augmentation on the user's data.
@@ -234,4 +234,33 @@ describe('augment-check', () => {
     assert.match(none.err, /applies nothing to ct images/);
     assert.ok(!fs.existsSync(`${out}-ct`));
   });
+});
+
+test('augment-check runs on your own images too (--data FILE.npz --modality), with a verdict', () => {
+  const root = smallPneumoniaRoot(160, 64, 64);
+  const out = path.join(tempDir(), 'own-check');
+  const r = medcnn([
+    'augment-check',
+    '--data',
+    path.join(root, 'pneumoniamnist.npz'),
+    '--modality',
+    'chest-xray',
+    '--augment',
+    'chest-xray',
+    '--seeds',
+    '0-1',
+    '--epochs',
+    '1',
+    '--no-progress',
+    '--out',
+    out,
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /verdict: (helps|hurts|no clear difference)/);
+  for (const f of ['augment-check.md', 'augment-check.json', 'with/seed-1/config.json', 'without/seed-0/config.json'])
+    assert.ok(fs.existsSync(path.join(out, f)), f);
+  assertUserError(
+    medcnn(['augment-check', '--data', path.join(root, 'pneumoniamnist.npz'), '--augment', 'auto', '--seeds', '0-1']),
+    /--modality/,
+  );
 });
