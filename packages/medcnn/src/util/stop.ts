@@ -1,13 +1,13 @@
 /**
  * A request to stop long work gracefully, set by Ctrl-C (SIGINT) or SIGTERM (what containers send): the work
- * checks `requested` between batches and saves what is done. A second signal quits at once (exit 130).
+ * checks `requested` between batches and saves what is done. A second signal quits at once (exit 130, or 143).
  */
 export class StopRequest {
   requested = false;
   /** The signal that asked, for the exit code (130 for SIGINT, 143 for SIGTERM). */
   signal: NodeJS.Signals | null = null;
   private readonly handler = (signal: NodeJS.Signals): void => {
-    if (this.requested) process.exit(130);
+    if (this.requested) process.exit(signal === 'SIGTERM' ? 143 : 130);
     this.requested = true;
     this.signal = signal;
     this.onRequest();
