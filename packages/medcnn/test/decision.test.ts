@@ -100,3 +100,56 @@ test('train --threshold spec:0.9 --calibrate temperature: recorded, reported at 
   for (const item of JSON.parse(p.out) as { classIndex: number; probabilities: number[] }[])
     assert.equal(item.classIndex, item.probabilities[1] > t ? 1 : 0);
 });
+
+test('multi-label: one threshold per label chosen on validation, each label measured at its own on test', async () => {
+  const dir = tempDir();
+  const [tr] = pneumonia();
+  const n = 160;
+  const lines = ['path,pneumonia,bright'];
+  // Two labels of real X-rays: the finding, and whether the film is brighter than the median.
+  const means = Array.from({ length: n }, (_, i) =>
+    tr.images.subarray(i * 784, (i + 1) * 784).reduce((a, b) => a + b, 0),
+  );
+  const median = [...means].sort((a, b) => a - b)[n / 2];
+  for (let i = 0; i < n; i++) {
+    const canvas = createCanvas(28, 28);
+    const g = canvas.getContext('2d');
+    const img = g.createImageData(28, 28);
+    for (let p = 0; p < 784; p++) {
+      const v = tr.images[i * 784 + p];
+      img.data.set([v, v, v, 255], p * 4);
+    }
+    g.putImageData(img, 0, 0);
+    fs.writeFileSync(path.join(dir, `${i}.png`), canvas.toBuffer('image/png'));
+    lines.push(`${i}.png,${tr.labels[i] ? 1 : 0},${means[i] > median ? 1 : 0}`);
+  }
+  fs.writeFileSync(path.join(dir, 'manifest.csv'), `${lines.join('\n')}\n`);
+  const out = path.join(dir, 'run');
+  const r = medcnn([
+    'train',
+    '--data',
+    path.join(dir, 'manifest.csv'),
+    '--task',
+    'multi-label',
+    '--threshold',
+    '0.4',
+    '--epochs',
+    '1',
+    '--out',
+    out,
+    '--no-progress',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /at the thresholds chosen on validation \(0\.4, one per label\)/);
+  const run = RunFolder.open(out);
+  assert.deepEqual(run.config.operatingPoint?.threshold, [0.4, 0.4]);
+  const perLabel = run.readMetrics().test.labelOperatingPoints!;
+  assert.deepEqual(
+    perLabel.map((l) => [l.label, l.threshold]),
+    [
+      ['pneumonia', 0.4],
+      ['bright', 0.4],
+    ],
+  );
+  for (const l of perLabel) assert.ok(l.confusion.flat().reduce((a, b) => a + b, 0) > 0);
+});

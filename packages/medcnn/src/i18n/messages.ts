@@ -62,6 +62,10 @@ const messages = {
     en: 'at the threshold chosen on validation ({rule}: {threshold}): ACC {acc} [{accCi}] · sensitivity {sens} [{sensCi}] · specificity {spec} [{specCi}] · PPV {ppv} · NPV {npv}',
     ja: '検証データで選んだしきい値（{rule}: {threshold}）: 正解率 ACC {acc} [{accCi}] · 感度 {sens} [{sensCi}] · 特異度 {spec} [{specCi}] · 陽性的中率 {ppv} · 陰性的中率 {npv}',
   },
+  labelOperatingPoints: {
+    en: 'at the thresholds chosen on validation ({rule}, one per label), sensitivity / specificity: {labels}',
+    ja: '検証データでラベルごとに選んだしきい値（{rule}）での感度 / 特異度: {labels}',
+  },
   calibrationBefore: {
     en: 'calibration (test): ECE {ece} · Brier {brier} · NLL {nll} (--calibrate temperature fits it on validation)',
     ja: '較正（テスト）: ECE {ece} · Brier {brier} · NLL {nll}（--calibrate temperature で検証データに合わせて補正できます）',

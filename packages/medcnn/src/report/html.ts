@@ -67,6 +67,17 @@ export function reportHtml({ config, metrics, history, images }: ReportInput, la
         `${cell('sensitivity')}${cell('specificity')}${cell('ppv')}${cell('npv')}${cell('f1')}</tr>`,
     ];
   });
+  // Multi-label: each label at its own threshold chosen on validation.
+  const labelRows = Object.values(metrics).flatMap((m) =>
+    ((m.labelOperatingPoints as (Record<string, unknown> & { ci95: Record<string, unknown> })[] | undefined) ?? []).map(
+      (l) =>
+        `<tr><td>${esc(m.split)} · ${esc(l.label)} @ ${esc(l.rule)} (${num(l.threshold)})</td>` +
+        ['accuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1']
+          .map((k) => `<td>${num(l[k])}${interval(l.ci95[k])}</td>`)
+          .join('') +
+        '</tr>',
+    ),
+  );
   // Calibration per split: as the model gives its probabilities, and after temperature scaling.
   const calibration = Object.values(metrics).flatMap((m) => {
     const cal = m.calibration as
@@ -93,6 +104,7 @@ td:first-child,th:first-child{text-align:left}img{max-width:100%;border:1px soli
 <h2>${L.metrics}</h2>${positive ? `<p>${L.positive}: ${esc(positive)}</p>` : ''}
 <table><tr><th>${L.split}</th><th>ACC <small>(${L.ci})</small></th><th>AUC <small>(${L.ci})</small></th><th>${L.sens}</th><th>${L.spec}</th><th>${L.ppv}</th><th>${L.npv}</th><th>F1</th></tr>
 ${rows.join('\n')}</table>
+${labelRows.length ? `<table><tr><th>${L.split}</th><th>ACC</th><th>${L.sens}</th><th>${L.spec}</th><th>${L.ppv}</th><th>${L.npv}</th><th>F1</th></tr>${labelRows.join('\n')}</table>` : ''}
 ${calibration.length ? `<h2>${L.calibration}</h2><table><tr><th>${L.split}</th><th>ECE</th><th>Brier</th><th>NLL</th></tr>${calibration.join('\n')}</table>` : ''}
 <h2>${L.plots}</h2><div class="plots">${images.map((f) => `<img src="${f}" alt="${f}">`).join('')}</div>
 <h2>${L.history}</h2><table>${history.map((r, i) => `<tr>${r.map((c) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</table>

@@ -94,6 +94,17 @@ export function evaluateSplit(
       ),
     });
   }
+  const labelThresholds = decision.operatingPoint?.threshold;
+  if (isMultiLabel(ctx.task) && Array.isArray(labelThresholds)) {
+    const column = (values: ArrayLike<number>, k: number): Float32Array =>
+      Float32Array.from({ length: data.count }, (_, i) => values[i * cal.numClasses + k]);
+    metrics.labelOperatingPoints = labelThresholds.map((threshold, k) => {
+      const { roc: _roc, ...at } = metricsAtThreshold(column(cal.yTrue, k), column(cal.yScore, k), threshold, {
+        seed: ctx.seed,
+      });
+      return { label: ctx.labels[k].en, rule: decision.operatingPoint!.rule, ...at };
+    });
+  }
   if (ctx.task === 'binary-class') {
     const p = ctx.positiveClass ?? 1;
     const truth = positiveTruth(cal, p);

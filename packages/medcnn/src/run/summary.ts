@@ -8,6 +8,7 @@ export function formatTestResult(m: SplitMetrics, bestEpoch: number, lang: Lang)
   if (!c)
     return [
       t(lang, 'testResultPlain', { epoch: bestEpoch, acc: formatMetric(m.acc, lang), auc: formatMetric(m.auc, lang) }),
+      ...operatingPointLines(m, lang),
     ];
   const bound = (ci: [number, number] | null, k: 0 | 1): string => formatMetric(ci?.[k], lang, undefined, 3);
   return [
@@ -50,6 +51,16 @@ export function operatingPointLines(m: SplitMetrics, lang: Lang): string[] {
         npv: formatMetric(op.npv, lang, op.notAvailable.npv),
       }),
     );
+  }
+  const perLabel = m.labelOperatingPoints;
+  if (perLabel?.length) {
+    const labels = perLabel
+      .map(
+        (l) =>
+          `${l.label} (${l.threshold.toFixed(3)}): ${formatMetric(l.sensitivity, lang, l.notAvailable.sensitivity, 3)} / ${formatMetric(l.specificity, lang, l.notAvailable.specificity, 3)}`,
+      )
+      .join(' · ');
+    lines.push(t(lang, 'labelOperatingPoints', { rule: perLabel[0].rule, labels }));
   }
   const cal = m.calibration;
   if (cal) {

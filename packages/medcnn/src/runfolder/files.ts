@@ -49,6 +49,8 @@ export interface SplitMetrics {
   positiveClass?: { index: number; name: { en: string; ja: string } };
   /** Binary tasks with a threshold rule: the metrics at the threshold chosen on validation, with 95% CIs. */
   operatingPoint?: { rule: string; threshold: number } & Omit<ThresholdMetrics, 'roc'>;
+  /** Multi-label tasks with a threshold rule: each label's metrics at its own threshold chosen on validation. */
+  labelOperatingPoints?: ({ label: string; rule: string } & Omit<ThresholdMetrics, 'roc'>)[];
   /** Calibration of the probabilities as the model gives them, and after temperature scaling (when fitted). */
   calibration?: { before: CalibrationSummary; after?: CalibrationSummary; temperature?: number };
   /** Confusion matrix for single-label tasks: rows truth, columns prediction. */
