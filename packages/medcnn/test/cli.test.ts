@@ -3,8 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { createCanvas } from '@napi-rs/canvas';
-import { pneumonia, smallPneumoniaRoot, tempDir, CLI, medcnn, assertUserError } from './helpers.js';
+import { pneumonia, smallPneumoniaRoot, tempDir, CLI, medcnn, assertUserError, writeXrayPng } from './helpers.js';
 
 let root = '';
 let work = '';
@@ -17,14 +16,8 @@ before(() => {
   run = path.join(work, 'run');
   // A real test X-ray saved as a PNG, as a user would pass it.
   const [, , testSplit] = pneumonia();
-  const canvas = createCanvas(28, 28);
-  const g = canvas.getContext('2d');
-  const img = g.createImageData(28, 28);
-  for (let p = 0; p < 784; p++)
-    img.data.set([testSplit.images[p], testSplit.images[p], testSplit.images[p], 255], p * 4);
-  g.putImageData(img, 0, 0);
   xray = path.join(work, 'xray.png');
-  fs.writeFileSync(xray, canvas.toBuffer('image/png'));
+  writeXrayPng(xray, testSplit, 0);
 });
 
 test('medcnn train runs the tutorial end to end and fills the run folder', () => {

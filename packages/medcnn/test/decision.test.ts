@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createCanvas } from '@napi-rs/canvas';
 import { decideClasses } from '../src/metrics/decide.js';
 import type { Predictions } from '../src/metrics/evaluator.js';
 import { calibrated, decideOnValidation } from '../src/run/decision.js';
 import { RunFolder } from '../src/runfolder/index.js';
-import { medcnn, pneumonia, smallPneumoniaRoot, tempDir } from './helpers.js';
+import { medcnn, pneumonia, smallPneumoniaRoot, tempDir, writeXrayPng } from './helpers.js';
 
 test('a decision: the positive class above the threshold, every label above its own, else the most probable', () => {
   assert.deepEqual(decideClasses('binary-class', [0.3, 0.7], 0.8), [0]);
@@ -83,16 +82,8 @@ test('train --threshold spec:0.9 --calibrate temperature: recorded, reported at 
   // predict decides with the run's threshold on its calibrated probabilities.
   const [, , te] = pneumonia();
   const files = [0, 1, 2, 3, 4, 5].map((k) => {
-    const canvas = createCanvas(28, 28);
-    const g = canvas.getContext('2d');
-    const img = g.createImageData(28, 28);
-    for (let p = 0; p < 784; p++) {
-      const v = te.images[k * 784 + p];
-      img.data.set([v, v, v, 255], p * 4);
-    }
-    g.putImageData(img, 0, 0);
     const f = path.join(out, `..`, `x${k}.png`);
-    fs.writeFileSync(f, canvas.toBuffer('image/png'));
+    writeXrayPng(f, te, k);
     return f;
   });
   const p = medcnn(['predict', out, ...files, '--json']);
@@ -112,15 +103,7 @@ test('multi-label: one threshold per label chosen on validation, each label meas
   );
   const median = [...means].sort((a, b) => a - b)[n / 2];
   for (let i = 0; i < n; i++) {
-    const canvas = createCanvas(28, 28);
-    const g = canvas.getContext('2d');
-    const img = g.createImageData(28, 28);
-    for (let p = 0; p < 784; p++) {
-      const v = tr.images[i * 784 + p];
-      img.data.set([v, v, v, 255], p * 4);
-    }
-    g.putImageData(img, 0, 0);
-    fs.writeFileSync(path.join(dir, `${i}.png`), canvas.toBuffer('image/png'));
+    writeXrayPng(path.join(dir, `${i}.png`), tr, i);
     lines.push(`${i}.png,${tr.labels[i] ? 1 : 0},${means[i] > median ? 1 : 0}`);
   }
   fs.writeFileSync(path.join(dir, 'manifest.csv'), `${lines.join('\n')}\n`);

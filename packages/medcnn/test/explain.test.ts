@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { imagesToTensor, range, MINUS_ONE_TO_ONE } from '../src/data/batch.js';
@@ -19,7 +18,7 @@ import { createModel, saveModel } from '../src/models/index.js';
 import { type RunConfig, RUN_FORMAT } from '../src/runfolder/index.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
 import { trainModel } from '../src/train/trainer.js';
-import { head, pneumonia, tempDir } from './helpers.js';
+import { head, pneumonia, tempDir, writeXrayPng } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 const opts = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 2 };
@@ -32,18 +31,6 @@ const pngs: Record<string, string> = {};
 /** Test X-rays 0..n-1 as one normalised batch. */
 function batch(n: number, offset = 0): tf.Tensor4D {
   return imagesToTensor(testSplit, range(offset, offset + n), MINUS_ONE_TO_ONE);
-}
-
-function writePng(file: string, split: SplitData, i: number): void {
-  const canvas = createCanvas(28, 28);
-  const g = canvas.getContext('2d');
-  const img = g.createImageData(28, 28);
-  for (let p = 0; p < 784; p++) {
-    const v = split.images[i * 784 + p];
-    img.data.set([v, v, v, 255], p * 4);
-  }
-  g.putImageData(img, 0, 0);
-  fs.writeFileSync(file, canvas.toBuffer('image/png'));
 }
 
 before(async () => {
@@ -101,7 +88,7 @@ before(async () => {
   // Test images 0 and 2 are pneumonia, 1 and 3 normal.
   for (const i of [0, 1, 2, 3]) {
     pngs[i] = path.join(path.dirname(runDir), `xray${i}.png`);
-    writePng(pngs[i], te, i);
+    writeXrayPng(pngs[i], te, i);
   }
 });
 

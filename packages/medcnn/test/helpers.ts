@@ -1,3 +1,4 @@
+import { createCanvas } from '@napi-rs/canvas';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -139,4 +140,17 @@ export function pneumoniaRunConfig(): RunConfig {
     seed: 42,
     lang: 'en',
   } as RunConfig;
+}
+
+/** Writes image `i` of a 28×28 grayscale split as a PNG, as a user would pass an X-ray to predict or explain. */
+export function writeXrayPng(file: string, split: SplitData, i: number): void {
+  const canvas = createCanvas(28, 28);
+  const g = canvas.getContext('2d');
+  const img = g.createImageData(28, 28);
+  for (let p = 0; p < 784; p++) {
+    const v = split.images[i * 784 + p];
+    img.data.set([v, v, v, 255], p * 4);
+  }
+  g.putImageData(img, 0, 0);
+  fs.writeFileSync(file, canvas.toBuffer('image/png'));
 }

@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs-core';
 import { getDatasetInfo } from '../src/data/registry.js';
 import { initEngine } from '../src/engine/backend.js';
@@ -11,7 +10,7 @@ import { MedcnnError } from '../src/errors.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel, saveModel } from '../src/models/io.js';
 import { writeConfigFile as writeRunConfig } from '../src/runfolder/files.js';
-import { pneumonia, tempDir, pneumoniaRunConfig } from './helpers.js';
+import { pneumonia, tempDir, pneumoniaRunConfig, writeXrayPng } from './helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../src/cli/main.js');
 
@@ -42,13 +41,8 @@ before(async () => {
   secret = path.join(work, 'secret.bin');
   fs.copyFileSync(path.join(run, 'model', 'weights.bin'), secret);
   const [, , testSplit] = pneumonia();
-  const canvas = createCanvas(28, 28);
-  const img = canvas.getContext('2d').createImageData(28, 28);
-  for (let p = 0; p < 784; p++)
-    img.data.set([testSplit.images[p], testSplit.images[p], testSplit.images[p], 255], p * 4);
-  canvas.getContext('2d').putImageData(img, 0, 0);
   xray = path.join(work, 'xray.png');
-  fs.writeFileSync(xray, canvas.toBuffer('image/png'));
+  writeXrayPng(xray, testSplit, 0);
 });
 
 /** A copy of the run whose model.json names `paths` as its weight files (and whose model/ gets `setup`). */

@@ -1,7 +1,7 @@
 import { initEngine } from '../engine/backend.js';
 import { MedcnnError } from '../errors.js';
 import { t } from '../i18n/messages.js';
-import { clinicalLine, formatMetric } from '../metrics/format.js';
+import { clinicalLine, formatBound } from '../metrics/format.js';
 import { evaluateRun } from '../run/evaluate.js';
 import { RunFolder } from '../runfolder/index.js';
 import { parseArgs } from './args.js';
@@ -36,13 +36,12 @@ export const evaluateCommand: Command = {
     );
     if (m.clinical) {
       const c = m.clinical;
-      const bound = (ci: [number, number] | null, k: 0 | 1): string => formatMetric(ci?.[k], lang, undefined, 3);
       console.log(
         t(lang, 'evaluatedCi', {
-          accLo: bound(c.ci95.accuracy, 0),
-          accHi: bound(c.ci95.accuracy, 1),
-          aucLo: bound(c.ci95.auc, 0),
-          aucHi: bound(c.ci95.auc, 1),
+          accLo: formatBound(c.ci95.accuracy, 0, lang),
+          accHi: formatBound(c.ci95.accuracy, 1, lang),
+          aucLo: formatBound(c.ci95.auc, 0, lang),
+          aucHi: formatBound(c.ci95.auc, 1, lang),
         }),
       );
       console.log(`  ${clinicalLine(c, lang)}`);

@@ -25,6 +25,11 @@ export function formatMetric(
   return why ? t(lang, 'notAvailableBecause', { reason: t(lang, why) }) : t(lang, 'notAvailable');
 }
 
+/** One end (0: lower, 1: upper) of a 95% interval with 3 decimals, or "n/a" when there is no interval. */
+export function formatBound(ci: readonly [number, number] | null | undefined, end: 0 | 1, lang: Lang): string {
+  return formatMetric(ci?.[end], lang, undefined, 3);
+}
+
 /** A 95% confidence interval as "lo–hi", or "n/a (why)" when there is none. */
 export function formatInterval(
   ci: readonly [number, number] | null | undefined,

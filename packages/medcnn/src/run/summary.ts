@@ -1,5 +1,5 @@
 import { type Lang, t } from '../i18n/messages.js';
-import { clinicalLine, formatMetric } from '../metrics/format.js';
+import { clinicalLine, formatBound, formatMetric } from '../metrics/format.js';
 import type { SplitMetrics } from '../runfolder/index.js';
 
 /** The lines a clinician reads after training: test ACC and AUC with CIs, then the clinical metrics. */
@@ -10,16 +10,15 @@ export function formatTestResult(m: SplitMetrics, bestEpoch: number, lang: Lang)
       t(lang, 'testResultPlain', { epoch: bestEpoch, acc: formatMetric(m.acc, lang), auc: formatMetric(m.auc, lang) }),
       ...operatingPointLines(m, lang),
     ];
-  const bound = (ci: [number, number] | null, k: 0 | 1): string => formatMetric(ci?.[k], lang, undefined, 3);
   return [
     t(lang, 'testResult', {
       epoch: bestEpoch,
       acc: formatMetric(m.acc, lang),
       auc: formatMetric(m.auc, lang, c.notAvailable.auc),
-      accLo: bound(c.ci95.accuracy, 0),
-      accHi: bound(c.ci95.accuracy, 1),
-      aucLo: bound(c.ci95.auc, 0),
-      aucHi: bound(c.ci95.auc, 1),
+      accLo: formatBound(c.ci95.accuracy, 0, lang),
+      accHi: formatBound(c.ci95.accuracy, 1, lang),
+      aucLo: formatBound(c.ci95.auc, 0, lang),
+      aucHi: formatBound(c.ci95.auc, 1, lang),
     }),
     m.positiveClass
       ? `${clinicalLine(c, lang)}${t(lang, 'positiveIs', { name: m.positiveClass.name[lang] })}`
