@@ -24,6 +24,7 @@ import { seedEverything } from '../src/engine/seed.js';
 import { createModel, listModels } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
+import { ownBlas, torchBlas } from './blas.js';
 import { runExtraBenches } from './extra.js';
 import { benchImport } from './import-bench.js';
 
@@ -124,6 +125,28 @@ function torch(script: string, extra: string[]): number | null {
   }
 }
 
+/**
+ * Prints the BLAS of the native backend and of PyTorch; false (and a non-zero exit) when they differ, since a
+ * ratio between a reference-BLAS side and an OpenBLAS side measures the BLAS, not the code.
+ */
+function sameBlas(): boolean {
+  const ours = ownBlas();
+  const peer = torchBlas(python, shellEnv);
+  const describe = (b: typeof ours | typeof peer) =>
+    b === null ? 'none mapped' : 'error' in b ? `unknown (${b.error})` : `${b.name} — ${b.file}`;
+  console.log(`BLAS: medcnn (libtorch) ${describe(ours)}; PyTorch ${describe(peer)}`);
+  if (ours && !('error' in peer) && ours.name !== peer.name) {
+    console.log(
+      '  refusing to compare libtorch with PyTorch on different BLAS libraries; install libopenblas0-openmp (both sides then use it)',
+    );
+    process.exitCode = 2;
+    return false;
+  }
+  if (ours?.name.startsWith('reference'))
+    console.log('  (the reference BLAS is ~50× slower for matrix products; apt-get install libopenblas0-openmp)');
+  return true;
+}
+
 async function main(): Promise<void> {
   const [train, val, test] = readSplits(npz, ['train', 'val', 'test']);
   const hasResnet = listModels().some((m) => m.name === 'resnet18');
@@ -178,6 +201,7 @@ async function main(): Promise<void> {
       console.log(`${backend}: unavailable (${(e as Error).message})`);
       continue;
     }
+    if (backend === 'libtorch' && !sameBlas()) continue;
     const n = backend === 'wasm' ? 1 : rounds;
     console.log(`${backend} (${engine.threads} thread(s)) and PyTorch (Debian python3-torch), ${n} round(s) …`);
     for (const f of figures) {
