@@ -36,10 +36,14 @@
         "-L<!(node scripts/libtorch-path.cjs lib)",
         "-Wl,-rpath,<!(node scripts/libtorch-path.cjs lib)",
         "-Wl,--no-as-needed",
-        "-ltorch_cpu",
-        "-lc10"
+        "<!@(node scripts/libtorch-path.cjs libs)"
       ],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "<!@(node scripts/libtorch-path.cjs defines)"
+      ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-fopenmp", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { decideClasses } from '../src/metrics/decide.js';
 import type { Predictions } from '../src/metrics/evaluator.js';
+import { binaryCalibration, multilabelCalibration } from '../src/metrics/calibration.js';
 import { calibrated, decideOnValidation } from '../src/run/decision.js';
 import { RunFolder } from '../src/runfolder/index.js';
 import { medcnn, pneumonia, smallPneumoniaRoot, tempDir, writeXrayPng } from './helpers.js';
@@ -92,7 +93,7 @@ test('train --threshold spec:0.9 --calibrate temperature: recorded, reported at 
     assert.equal(item.classIndex, item.probabilities[1] > t ? 1 : 0);
 });
 
-test('multi-label: one threshold per label chosen on validation, each label measured at its own on test', async () => {
+test('multi-label: one threshold per label chosen on validation, each label measured at its own on test; calibration of the labels pooled', async () => {
   const dir = tempDir();
   const [tr] = pneumonia();
   const n = 160;
@@ -116,6 +117,8 @@ test('multi-label: one threshold per label chosen on validation, each label meas
     'multi-label',
     '--threshold',
     '0.4',
+    '--calibrate',
+    'temperature',
     '--epochs',
     '1',
     '--out',
@@ -135,4 +138,22 @@ test('multi-label: one threshold per label chosen on validation, each label meas
     ],
   );
   for (const l of perLabel) assert.ok(l.confusion.flat().reduce((a, b) => a + b, 0) > 0);
+  // Calibration over every label's probability: reported before and after the temperature, drawn, printed.
+  const cal = run.readMetrics().test.calibration!;
+  assert.equal(cal.before.kind, 'pooled-labels');
+  assert.equal(cal.before.count, run.readMetrics().test.count * 2);
+  assert.ok(cal.after && cal.temperature! > 0);
+  assert.ok(Number.isFinite(cal.before.ece) && Number.isFinite(cal.after.ece));
+  assert.ok(fs.existsSync(path.join(out, 'reliability.png')));
+  assert.match(r.out, /calibration \(test\): ECE [\d.]+ → [\d.]+/);
+});
+
+test('multi-label calibration is the binary calibration of every label pooled', () => {
+  const truth = [1, 0, 0, 1, 1, 1, 0, 0];
+  const probs = [0.9, 0.2, 0.4, 0.7, 0.6, 0.95, 0.1, 0.5];
+  const pooled = multilabelCalibration(truth, probs);
+  const { kind, ...rest } = pooled;
+  assert.equal(kind, 'pooled-labels');
+  const { kind: _k, ...binary } = binaryCalibration(truth, probs);
+  assert.deepEqual(rest, binary);
 });

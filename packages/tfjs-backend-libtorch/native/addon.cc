@@ -3,7 +3,9 @@
 // caught here and becomes a JS Error naming the op and its input shapes.
 #include <napi.h>
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/version.h>
 
@@ -211,6 +213,17 @@ at::Tensor dense(const at::Tensor& t) {
 
 static Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
+// devices() -> [built with CUDA (0/1), GPUs visible]. ATen answers through its CUDA hooks, which a CPU-only
+// libtorch has too (they say no), so this builds against any libtorch.
+static Napi::Value Devices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto out = Napi::Array::New(env, 2);
+  bool cuda = at::hasCUDA();
+  out.Set(0u, cuda ? 1 : 0);
+  out.Set(1u, cuda ? static_cast<double>(at::detail::getCUDAHooks().getNumGPUs()) : 0.0);
+  return out;
+}
+
 // run(op: index, ids: number[], attrs: number[] (in the op's declared order, see op.h), castTo: code | -1)
 //   -> [id, dtype, rank, ...dims] for each output, flattened
 static Napi::Value Run(const Napi::CallbackInfo& info) {
@@ -276,6 +289,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("version", Napi::Function::New(env, Version));
+  exports.Set("devices", Napi::Function::New(env, Devices));
   exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout));
   exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));

@@ -5,7 +5,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { find } = require('./libtorch-path.cjs');
+const { search, record, describe } = require('./libtorch-path.cjs');
 
 function nodeGyp() {
   // npm tells lifecycle scripts where its bundled node-gyp is.
@@ -31,7 +31,7 @@ function main() {
     console.log('tfjs-backend-libtorch: TFJS_LIBTORCH_SKIP_BUILD set, not building the native addon');
     return;
   }
-  const found = find();
+  const found = search();
   if (found.reason) {
     console.log(`tfjs-backend-libtorch: native addon not built: ${found.reason}`);
     return;
@@ -45,9 +45,11 @@ function main() {
   // Use the headers of the running node when they are installed, rather than downloading them.
   const prefix = path.join(path.dirname(process.execPath), '..');
   if (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
-  console.log(`tfjs-backend-libtorch: building against libtorch in ${found.lib}`);
-  const r = spawnSync(process.execPath, args, { cwd: pkg, stdio: 'inherit' });
-  if (r.status !== 0) {
+  console.log(`tfjs-backend-libtorch: building against ${describe(found)}`);
+  const env = { ...process.env, TFJS_LIBTORCH_FOUND: JSON.stringify(found) };
+  const r = spawnSync(process.execPath, args, { cwd: pkg, stdio: 'inherit', env });
+  if (r.status === 0) record(found);
+  else {
     console.log(
       `tfjs-backend-libtorch: native build failed (exit ${r.status ?? r.signal}); the backend will be unavailable`,
     );

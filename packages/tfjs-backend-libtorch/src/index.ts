@@ -133,6 +133,45 @@ export function libtorchVersion(): string | null {
   return 'addon' in loaded ? loaded.addon.version() : null;
 }
 
+/** What the addon can run on: whether its libtorch was built with CUDA, and how many GPUs it sees. */
+export interface DeviceSupport {
+  cudaBuilt: boolean;
+  gpus: number;
+}
+
+/** What the addon can run on, or null when it is unavailable. */
+export function deviceSupport(): DeviceSupport | null {
+  const loaded = loadAddon();
+  if (!('addon' in loaded)) return null;
+  const [cuda, gpus] = loaded.addon.devices();
+  return { cudaBuilt: cuda === 1, gpus };
+}
+
+/**
+ * Checks that a device name (cpu, cuda, cuda:N) can be used, and returns it; throws an Error saying why not.
+ * Kernels run on the CPU only in this version: a CUDA request is refused with the reason even where libtorch
+ * has CUDA, until the kernels are placed on the device (see the README's "GPU" section).
+ */
+export function checkDevice(name: string): 'cpu' {
+  const m = /^(cpu|cuda)(?::(\d+))?$/.exec(name);
+  if (!m || (m[1] === 'cpu' && m[2] !== undefined))
+    throw new Error(`unknown device '${name}'; use cpu, cuda or cuda:N`);
+  if (m[1] === 'cpu') return 'cpu';
+  const support = deviceSupport();
+  if (!support)
+    throw new Error(`device '${name}' needs the native addon, which is unavailable: ${unavailableReason()}`);
+  if (!support.cudaBuilt)
+    throw new Error(
+      `device '${name}' needs a libtorch built with CUDA; this addon was built against libtorch ${libtorchVersion()} without CUDA (Debian's is CPU-only). Rebuild against PyTorch's: LIBTORCH=/path/to/libtorch npm rebuild tfjs-backend-libtorch, or with a CUDA PyTorch on the PATH's python3`,
+    );
+  const index = Number(m[2] ?? 0);
+  if (index >= support.gpus)
+    throw new Error(`device '${name}': this libtorch sees ${support.gpus} GPU(s) (numbered from 0)`);
+  throw new Error(
+    `device '${name}': this libtorch has CUDA and sees the GPU, but the backend's kernels do not run on CUDA yet; use cpu`,
+  );
+}
+
 /** Why the backend is unavailable, or null when the addon loads. */
 export function unavailableReason(): string | null {
   const loaded = loadAddon();

@@ -19,6 +19,8 @@ export interface NativeAddon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   version(): string;
+  /** [1 if this libtorch has CUDA else 0, the number of GPUs it sees]. */
+  devices(): [number, number];
   /** 0: each convolution's memory order chosen by its size, 1: all channels_last, 2: all NCHW. */
   setConvLayout(mode: number): void;
   /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */

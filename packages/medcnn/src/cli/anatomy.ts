@@ -27,7 +27,7 @@ export const anatomyCommand: Command = {
         '使い方: medcnn anatomy RUN_DIR IMAGE（画像は1枚）',
       );
     const lang = readLang(f);
-    await initEngine({ backend: f.backend, threads: f.threads });
+    await initEngine({ backend: f.backend, threads: f.threads, device: f.device });
     const written = await anatomyOfImage(positionals[0], positionals[1], {
       outDir: f.out,
       blocks: f.blocks,

@@ -72,6 +72,7 @@ export const augmentCheckCommand: Command = {
         progress: !f['no-progress'],
         backend: f.backend,
         threads: f.threads,
+        device: f.device,
         lang,
         stop,
       });

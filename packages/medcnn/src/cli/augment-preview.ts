@@ -78,7 +78,7 @@ export const augmentPreviewCommand: Command = {
       : getDatasetInfo(data.dataset);
     const out = f.out ?? `augment-preview-${info.flag}.png`;
     const file = ensureFileTarget(out, '--out');
-    await initEngine({ backend: f.backend, threads: f.threads });
+    await initEngine({ backend: f.backend, threads: f.threads, device: f.device });
     const train = own
       ? own.train
       : loadDataset(getDatasetInfo(data.dataset), checkSize(data.size), resolveDataRoot(data.root), ['train'])[0];

@@ -77,6 +77,7 @@ export const compareCommand: Command = {
         overwrite: f.overwrite,
         backend: f.backend,
         threads: f.threads,
+        device: f.device,
         lang,
         transfer,
         augment,

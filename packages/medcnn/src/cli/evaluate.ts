@@ -29,7 +29,7 @@ export const evaluateCommand: Command = {
       );
     const dir = positionals[0];
     const lang = readLang(f, RunFolder.open(dir).config.lang);
-    await initEngine({ backend: f.backend, threads: f.threads });
+    await initEngine({ backend: f.backend, threads: f.threads, device: f.device });
     const m = await evaluateRun(dir, f.split, { root: f.root, lang });
     console.log(
       t(lang, 'evaluated', { split: m.split, acc: m.acc.toFixed(4), auc: m.auc.toFixed(4), file: m.predictionsFile }),

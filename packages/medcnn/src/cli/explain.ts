@@ -28,7 +28,7 @@ export const explainCommand: Command = {
         '使い方: medcnn explain RUN_DIR IMAGE... [--class N] [--layer NAME]',
       );
     const lang = readLang(f);
-    await initEngine({ backend: f.backend, threads: f.threads });
+    await initEngine({ backend: f.backend, threads: f.threads, device: f.device });
     const results = await explainImages(positionals[0], positionals.slice(1), {
       outDir: f.out,
       classIndex: f.class,

@@ -22,7 +22,7 @@ export const predictCommand: Command = {
     if (positionals.length < 2)
       throw new MedcnnError('usage: medcnn predict RUN_DIR IMAGE...', '使い方: medcnn predict RUN_DIR IMAGE...');
     const lang = readLang(f);
-    await initEngine({ backend: f.backend, threads: f.threads });
+    await initEngine({ backend: f.backend, threads: f.threads, device: f.device });
     const results = await predictImages(positionals[0], positionals.slice(1), lang);
     if (f.json) console.log(JSON.stringify(results, null, 2));
     else

@@ -70,6 +70,7 @@ export const trainCommand: Command = {
         progress: !f['no-progress'],
         backend: f.backend,
         threads: f.threads,
+        device: f.device,
         lang,
         stop,
       };

@@ -13,6 +13,10 @@ export const BACKENDS: readonly BackendName[] = ['libtorch', 'wasm', 'cpu'];
 export interface EngineInfo {
   backend: BackendName;
   threads: number;
+  /** Where the kernels run: 'cpu' (the only device in this version; see resolveDevice). */
+  device: string;
+  /** Why the device is what it is, when a GPU was visible but not used. */
+  deviceNote?: string;
   /** Backends tried before this one, with the reason each was unavailable. */
   skipped: { backend: BackendName; reason: string }[];
   versions: Record<string, string>;
@@ -30,6 +34,8 @@ interface LibtorchModule {
   registerLibtorchBackend(opts?: { threads?: number }): { ok: true } | { ok: false; reason: string };
   installFusedBatchNorm(layers: typeof tfl): void;
   setWeightDecay(optimizer: tf.Optimizer, weightDecay: number, decoupled: boolean): boolean;
+  deviceSupport(): { cudaBuilt: boolean; gpus: number } | null;
+  checkDevice(name: string): 'cpu';
 }
 
 let libtorch: LibtorchModule | null = null;
@@ -74,7 +80,9 @@ async function tryWasm(): Promise<string | null> {
  * Picks the best backend available (libtorch, then wasm, then cpu), or the one asked for by name
  * (--backend, else MEDCNN_BACKEND). Returns what it got and why better ones were skipped.
  */
-export async function initEngine(opts: { backend?: string; threads?: number } = {}): Promise<EngineInfo> {
+export async function initEngine(
+  opts: { backend?: string; threads?: number; device?: string } = {},
+): Promise<EngineInfo> {
   const wanted = opts.backend ?? process.env.MEDCNN_BACKEND ?? 'auto';
   if (wanted !== 'auto' && !BACKENDS.includes(wanted as BackendName)) {
     throw new MedcnnError(
@@ -109,7 +117,14 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
             : 'the cpu backend failed to initialise';
     if (reason === null) {
       const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.versions.node };
-      current = { backend: name, threads: name === 'cpu' || name === 'wasm' ? 1 : threads, skipped, versions };
+      const placed = resolveDevice(name, opts.device ?? process.env.MEDCNN_DEVICE ?? 'auto');
+      current = {
+        backend: name,
+        threads: name === 'cpu' || name === 'wasm' ? 1 : threads,
+        ...placed,
+        skipped,
+        versions,
+      };
       return current;
     }
     skipped.push({ backend: name, reason });
@@ -118,4 +133,38 @@ export async function initEngine(opts: { backend?: string; threads?: number } = 
     `Backend '${wanted}' is not available: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}. Try --backend auto.`,
     `バックエンド '${wanted}' は使えません: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}。--backend auto を試してください。`,
   );
+}
+
+/**
+ * The device for --device (auto, cpu, cuda, cuda:N) on a backend: cpu, or a clear error. `auto` takes the GPU
+ * where the backend can run on it, as the tutorial does; in this version the native kernels run on the CPU
+ * only, so auto says so when a GPU is visible, and cuda is refused with the reason.
+ */
+export function resolveDevice(backend: BackendName, wanted: string): { device: string; deviceNote?: string } {
+  const name = wanted.toLowerCase();
+  if (name !== 'auto' && !/^(cpu|cuda(:\d+)?)$/.test(name))
+    throw new MedcnnError(
+      `Unknown device '${wanted}'. Choose auto, cpu, cuda or cuda:N.`,
+      `デバイス '${wanted}' はありません。auto, cpu, cuda, cuda:N のいずれかを選んでください。`,
+    );
+  if (name === 'cpu') return { device: 'cpu' };
+  if (backend !== 'libtorch' || !libtorch) {
+    if (name === 'auto') return { device: 'cpu' };
+    throw new MedcnnError(
+      `--device ${wanted} needs the libtorch backend built with CUDA; the ${backend} backend runs on the CPU only. Use --device cpu.`,
+      `--device ${wanted} には CUDA 付きでビルドした libtorch バックエンドが必要です。${backend} バックエンドは CPU でのみ動きます。--device cpu を使ってください。`,
+    );
+  }
+  if (name === 'auto') {
+    const support = libtorch.deviceSupport();
+    return support?.cudaBuilt && support.gpus > 0
+      ? { device: 'cpu', deviceNote: 'a GPU is visible, but the native kernels run on the CPU in this version' }
+      : { device: 'cpu' };
+  }
+  try {
+    return { device: libtorch.checkDevice(name) };
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new MedcnnError(`--device ${wanted}: ${why}.`, `--device ${wanted} は使えません: ${why}。`);
+  }
 }

@@ -7,7 +7,10 @@ export type Localized = Record<Lang, string>;
 
 /** Every user-facing phrase, in English and Japanese. `{name}` marks a value filled in by t(). */
 const messages = {
-  backend: { en: 'backend: {backend} ({threads} thread(s))', ja: 'バックエンド: {backend}（{threads} スレッド）' },
+  backend: {
+    en: 'backend: {backend} ({threads} thread(s), device {device})',
+    ja: 'バックエンド: {backend}（{threads} スレッド、デバイス {device}）',
+  },
   backendSkipped: { en: '  {backend} unavailable: {reason}', ja: '  {backend} は使用不可: {reason}' },
   dataset: {
     en: 'dataset: {flag} {size}×{size}  train {train} · val {val} · test {test}',
@@ -115,6 +118,7 @@ const messages = {
   reliabilityConfidenceAxis: { en: 'confidence (largest predicted probability)', ja: '確信度（最大の予測確率）' },
   reliabilityAccuracyObserved: { en: 'observed accuracy', ja: '実際の正解率' },
   reliabilityPositiveClass: { en: 'the positive class', ja: '陽性クラス' },
+  reliabilityEachLabel: { en: 'each label (all labels pooled)', ja: '各ラベル（全ラベルをまとめて）' },
   reliabilityModel: { en: 'model (ECE {ece})', ja: 'モデル（ECE {ece}）' },
   reliabilityBefore: { en: 'before temperature scaling (ECE {ece})', ja: '温度スケーリング前（ECE {ece}）' },
   reliabilityAfter: { en: 'after, T = {t} (ECE {ece})', ja: '温度スケーリング後 T = {t}（ECE {ece}）' },

@@ -12,6 +12,9 @@
  *   hide a model that is over-confident about one class and under-confident about the other.
  * - Multi-class tasks: top-label, as Guo et al. define it: the largest probability against whether the
  *   arg-max class is right.
+ * - Multi-label tasks: every label's probability against that label's truth, all labels pooled into one set of
+ *   bins (each label is its own binary question, and a probability of 0.8 should come true 8 times in 10
+ *   whichever label it is for); Brier and NLL are the means over images × labels.
  * - Brier: binary, the mean of (p − y)² (scikit-learn, range 0–1); multi-class, the mean over images of
  *   Σ_k (p_k − y_k)² (Brier's own definition, range 0–2; for two classes it is twice the binary form).
  * - NLL: the mean of −ln p(true class), probabilities clipped to [1e−15, 1 − 1e−15] so that one float32
@@ -43,8 +46,11 @@ export interface ReliabilityBin {
 
 /** Calibration of one split's predictions. */
 export interface Calibration {
-  /** What was binned: the positive class's probability (binary) or the top-label confidence (multi-class). */
-  kind: 'positive-class' | 'top-label';
+  /**
+   * What was binned: the positive class's probability (binary), the top-label confidence (multi-class), or
+   * every label's probability, pooled (multi-label).
+   */
+  kind: 'positive-class' | 'top-label' | 'pooled-labels';
   count: number;
   ece: number;
   /** Maximum calibration error: the largest gap of a non-empty bin. */
@@ -138,6 +144,15 @@ export function binaryCalibration(
   }
   const b = reliabilityBins(y, positiveProb, bins);
   return { kind: 'positive-class', count: n, ...gaps(b, n), brier: brier / n, nll: nll / n, bins: b };
+}
+
+/** Multi-label task (probabilities and 0/1 truths N×L, row-major): the labels' probabilities pooled. */
+export function multilabelCalibration(
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  bins = CALIBRATION_BINS,
+): Calibration {
+  return { ...binaryCalibration(yTrue, probs, bins), kind: 'pooled-labels' };
 }
 
 /** Multi-class task (probabilities N×K, row-major): top-label ECE, MCE, Brier, NLL and reliability bins. */

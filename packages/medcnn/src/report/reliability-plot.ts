@@ -32,8 +32,11 @@ export function reliabilityPng(fig: ReliabilityFigure, lang: Lang): Buffer {
   const { canvas, g } = blankFigure(W, H);
   const sx = (x: number): number => M.left + x * pw;
   const sy = (y: number): number => M.top + ph - y * ph;
-  const positive = fig.positiveName ?? t(lang, 'reliabilityPositiveClass');
-  const binary = fig.before.kind === 'positive-class';
+  const positive =
+    fig.before.kind === 'pooled-labels'
+      ? t(lang, 'reliabilityEachLabel')
+      : (fig.positiveName ?? t(lang, 'reliabilityPositiveClass'));
+  const binary = fig.before.kind !== 'top-label';
 
   g.font = figureFont(12);
   g.lineWidth = 1;

@@ -94,6 +94,7 @@ export interface CompareOptions {
   data?: OwnDataRequest;
   backend?: string;
   threads?: number;
+  device?: string;
   lang: Lang;
   /** How transfer contenders are built (the backbone itself comes from each spec). */
   transfer: { inputSize?: number; freeze: FreezePlan; backboneLearningRate?: number };
@@ -153,6 +154,7 @@ export async function compareRuns(opts: CompareOptions): Promise<CompareRow[]> {
             out: path.join(folder.dir, name),
             backend: opts.backend,
             threads: opts.threads,
+            device: opts.device,
             lang: opts.lang,
             progress: false,
             stop: opts.stop,

@@ -7,6 +7,7 @@ import {
   fitTemperature,
   logitsFromProbabilities,
   multiclassCalibration,
+  multilabelCalibration,
 } from '../metrics/calibration.js';
 import type { Predictions } from '../metrics/evaluator.js';
 import { chooseLabelThresholds, chooseThreshold, type ThresholdRule } from '../metrics/operating-point.js';
@@ -86,12 +87,12 @@ export function decideOnValidation(
   return decision;
 }
 
-/** Calibration of a split's predictions: on the positive class (binary), else the top label. */
+/** Calibration of a split's predictions: on the positive class (binary), the labels pooled (multi-label), else the top label. */
 export function calibrationOf(task: Task, p: Predictions, positiveClass: number | undefined): Calibration | null {
   if (task === 'binary-class') {
     const k = positiveClass ?? 1;
     return binaryCalibration(positiveTruth(p, k), positiveScores(p, k));
   }
-  if (isMultiLabel(task)) return null;
+  if (isMultiLabel(task)) return multilabelCalibration(p.yTrue, p.yScore);
   return multiclassCalibration(p.yTrue, p.yScore, p.numClasses);
 }

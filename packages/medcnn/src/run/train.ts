@@ -81,6 +81,8 @@ export interface TrainRunOptions {
   overwrite?: boolean;
   backend?: string;
   threads?: number;
+  /** auto, cpu, cuda, cuda:N (see engine/backend.ts resolveDevice). */
+  device?: string;
   lang: Lang;
   /** Where progress lines go (default: stdout). */
   log?: (line: string) => void;
@@ -180,8 +182,9 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
   const writer = RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) });
   try {
-    const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
-    log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
+    const engine = await initEngine({ backend: opts.backend, threads: opts.threads, device: opts.device });
+    log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads, device: engine.device }));
+    if (engine.deviceNote) log(`  (${engine.deviceNote})`);
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
     log(t(lang, 'dataset', { flag, size: train.height, train: train.count, val: val.count, test: test.count }));
     if (data.own) log(`classes: ${labels.map((l) => l.en).join(', ')} · task: ${task} · channels: ${train.channels}`);
@@ -211,6 +214,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       selection: SELECTION_NAMES[recipe.select],
       backend: engine.backend,
       threads: engine.threads,
+      device: engine.device,
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
       lang,
       startedAt: new Date().toISOString(),

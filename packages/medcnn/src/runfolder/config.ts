@@ -50,6 +50,8 @@ export interface RunConfig {
   selection: string;
   backend: string;
   threads: number;
+  /** Where the kernels ran (absent in runs from before the device flag: cpu). */
+  device?: string;
   versions: Record<string, string>;
   lang: Lang;
   startedAt: string;

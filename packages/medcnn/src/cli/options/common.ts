@@ -9,6 +9,10 @@ export const engineFlags = {
     choices: ['auto', 'libtorch', 'wasm', 'cpu'],
   },
   threads: { kind: 'int', help: "intra-op threads for the native backend (at most the machine's cores)", min: 1 },
+  device: {
+    kind: 'string',
+    help: 'where kernels run: auto, cpu, cuda, cuda:N (default: MEDCNN_DEVICE, else auto)',
+  },
 } as const;
 
 /** The output language. */

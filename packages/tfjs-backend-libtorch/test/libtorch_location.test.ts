@@ -1,0 +1,127 @@
+/**
+ * Which libtorch the build finds (LIBTORCH, a Python's torch package, Debian's) and what it reports, and the
+ * device check: a CUDA request against a libtorch without CUDA is a clear error.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { checkDevice, deviceSupport, libtorchVersion } from '../src/index.js';
+import { skipReason } from '../testing/helpers.js';
+
+const script = fileURLToPath(new URL('../../scripts/libtorch-path.cjs', import.meta.url));
+const paths = createRequire(import.meta.url)(script) as {
+  libraries(found: unknown): string[];
+  defines(found: unknown): string[];
+  describe(found: unknown): string;
+};
+const debianLib = '/usr/lib/x86_64-linux-gnu';
+const hasDebian = fs.existsSync('/usr/include/ATen/ATen.h') && fs.existsSync(`${debianLib}/libtorch_cpu.so`);
+
+/** What scripts/libtorch-path.cjs answers: a libtorch, or why none. */
+interface Found {
+  include?: string;
+  source?: string;
+  version?: string;
+  cuda?: boolean;
+  cxx11Abi?: boolean;
+  reason?: string;
+}
+
+/** What the install step's search finds in a child process with `env` (no LIBTORCH etc. unless given). */
+function search(env: Record<string, string>): Found {
+  const clean = { ...process.env };
+  delete clean.LIBTORCH;
+  delete clean.TFJS_LIBTORCH_FOUND;
+  delete clean.TFJS_LIBTORCH_PYTHON;
+  const r = spawnSync(
+    process.execPath,
+    ['-e', `console.log(JSON.stringify(require(${JSON.stringify(script)}).search()))`],
+    { encoding: 'utf8', env: { ...clean, ...env } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Found;
+}
+
+/**
+ * A folder laid out like an unpacked libtorch: Debian's headers (linked), and either links to Debian's
+ * libraries or stand-in files of its own (a wheel's, here with CUDA and the pre-C++11 string ABI).
+ */
+function fakeLibtorch(dir: string, libraries: 'debian' | 'cuda-wheel'): void {
+  fs.mkdirSync(path.join(dir, 'include'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  for (const h of ['ATen', 'c10', 'torch']) fs.symlinkSync(`/usr/include/${h}`, path.join(dir, 'include', h));
+  for (const l of ['libtorch_cpu.so', 'libc10.so']) {
+    if (libraries === 'debian') fs.symlinkSync(`${debianLib}/${l}`, path.join(dir, 'lib', l));
+    else fs.writeFileSync(path.join(dir, 'lib', l), 'not a library');
+  }
+  if (libraries === 'cuda-wheel') fs.writeFileSync(path.join(dir, 'lib', 'libtorch_cuda.so'), '');
+}
+
+describe('finding libtorch', { skip: hasDebian ? false : "Debian's libtorch-dev is not installed" }, () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'libtorch-location-'));
+
+  it("finds Debian's libtorch-dev when nothing else is named, with its version, CPU only", () => {
+    const found = search({ TFJS_LIBTORCH_PYTHON: '/nonexistent/python3' });
+    assert.equal(found.source, "Debian's libtorch-dev");
+    assert.match(found.version ?? '', /^1\.13\./);
+    assert.equal(found.cuda, false);
+    assert.equal(found.cxx11Abi, true);
+  });
+
+  it('takes LIBTORCH first, and says when it holds no libtorch', () => {
+    const root = path.join(tmp, 'libtorch');
+    fakeLibtorch(root, 'debian');
+    const found = search({ LIBTORCH: root });
+    assert.equal(found.source, `LIBTORCH=${root}`);
+    assert.equal(found.include, path.join(root, 'include'));
+    const empty = path.join(tmp, 'empty');
+    fs.mkdirSync(empty);
+    assert.match(search({ LIBTORCH: empty }).reason ?? '', /does not hold include\/ATen\/ATen\.h/);
+  });
+
+  it('asks a Python for its torch package, and sees CUDA in a libtorch that has libtorch_cuda', () => {
+    const root = path.join(tmp, 'site-packages', 'torch');
+    fakeLibtorch(root, 'cuda-wheel');
+    // A Python that answers as PyTorch's wheel would: torch's folder and version.
+    const python = path.join(tmp, 'python3');
+    fs.writeFileSync(python, `#!/bin/sh\necho '["${root}", "2.5.1+cu121"]'\n`, { mode: 0o755 });
+    const found = search({ TFJS_LIBTORCH_PYTHON: python });
+    assert.match(found.source ?? '', /the torch package of .*python3 .*torch 2\.5\.1\+cu121/);
+    assert.equal(found.cuda, true);
+    assert.equal(found.cxx11Abi, false);
+    assert.deepEqual(paths.libraries(found), ['-ltorch_cpu', '-lc10', '-ltorch_cuda', '-lc10_cuda']);
+    assert.deepEqual(paths.defines(found), ['_GLIBCXX_USE_CXX11_ABI=0']);
+    assert.match(paths.describe(found), /with CUDA/);
+  });
+
+  it("uses Debian's files when the Python's torch is Debian's python3-torch (links into libtorch-dev)", () => {
+    const r = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status !== 0) return; // python3-torch not installed: nothing to check
+    const found = search({ TFJS_LIBTORCH_PYTHON: '/usr/bin/python3' });
+    assert.equal(found.source, "Debian's libtorch-dev");
+  });
+});
+
+describe('devices', { skip: skipReason }, () => {
+  it('reports CUDA support; cpu is always accepted; a CUDA request without CUDA is a clear error', () => {
+    const support = deviceSupport();
+    assert.ok(support);
+    assert.equal(checkDevice('cpu'), 'cpu');
+    assert.throws(() => checkDevice('gpu'), /unknown device 'gpu'; use cpu, cuda or cuda:N/);
+    assert.throws(() => checkDevice('cpu:1'), /unknown device/);
+    if (!support.cudaBuilt) {
+      assert.equal(support.gpus, 0);
+      assert.throws(
+        () => checkDevice('cuda'),
+        new RegExp(`needs a libtorch built with CUDA; this addon was built against libtorch ${libtorchVersion()}`),
+      );
+      assert.throws(() => checkDevice('cuda:1'), /without CUDA/);
+    }
+  });
+});
