@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/allocator.cc",
+        "native/capture.cc",
         "native/op.cc",
         "native/kernels/activation.cc",
         "native/kernels/batch_norm.cc",

@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "allocator.h"
+#include "capture.h"
 #include "kernels/conv_gemm.h"
 #include "op.h"
 
@@ -26,7 +27,7 @@ namespace tl {
 // dtype codes shared with src/dtypes.ts
 enum Code { kF32 = 0, kI32 = 1, kBool = 2 };
 
-static at::ScalarType scalarType(int code) {
+at::ScalarType scalarType(int code) {
   switch (code) {
     case kF32: return at::kFloat;
     case kI32: return at::kInt;
@@ -35,7 +36,7 @@ static at::ScalarType scalarType(int code) {
   throw std::runtime_error("unknown dtype code " + std::to_string(code));
 }
 
-static int codeOf(at::ScalarType s) {
+int codeOf(at::ScalarType s) {
   if (s == at::kFloat) return kF32;
   if (s == at::kInt) return kI32;
   if (s == at::kBool) return kBool;
@@ -45,13 +46,21 @@ static int codeOf(at::ScalarType s) {
 static std::unordered_map<int64_t, Entry> table;
 static int64_t nextId = 1;
 
-static Entry& lookup(int64_t id) {
+Entry& lookup(int64_t id) {
   auto it = table.find(id);
   if (it == table.end()) throw std::runtime_error("unknown tensor id " + std::to_string(id));
   return it->second;
 }
 
-static std::string shapeOf(const at::Tensor& t) {
+bool exists(int64_t id) { return table.count(id) != 0; }
+
+int64_t keep(Entry e) {
+  int64_t id = nextId++;
+  table[id] = std::move(e);
+  return id;
+}
+
+std::string shapeOf(const at::Tensor& t) {
   std::ostringstream s;
   s << "[";
   for (int64_t d = 0; d < t.dim(); ++d) s << (d ? "," : "") << t.size(d);
@@ -59,7 +68,7 @@ static std::string shapeOf(const at::Tensor& t) {
   return s.str();
 }
 
-static std::string errorText(const std::exception& e) {
+std::string errorText(const std::exception& e) {
   if (auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
   return e.what();
 }
@@ -85,8 +94,8 @@ static Napi::Value Write(const Napi::CallbackInfo& info) {
       throw std::runtime_error("data has " + std::to_string(arr.ByteLength()) + " bytes, shape needs " +
                                std::to_string(bytes));
     if (bytes) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), bytes);
-    int64_t id = nextId++;
-    table[id] = Entry{t, {}};
+    int64_t id = keep(Entry{t, {}});
+    if (Recorder* r = recorder()) r->written(id, t);
     return Napi::Number::New(env, static_cast<double>(id));
   } catch (const Napi::Error&) {
     throw;
@@ -99,7 +108,9 @@ static Napi::Value Write(const Napi::CallbackInfo& info) {
 static Napi::Value Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
-    const at::Tensor t = lookup(info[0].As<Napi::Number>().Int64Value()).t.contiguous();
+    int64_t id = info[0].As<Napi::Number>().Int64Value();
+    const at::Tensor t = lookup(id).t.contiguous();
+    if (Recorder* r = recorder()) r->read(id);
     size_t n = t.numel();
     auto buf = Napi::ArrayBuffer::New(env, n * t.element_size());
     if (n) std::memcpy(buf.Data(), t.data_ptr(), n * t.element_size());
@@ -224,6 +235,42 @@ static Napi::Value Devices(const Napi::CallbackInfo& info) {
   return out;
 }
 
+std::vector<Entry> execute(const OpDef& def, const Args& args, int castTo) {
+  c10::InferenceMode guard;
+  Result r = def.fn(args);
+  std::vector<Entry> outs;
+  for (size_t k = 0; k < r.out.size(); ++k) {
+    at::Tensor t = r.out[k];
+    if (castTo >= 0) {
+      t = t.to(scalarType(castTo));
+    } else if (codeOf(t.scalar_type()) < 0) {
+      // tfjs knows only float32/int32/bool: narrow what ATen widened.
+      t = t.to(at::isFloatingType(t.scalar_type()) ? at::kFloat : at::kInt);
+    }
+    outs.push_back(Entry{dense(t), k == 0 ? r.aux : at::Tensor()});
+  }
+  return outs;
+}
+
+Napi::Array describeOutputs(Napi::Env env, const std::vector<int64_t>& ids) {
+  auto flat = Napi::Array::New(env);
+  uint32_t pos = 0;
+  for (int64_t id : ids) {
+    const at::Tensor& t = lookup(id).t;
+    flat.Set(pos++, static_cast<double>(id));
+    flat.Set(pos++, codeOf(t.scalar_type()));
+    flat.Set(pos++, static_cast<double>(t.dim()));
+    for (int64_t d = 0; d < t.dim(); ++d) flat.Set(pos++, static_cast<double>(t.size(d)));
+  }
+  return flat;
+}
+
+std::string failureText(const OpDef& def, const Args& args, const std::exception& e) {
+  std::string shapes;
+  for (auto* in : args.in) shapes += (shapes.empty() ? "" : ", ") + shapeOf(in->t);
+  return std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes + ": " + errorText(e);
+}
+
 // run(op: index, ids: number[], attrs: number[] (in the op's declared order, see op.h), castTo: code | -1)
 //   -> [id, dtype, rank, ...dims] for each output, flattened
 static Napi::Value Run(const Napi::CallbackInfo& info) {
@@ -234,41 +281,24 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
   Args args;
   try {
     auto ids = info[1].As<Napi::Array>();
-    for (uint32_t k = 0; k < ids.Length(); ++k) args.in.push_back(&lookup(ids.Get(k).As<Napi::Number>().Int64Value()));
+    std::vector<int64_t> in(ids.Length());
+    for (uint32_t k = 0; k < ids.Length(); ++k) {
+      in[k] = ids.Get(k).As<Napi::Number>().Int64Value();
+      args.in.push_back(&lookup(in[k]));
+    }
     auto attrs = info[2].As<Napi::Array>();
     std::vector<double> values(attrs.Length());
     for (uint32_t k = 0; k < attrs.Length(); ++k) values[k] = attrs.Get(k).As<Napi::Number>().DoubleValue();
-    args.setAttrs(def, std::move(values));
+    args.setAttrs(def, values);
     int castTo = info[3].As<Napi::Number>().Int32Value();
-
-    c10::InferenceMode guard;
-    Result r = def.fn(args);
-    auto flat = Napi::Array::New(env);
-    uint32_t pos = 0;
-    for (size_t k = 0; k < r.out.size(); ++k) {
-      at::Tensor t = r.out[k];
-      if (castTo >= 0) {
-        t = t.to(scalarType(castTo));
-      } else if (codeOf(t.scalar_type()) < 0) {
-        // tfjs knows only float32/int32/bool: narrow what ATen widened.
-        t = t.to(at::isFloatingType(t.scalar_type()) ? at::kFloat : at::kInt);
-      }
-      t = dense(t);
-      int64_t id = nextId++;
-      table[id] = Entry{t, k == 0 ? r.aux : at::Tensor()};
-      flat.Set(pos++, static_cast<double>(id));
-      flat.Set(pos++, codeOf(t.scalar_type()));
-      flat.Set(pos++, static_cast<double>(t.dim()));
-      for (int64_t d = 0; d < t.dim(); ++d) flat.Set(pos++, static_cast<double>(t.size(d)));
-    }
-    return flat;
+    std::vector<int64_t> out;
+    for (Entry& e : execute(def, args, castTo)) out.push_back(keep(std::move(e)));
+    if (Recorder* r = recorder()) r->ran(op, in, std::move(values), castTo, out);
+    return describeOutputs(env, out);
   } catch (const Napi::Error&) {
     throw;
   } catch (const std::exception& e) {
-    std::string shapes;
-    for (auto* in : args.in) shapes += (shapes.empty() ? "" : ", ") + shapeOf(in->t);
-    throw Napi::Error::New(
-        env, std::string("libtorch op '") + def.name + "' failed for input shapes " + shapes + ": " + errorText(e));
+    throw Napi::Error::New(env, failureText(def, args, e));
   }
 }
 
@@ -293,6 +323,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout));
   exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));
+  exportCapture(env, exports);
   return exports;
 }
 

@@ -14,6 +14,7 @@ import { nativeKernels } from './register_all_kernels.js';
 
 export { fallbackCounts, resetFallbackCounts } from './fallback.js';
 export { LibtorchBackend } from './backend.js';
+export { type CaptureStatus, StepCapture } from './capture.js';
 export { installFusedBatchNorm } from './layers/batch_norm.js';
 export { setWeightDecay, type WeightDecay } from './optimizers/fused.js';
 

@@ -25,9 +25,26 @@ export interface NativeAddon {
   setConvLayout(mode: number): void;
   /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */
   setConvAlgorithm(mode: number): boolean;
+  /** Starts recording a training step (native/capture.cc). */
+  captureBegin(): void;
+  /** Stops recording; returns the trace. */
+  captureEnd(): number;
+  /** Stops recording and forgets it (the step threw). */
+  captureAbort(): void;
+  /** Compiles two recorded steps that must agree into a program; throws the reason when they do not. */
+  captureCompile(a: number, b: number, rolesA: CaptureRoles, rolesB: CaptureRoles): number;
+  /** Replays a program on batch inputs, swapping the new state into the variables; returns the outputs as `run` does. */
+  captureReplay(program: number, inputs: number[], state: number[], rate: number): number[];
+  /** [ops, intermediate slots, constants] of a program. */
+  captureInfo(program: number): [number, number, number];
+  /** Frees a trace or a program. */
+  captureRelease(handle: number): void;
   /** Runs op `op` on tensors `ids` with its flat attributes; returns [id, dtype, rank, ...dims] per output. */
   run(op: number, ids: number[], attrs: number[], castTo: number): number[];
 }
+
+/** The ids a recorded step gives its roles: batch inputs, state before and after, outputs, and the rate factor. */
+export type CaptureRoles = [number[], number[], number[], number[], number];
 
 const require = createRequire(import.meta.url);
 const addonPath = fileURLToPath(new URL('../../build/Release/tfjs_libtorch.node', import.meta.url));

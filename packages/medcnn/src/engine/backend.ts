@@ -36,6 +36,31 @@ interface LibtorchModule {
   setWeightDecay(optimizer: tf.Optimizer, weightDecay: number, decoupled: boolean): boolean;
   deviceSupport(): { cudaBuilt: boolean; gpus: number } | null;
   checkDevice(name: string): 'cpu';
+  StepCapture: new (opts: { onStatus?: (s: CaptureStatus) => void }) => CapturedStep;
+}
+
+/** Where a captured training step stands (tfjs-backend-libtorch's CaptureStatus). */
+export type CaptureStatus =
+  | { kind: 'warming' }
+  | { kind: 'recording' }
+  | { kind: 'captured'; ops: number; constants: number }
+  | { kind: 'refused'; reason: string };
+
+/** A training step captured once and replayed natively on later batches of the same shapes. */
+export interface CapturedStep {
+  readonly status: CaptureStatus;
+  /** One step on the batch `inputs`; `body` runs it plainly (and is skipped once replayed); `rate`: the schedule's factor. */
+  step(inputs: tf.Tensor[], rate: number, body: () => tf.Tensor): tf.Tensor;
+  dispose(): void;
+}
+
+/**
+ * A step capture for a training run on libtorch (see tfjs-backend-libtorch's capture.ts), or null on other
+ * backends and with MEDCNN_STEP_CAPTURE=0 (then every step runs plainly, as before).
+ */
+export function stepCapture(onStatus?: (s: CaptureStatus) => void): CapturedStep | null {
+  if (tf.getBackend() !== 'libtorch' || !libtorch || process.env.MEDCNN_STEP_CAPTURE === '0') return null;
+  return new libtorch.StepCapture({ onStatus });
 }
 
 let libtorch: LibtorchModule | null = null;

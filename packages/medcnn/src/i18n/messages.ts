@@ -11,6 +11,14 @@ const messages = {
     en: 'backend: {backend} ({threads} thread(s), device {device})',
     ja: 'バックエンド: {backend}（{threads} スレッド、デバイス {device}）',
   },
+  stepCaptured: {
+    en: '  training step captured: {ops} native ops replayed per batch, without JavaScript between them',
+    ja: '  学習ステップを記録しました: バッチごとに {ops} 個のネイティブ演算を JavaScript を挟まずに再生します',
+  },
+  stepNotCaptured: {
+    en: '  training step not captured ({reason}); every batch runs the plain path',
+    ja: '  学習ステップは記録できませんでした（{reason}）。各バッチは通常の経路で学習します',
+  },
   backendSkipped: { en: '  {backend} unavailable: {reason}', ja: '  {backend} は使用不可: {reason}' },
   dataset: {
     en: 'dataset: {flag} {size}×{size}  train {train} · val {val} · test {test}',

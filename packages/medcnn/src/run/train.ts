@@ -406,6 +406,17 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
       );
     },
     shouldStop: () => opts.stop?.requested ?? false,
+    onCapture: (status) => {
+      if (status.kind !== 'captured' && status.kind !== 'refused') return;
+      prep.config.stepCapture = status.kind === 'captured' ? 'captured' : `not captured: ${status.reason}`;
+      const line =
+        status.kind === 'captured'
+          ? t(lang, 'stepCaptured', { ops: status.ops })
+          : t(lang, 'stepNotCaptured', { reason: status.reason });
+      // Printed between progress bars: end the current bar's line first.
+      if (bar && opts.progress !== false) process.stdout.write('\n');
+      log(line);
+    },
   });
   (bar as ProgressBar | null)?.finish();
   if (result.earlyStopped)

@@ -40,6 +40,8 @@ export interface RunConfig {
   epochsCompleted?: number;
   /** Set when training was stopped (Ctrl-C, SIGTERM) before `epochs`. */
   interrupted?: boolean;
+  /** libtorch: 'captured' when training steps were replayed natively, else 'not captured: <why>'. */
+  stepCapture?: string;
   batchSize: number;
   learningRate: number;
   optimizer: string;

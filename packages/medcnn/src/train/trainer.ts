@@ -4,6 +4,7 @@ import type { AugmentFn } from '../augment/index.js';
 import { isMultiLabel, type Task } from '../data/dataset-info.js';
 import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
+import { type CaptureStatus, stepCapture } from '../engine/backend.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
@@ -53,6 +54,10 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord, improved: boolean) => Promise<void> | void;
   /** Checked after every batch; when true, training stops at once (the current epoch is not counted). */
   shouldStop?: () => boolean;
+  /** Capture the training step and replay it natively (libtorch; default true). */
+  capture?: boolean;
+  /** Hears once whether the training step was captured for native replay (libtorch), or why not. */
+  onCapture?: (status: CaptureStatus) => void;
 }
 
 export interface TrainResult {
@@ -96,6 +101,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   let best = Number.NaN;
   let bestEpoch = 0;
   let step = 0;
+  let rateFactor = 1;
+  const captured = opts.capture === false ? null : stepCapture(opts.onCapture);
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const order =
@@ -107,15 +114,19 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       let seen = 0;
       for (let b = 0; b < train.count; b += opts.batchSize) {
         const idx = order.subarray(b, Math.min(train.count, b + opts.batchSize));
-        if (scheduled) optimizers.setRateFactor(learningRateAt(recipe, 1, step, stepsPerEpoch, opts.epochs));
+        if (scheduled) {
+          rateFactor = learningRateAt(recipe, 1, step, stepsPerEpoch, opts.epochs);
+          optimizers.setRateFactor(rateFactor);
+        }
         step++;
         const loss = tf.tidy(() => {
           let x = inputOf(train, idx) as tf.Tensor4D;
           if (opts.augment) x = opts.augment(x, rng);
           const y = labelsToTensor(train, idx, multiLabel);
-          return optimizers.step(() =>
-            crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y, lossOptions),
-          );
+          const plainStep = () =>
+            optimizers.step(() => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y, lossOptions));
+          // The batch (augmented) is made outside the step, so a captured step replays on it unchanged.
+          return captured ? captured.step([x, y], rateFactor, plainStep) : plainStep();
         });
         const batchLoss = loss.dataSync()[0];
         loss.dispose();
@@ -164,6 +175,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     }
     return { history, bestEpoch, stopped: false, earlyStopped: false };
   } finally {
+    captured?.dispose();
     optimizers.dispose();
   }
 }

@@ -1,0 +1,197 @@
+/**
+ * Captured training steps: the same losses and weights as plain steps (SimpleCNN, a residual net, a MobileNetV2
+ * block, ResNet-18), a learning-rate schedule followed, what cannot be captured refused with the reason (random
+ * ops, a tensor the caller replaces), other batch sizes run plainly, and nothing leaks.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import { type CaptureStatus, StepCapture } from '../src/index.js';
+import { type Batch, syntheticBatch } from '../testing/data.js';
+import { setSeed, skipReason } from '../testing/helpers.js';
+import { mobileNetV2Block, residualNet, resnet18, simpleCnn } from '../testing/models.js';
+
+type Build = () => tfl.LayersModel;
+
+interface Run {
+  losses: number[];
+  weights: Float32Array[];
+  status: CaptureStatus | null;
+}
+
+interface Setup {
+  build: Build;
+  shape: [number, number, number];
+  steps: number;
+  batch?: number;
+  /** Batch sizes by step (default all `batch`). */
+  sizes?: number[];
+  optimizer?: (rate: number) => tf.Optimizer;
+  /** The learning-rate factor of each step (a schedule); 1 by default. */
+  rate?: (step: number) => number;
+  /** How a step sets the optimizer's rate (Adam: its field; SGD: setLearningRate). */
+  setRate?: (o: tf.Optimizer, rate: number) => void;
+}
+
+const BASE_RATE = 1e-3;
+
+function batches(s: Setup): Batch[] {
+  setSeed(11);
+  return Array.from({ length: s.steps }, (_, i) => syntheticBatch(s.sizes?.[i] ?? s.batch ?? 8, ...s.shape));
+}
+
+/** Trains a fresh model from fixed initial weights on fixed batches, plainly or with a StepCapture. */
+async function train(s: Setup, weights: tf.Tensor[], capture: boolean): Promise<Run> {
+  await tf.setBackend('libtorch');
+  const model = s.build();
+  model.setWeights(weights);
+  const optimizer = (s.optimizer ?? ((r) => tf.train.adam(r)))(BASE_RATE);
+  const setRate = s.setRate ?? ((o, r) => ((o as unknown as { learningRate: number }).learningRate = r));
+  const stepper = capture ? new StepCapture() : null;
+  const losses: number[] = [];
+  let current = 1;
+  for (const [i, b] of batches(s).entries()) {
+    // As a trainer does: the rate is set when the schedule changes it.
+    const factor = s.rate?.(i) ?? 1;
+    if (factor !== current) setRate(optimizer, BASE_RATE * factor);
+    current = factor;
+    const x = tf.tensor4d(b.x, b.shape);
+    const y = tf.tensor2d(b.y, [b.shape[0], b.y.length / b.shape[0]]);
+    const loss = tf.tidy(() => {
+      const body = () =>
+        optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          true,
+        )!;
+      return stepper ? stepper.step([x, y], factor, body) : body();
+    });
+    losses.push(loss.dataSync()[0]);
+    tf.dispose([loss, x, y]);
+  }
+  const out = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const status = stepper?.status ?? null;
+  stepper?.dispose();
+  optimizer.dispose();
+  model.dispose();
+  return { losses, weights: out, status };
+}
+
+/** Plain and captured training from the same start; asserts they agree, returns the captured run. */
+async function sameAsPlain(s: Setup, tolerance = 1e-5): Promise<Run> {
+  await tf.setBackend('libtorch');
+  const init = s.build();
+  const weights = init.getWeights().map((w) => w.clone());
+  init.dispose();
+  const plain = await train(s, weights, false);
+  const captured = await train(s, weights, true);
+  tf.dispose(weights);
+  assert.equal(captured.losses.length, plain.losses.length);
+  plain.losses.forEach((l, i) =>
+    assert.ok(
+      Math.abs(l - captured.losses[i]) <= tolerance * Math.max(1, Math.abs(l)),
+      `step ${i}: loss ${captured.losses[i]} captured, ${l} plain`,
+    ),
+  );
+  plain.weights.forEach((w, k) => {
+    let worst = 0;
+    for (let j = 0; j < w.length; j++) worst = Math.max(worst, Math.abs(w[j] - captured.weights[k][j]));
+    assert.ok(worst <= tolerance, `weight ${k}: differs by ${worst}`);
+  });
+  return captured;
+}
+
+const captured = (r: Run) => {
+  assert.equal(r.status?.kind, 'captured', JSON.stringify(r.status));
+};
+
+describe('captured training steps', { skip: skipReason }, () => {
+  it('SimpleCNN: replayed steps give the losses and weights of plain steps', async () => {
+    captured(await sameAsPlain({ build: () => simpleCnn([16, 16, 1]), shape: [16, 16, 1], steps: 8 }));
+  });
+
+  it('a residual net and a MobileNetV2 block (depthwise, ReLU6, Add) likewise', async () => {
+    captured(await sameAsPlain({ build: () => residualNet([16, 16, 1]), shape: [16, 16, 1], steps: 6 }));
+    captured(await sameAsPlain({ build: () => mobileNetV2Block([16, 16, 3]), shape: [16, 16, 3], steps: 6 }));
+  });
+
+  it('ResNet-18 (28) likewise', async () => {
+    captured(await sameAsPlain({ build: () => resnet18([28, 28, 1]), shape: [28, 28, 1], steps: 4, batch: 4 }, 1e-4));
+  });
+
+  it('follows a learning-rate schedule given as the rate factor, and runs other batch sizes plainly', async () => {
+    const r = await sameAsPlain({
+      build: () => simpleCnn([16, 16, 1]),
+      shape: [16, 16, 1],
+      steps: 9,
+      rate: (i) => 1 - 0.1 * i,
+      sizes: [8, 8, 8, 8, 5, 8, 8, 3, 8],
+    });
+    captured(r);
+  });
+
+  it('momentum SGD: its rate tensor, replaced when the rate changes, makes the replay stop (and stay right)', async () => {
+    const r = await sameAsPlain({
+      build: () => simpleCnn([16, 16, 1]),
+      shape: [16, 16, 1],
+      steps: 7,
+      optimizer: (rate) => tf.train.momentum(rate, 0.9),
+      setRate: (o, rate) => (o as tf.SGDOptimizer).setLearningRate(rate),
+      rate: (i) => (i < 5 ? 1 : 0.5),
+    });
+    assert.equal(r.status?.kind, 'refused');
+    assert.match((r.status as { reason: string }).reason, /replay failed: .*disposed/);
+  });
+
+  it('a step with dropout (random) is refused with the reason, and trains as before', async () => {
+    const build = () => {
+      const m = simpleCnn([16, 16, 1]);
+      const out = tfl.layers.dropout({ rate: 0.5 }).apply(m.outputs[0]) as tfl.SymbolicTensor;
+      return tfl.model({ inputs: m.inputs, outputs: out });
+    };
+    await tf.setBackend('libtorch');
+    const init = build();
+    const weights = init.getWeights().map((w) => w.clone());
+    init.dispose();
+    const r = await train({ build, shape: [16, 16, 1], steps: 5 }, weights, true);
+    tf.dispose(weights);
+    assert.equal(r.status?.kind, 'refused');
+    assert.match((r.status as { reason: string }).reason, /cpu fallback|changes between steps|reads tensor values/);
+    assert.ok(r.losses.every(Number.isFinite));
+  });
+
+  it('200 replayed steps leak no tensors', async () => {
+    await tf.setBackend('libtorch');
+    const model = simpleCnn([16, 16, 1]);
+    const optimizer = tf.train.adam(BASE_RATE);
+    const stepper = new StepCapture();
+    setSeed(3);
+    const b = syntheticBatch(8, 16, 16, 1);
+    const x = tf.tensor4d(b.x, b.shape);
+    const y = tf.tensor2d(b.y, [8, 2]);
+    const step = () =>
+      tf.tidy(() =>
+        stepper.step(
+          [x, y],
+          1,
+          () =>
+            optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+              true,
+            )!,
+        ),
+      );
+    for (let i = 0; i < 10; i++) step().dispose();
+    assert.equal(stepper.status.kind, 'captured');
+    const tensors = tf.memory().numTensors;
+    const bytes = tf.memory().numBytes;
+    for (let i = 0; i < 200; i++) step().dispose();
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(tf.memory().numBytes, bytes);
+    stepper.dispose();
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+});
