@@ -42,15 +42,15 @@ struct TracedOp {
 
 struct Trace : Recorder {
   std::vector<TracedOp> ops;
-  std::unordered_map<int64_t, at::Tensor> writes;                   // written during the step
-  std::unordered_map<int64_t, Entry> outside;                       // from before the step, at first use
+  std::unordered_map<int64_t, at::Tensor> writes;  // written during the step
+  std::unordered_set<int64_t> outside;             // from before the step (ids only: ids are never reused)
   std::unordered_map<int64_t, std::pair<size_t, size_t>> producer;  // op output -> (op, output)
   int64_t readId = 0;                                               // a tensor whose values were read
 
   void ran(uint32_t op, const std::vector<int64_t>& in, std::vector<double> attrs, int castTo,
            const std::vector<int64_t>& out) override {
     for (int64_t id : in)
-      if (!producer.count(id) && !writes.count(id) && !outside.count(id)) outside[id] = lookup(id);
+      if (!producer.count(id) && !writes.count(id)) outside.insert(id);
     for (size_t k = 0; k < out.size(); ++k) producer[out[k]] = {ops.size(), k};
     ops.push_back(TracedOp{op, in, std::move(attrs), castTo, out});
   }
