@@ -60,7 +60,8 @@ export function tensorValues(t: OnnxTensor): Float32Array {
   const raw = t.rawData;
   const type = t.dataType ?? 0;
   if (raw && raw.length) {
-    const bytes = raw.slice();
+    // A copy, aligned (protobufjs hands out views into the file's buffer).
+    const bytes = new Uint8Array(raw);
     if (type === DataType.FLOAT) return new Float32Array(bytes.buffer);
     if (type === DataType.DOUBLE) return Float32Array.from(new Float64Array(bytes.buffer));
     if (type === DataType.INT32) return Float32Array.from(new Int32Array(bytes.buffer));
