@@ -307,6 +307,17 @@ function convertLayer(g: GraphBuilder, layer: Layer, ins: In[], outShape: (numbe
       const pads = g.init(int64Tensor(g.unique(`${n}.pads`), [0, 0, t, l, 0, 0, b, r]));
       return g.node('Pad', [x.name, pads], { mode: 'constant' }, n);
     }
+    case 'Reshape': {
+      // In TF.js's order (NHWC), so through NHWC on the ONNX side: [0] keeps the batch dimension.
+      const target = cfg.targetShape as number[];
+      const nhwc =
+        x.shape.length === 4 ? g.node('Transpose', [x.name], { perm: [0, 2, 3, 1] }, `${n}_to_nhwc`) : x.name;
+      const shape = g.init(int64Tensor(g.unique(`${n}.shape`), [0, ...target]));
+      const y = g.node('Reshape', [nhwc, shape], {}, n);
+      if (target.length === 3) return g.node('Transpose', [y], { perm: [0, 3, 1, 2] }, `${n}_to_nchw`);
+      if (target.length !== 1) throw unsupported(n, `Reshape to rank ${target.length + 1}`);
+      return y;
+    }
     case 'Resizing': {
       need4d(layer, x);
       if (cfg.interpolation !== 'bilinear' || cfg.cropToAspectRatio)
