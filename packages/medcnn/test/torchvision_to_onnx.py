@@ -1,7 +1,7 @@
 """Exports randomly initialised torchvision classifiers to ONNX, as a user would, with PyTorch's own outputs.
 
 usage: torchvision_to_onnx.py OUT_DIR SIZE NAME...
-For each NAME writes NAME.onnx (torch.onnx.export, opset 13, dynamic batch) and NAME.json with a seeded input
+For each NAME writes NAME.onnx (torch.onnx.export, opset 13, dynamic batch) and NAME.torch.json with a seeded input
 batch [2, 3, SIZE, SIZE] and PyTorch's output for it, both flat, so the test compares medcnn's conversion to both.
 """
 import json
@@ -26,7 +26,7 @@ for name in names:
         y = model(x)
     torch.onnx.export(model, x, f"{out}/{name}.onnx", opset_version=13, input_names=["input"],
                       output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
-    with open(f"{out}/{name}.json", "w") as f:
+    with open(f"{out}/{name}.torch.json", "w") as f:
         json.dump({"input": x.flatten().tolist(), "shape": list(x.shape), "output": y.flatten().tolist(),
                    "classes": y.shape[1]}, f)
     print(name, "exported", flush=True)

@@ -12,7 +12,7 @@ export interface ChannelNormalization {
 
 /** The sidecar of an ONNX backbone: resnet18.onnx → resnet18.json, holding {"mean": [...], "std": [...]}. */
 export function onnxSidecarPath(file: string): string {
-  return file.replace(/\.onnx$/i, '') + '.json';
+  return `${file.replace(/\.onnx$/i, '')}.json`;
 }
 
 /** Reads and checks a preprocessing: one value or one per channel, std > 0 (a clear error otherwise). */

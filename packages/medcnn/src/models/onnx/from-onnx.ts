@@ -319,7 +319,7 @@ export function onnxToLayersModel(bytes: Uint8Array, where: string, opts: OnnxCo
         const shape = a.sym.shape;
         if (op === 'Reshape') {
           const target = c(1)?.values;
-          if (!target || target.length !== 2 || shape.length !== 4)
+          if (target?.length !== 2 || shape.length !== 4)
             throw bad(
               `reshapes to [${target ? Array.from(target) : '?'}]`,
               `[${target ? Array.from(target) : '?'}] に形を変える`,
@@ -384,7 +384,7 @@ export function onnxToLayersModel(bytes: Uint8Array, where: string, opts: OnnxCo
           throw bad(`pads in ${attr.mode} mode`, `${attr.mode} モードで埋める`);
         const pads = ins[1] ? Array.from(c(1)?.values ?? []) : (attr.pads as number[]);
         const value = ins[2] ? (c(2)?.values[0] ?? 0) : 0;
-        if (!pads || pads.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5] || value !== 0)
+        if (pads?.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5] || value !== 0)
           throw bad(`pads by [${pads}] with ${value}`, `[${pads}] を ${value} で埋める`);
         const a = x();
         set(padded(a.sym, [pads[2], pads[3], pads[6], pads[7]], name, names), a.nonNegative);
@@ -433,9 +433,33 @@ function constOf(t: OnnxTensor): { dims: number[]; values: Float32Array } {
   return { dims: (t.dims ?? []).map((d) => toNumber(d)), values: tensorValues(t) };
 }
 
+/** The attributes of the operators medcnn converts (ONNX's names). */
+interface NodeAttributes {
+  group?: number;
+  pads?: number[];
+  strides?: number[];
+  dilations?: number[];
+  kernel_shape?: number[];
+  auto_pad?: string;
+  ceil_mode?: number;
+  count_include_pad?: number;
+  epsilon?: number;
+  min?: number;
+  max?: number;
+  axes?: number[];
+  axis?: number;
+  keepdims?: number;
+  transA?: number;
+  transB?: number;
+  alpha?: number;
+  beta?: number;
+  mode?: string;
+  value?: OnnxTensor;
+}
+
 /** A node's attributes as plain values (ints, floats, strings, lists, a tensor). */
-function attributes(n: OnnxNode): Record<string, any> {
-  const out: Record<string, any> = {};
+function attributes(n: OnnxNode): NodeAttributes {
+  const out: Record<string, unknown> = {};
   for (const a of n.attribute ?? []) {
     const name = a.name as string;
     if (a.ints?.length) out[name] = a.ints.map((v) => toNumber(v));

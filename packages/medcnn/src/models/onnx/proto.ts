@@ -59,7 +59,7 @@ export function int64Tensor(name: string, values: number[]): OnnxTensor {
 export function tensorValues(t: OnnxTensor): Float32Array {
   const raw = t.rawData;
   const type = t.dataType ?? 0;
-  if (raw && raw.length) {
+  if (raw?.length) {
     // A copy, aligned (protobufjs hands out views into the file's buffer).
     const bytes = new Uint8Array(raw);
     if (type === DataType.FLOAT) return new Float32Array(bytes.buffer);
