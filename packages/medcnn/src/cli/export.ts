@@ -3,7 +3,8 @@ import { MedcnnError } from '../errors.js';
 import { exportRun } from '../run/export.js';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
-import { engineFlags, langFlag, rootFlag } from './options/common.js';
+import { RunFolder } from '../runfolder/index.js';
+import { engineFlags, langFlag, readLang, rootFlag } from './options/common.js';
 
 const flags = {
   format: {
@@ -38,6 +39,7 @@ export const exportCommand: Command = {
         'usage: medcnn export RUN_DIR [--format onnx|tfjs] [--out FILE]',
         '使い方: medcnn export RUN_DIR [--format onnx|tfjs] [--out FILE]',
       );
+    const lang = readLang(f, RunFolder.open(positionals[0]).config.lang);
     const engine = await initEngine({ backend: f.backend, threads: f.threads });
     const r = await exportRun(positionals[0], {
       format: f.format,
@@ -48,7 +50,7 @@ export const exportCommand: Command = {
       threads: engine.threads,
     });
     const size = `${(r.bytes / 1e6).toFixed(2)} MB`;
-    if (f.lang === 'ja')
+    if (lang === 'ja')
       console.log(
         r.checked
           ? `${r.out} に書き出しました（${size}）。テスト画像 ${r.checked.images} 枚で ONNX Runtime と TF.js の出力の最大差は ${r.checked.maxDifference.toExponential(2)} です。`

@@ -99,7 +99,10 @@ export function onnxToLayersModel(bytes: Uint8Array, where: string, opts: OnnxCo
   let end = outputName;
   const removed: string[] = [];
   if (!opts.keepClassifier) {
-    for (let n = producer.get(end); n && HEAD_OPS.has(n.opType as string); n = producer.get(end)) {
+    // An Add of a constant is a dense layer's bias (MatMul + Add); an Add of two tensors is a residual, not head.
+    const isHead = (n: OnnxNode): boolean =>
+      HEAD_OPS.has(n.opType as string) || (n.opType === 'Add' && (n.input ?? []).some((i) => consts.has(i)));
+    for (let n = producer.get(end); n && isHead(n); n = producer.get(end)) {
       removed.push(n.name || (n.opType as string));
       end = (n.input ?? []).find((i) => !consts.has(i)) ?? '';
     }
