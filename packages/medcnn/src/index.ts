@@ -32,4 +32,6 @@ export { compareRuns } from './run/compare.js';
 export { checkAugmentation, type AugmentCheckResult, type AugmentVerdict } from './run/augment-check.js';
 export { predictImages } from './run/predict-images.js';
 export { explainImages, anatomyOfImage } from './run/explain-images.js';
+export { exportRun, type ExportOptions, type ExportResult } from './run/export.js';
+export { layersModelToOnnx, onnxToLayersModel, openOnnxSession, ONNX_IO } from './models/onnx/index.js';
 export * from './augment/index.js';

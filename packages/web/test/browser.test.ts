@@ -265,3 +265,76 @@ test('a run whose model files are damaged or missing shows a clear message in th
     await page.context().close();
   }
 });
+
+// A PyTorch network brought in through ONNX (medcnn train --pretrained FILE.onnx) is saved as ordinary TF.js
+// layers: EfficientNet-B0's squeeze-and-excitation gates broadcast through tfjs-layers' own Multiply, its
+// ImageNet normalisation is a 1×1 layer. The page must load it and compute what the CLI computes.
+const PYTHON = '/usr/bin/python3';
+const noTorch =
+  spawnSync(PYTHON, ['-c', 'import torch, torchvision']).status === 0
+    ? false
+    : `${PYTHON} lacks torch/torchvision (apt-get install python3-torch python3-torchvision)`;
+
+test('a run fine-tuned from a PyTorch ONNX backbone (EfficientNet-B0) classifies in the page as medcnn predict does', {
+  skip: skip || noTorch,
+  timeout: 300_000,
+}, async () => {
+  const onnxDir = path.join(work, 'onnx');
+  fs.mkdirSync(onnxDir);
+  const script = path.resolve(WEB, '../medcnn/test/torchvision_to_onnx.py');
+  const py = spawnSync(PYTHON, [script, onnxDir, '32', 'efficientnet_b0'], { encoding: 'utf8' });
+  assert.equal(py.status, 0, py.stderr);
+  // A few hundred real X-rays (the medcnn tests' helper), so one epoch takes seconds.
+  const helpers = path.resolve(WEB, '../medcnn/dist/test/helpers.js');
+  const { smallPneumoniaRoot } = (await import(helpers)) as {
+    smallPneumoniaRoot: (a: number, b: number, c: number) => string;
+  };
+  const root = smallPneumoniaRoot(128, 32, 32);
+  const onnxRun = path.join(work, 'onnx-run');
+  const train = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'train',
+      '--root',
+      root,
+      '--pretrained',
+      path.join(onnxDir, 'efficientnet_b0.onnx'),
+      '--mean',
+      '0.485,0.456,0.406',
+      '--std',
+      '0.229,0.224,0.225',
+      '--input-size',
+      '32',
+      '--freeze',
+      'none',
+      '--epochs',
+      '1',
+      '--no-progress',
+      '--out',
+      onnxRun,
+    ],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  assert.equal(train.status, 0, train.stderr);
+  const url = await serve(onnxRun);
+  const { page } = await openPage(url);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+  const sample = await page.evaluate(async () => {
+    const list = (await (await fetch('./api/samples.json')).json()) as { samples: { index: number }[] };
+    const bytes = new Uint8Array(await (await fetch(`./api/samples/${list.samples[0].index}.png`)).arrayBuffer());
+    return Array.from(bytes);
+  });
+  const png = path.join(work, 'onnx-sample.png');
+  fs.writeFileSync(png, Uint8Array.from(sample));
+  const cli = spawnSync(process.execPath, [CLI, 'predict', onnxRun, png, '--json'], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  const expected = (JSON.parse(cli.stdout) as { probabilities: number[] }[])[0].probabilities;
+  await page.setInputFiles('#file', png);
+  await page.waitForSelector('body[data-classified="1"]', { timeout: 60_000 });
+  const shown = await page.$$eval('#probs li', (items) => items.map((li) => Number((li as HTMLElement).dataset.value)));
+  expected.forEach((p, i) =>
+    assert.ok(Math.abs(shown[i] - p) < 1e-4, `class ${i}: page ${shown[i]}, medcnn predict ${p}`),
+  );
+  await page.context().close();
+});

@@ -11,6 +11,7 @@ import { compareCommand } from './compare.js';
 import { downloadCommand } from './download.js';
 import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
+import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { modelsCommand } from './models.js';
@@ -30,6 +31,7 @@ const commands: Command[] = [
   augmentPreviewCommand,
   augmentCheckCommand,
   explainCommand,
+  exportCommand,
   anatomyCommand,
   compareCommand,
   serveCommand,

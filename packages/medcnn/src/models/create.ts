@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MINUS_ONE_TO_ONE, type Normalization } from '../data/batch.js';
 import { MedcnnError } from '../errors.js';
+import type { ChannelNormalization } from './onnx/backbone.js';
 import { findBackbone } from './pretrained/backbones.js';
 import { loadBackbone } from './pretrained/load.js';
 import { buildTransferModel, type FreezePlan, freezeBackbone, frozenCut } from './pretrained/transfer-model.js';
@@ -18,6 +19,8 @@ export type TrainableSpec =
       freeze: FreezePlan;
       /** Learning rate of the trained part of the backbone (default: the head's / 10). */
       backboneLearningRate?: number;
+      /** An ONNX backbone's preprocessing (--mean/--std; else its sidecar JSON). */
+      preprocessing?: ChannelNormalization;
     };
 
 /** How a transfer run was built, saved in config.json so that evaluate, predict and explain reuse it. */
@@ -89,7 +92,7 @@ export async function createTrainable(
     };
   }
   const inputSize = spec.inputSize ?? findBackbone(spec.pretrained)?.defaultInputSize;
-  const backbone = await loadBackbone(spec.pretrained, inputSize);
+  const backbone = await loadBackbone(spec.pretrained, inputSize, spec.preprocessing);
   const tm = buildTransferModel(backbone, opts.inputShape, opts.numClasses);
   const { trainable, frozen } = freezeBackbone(tm, spec.freeze);
   const headOnly = spec.freeze.mode === 'all';
@@ -130,7 +133,8 @@ export async function createTrainable(
       backbone: backbone.name,
       source: backbone.source,
       inputSize: backbone.inputSize,
-      preprocessing: `x = (v/255 − ${backbone.normalization.mean}) / ${backbone.normalization.std}`,
+      preprocessing:
+        backbone.preprocessing ?? `x = (v/255 − ${backbone.normalization.mean}) / ${backbone.normalization.std}`,
       adaptation: tm.adaptation,
       freeze,
       trainableBackboneLayers: trainable.length,

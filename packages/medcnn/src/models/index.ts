@@ -16,7 +16,8 @@ export {
   transferModelName,
 } from './create.js';
 export { graphLayers, isConvLayer, runGraph } from './graph.js';
-export { loadModel, saveModel } from './io.js';
+export { loadModel, readModelFiles, saveModel } from './io.js';
+export { type ChannelNormalization, checkChannelNormalization, onnxSidecarPath } from './onnx/backbone.js';
 export { type BackboneEntry, findBackbone, listBackbones } from './pretrained/backbones.js';
 export { type LoadedBackbone, loadBackbone, pretrainedRoots } from './pretrained/load.js';
 export { backboneBlocks, type FreezePlan } from './pretrained/transfer-model.js';

@@ -1,5 +1,5 @@
 import { MedcnnError } from '../../errors.js';
-import type { FreezePlan, TrainableSpec } from '../../models/index.js';
+import { checkChannelNormalization, type FreezePlan, type TrainableSpec } from '../../models/index.js';
 import type { Flags } from '../args.js';
 
 /** How a pretrained backbone is adapted: its input size, what is frozen, how fast the rest learns. */
@@ -24,7 +24,15 @@ export const freezeFlags = {
 export const transferFlags = {
   pretrained: {
     kind: 'string',
-    help: 'train a new head on a pretrained TF.js layers backbone: a folder, model.json, http(s) URL or name (mobilenet_v2_0.35)',
+    help: 'train a new head on a pretrained backbone: a TF.js layers folder, model.json, http(s) URL or name (mobilenet_v2_0.35), or an ONNX file (FILE.onnx, e.g. from torch.onnx.export)',
+  },
+  mean: {
+    kind: 'string',
+    help: "an ONNX backbone's per-channel mean on the 0–1 scale (e.g. 0.485,0.456,0.406); else FILE.json",
+  },
+  std: {
+    kind: 'string',
+    help: "an ONNX backbone's per-channel std on the 0–1 scale (e.g. 0.229,0.224,0.225); else FILE.json",
   },
   ...freezeFlags,
 } as const;
@@ -68,5 +76,21 @@ export function readTrainable(f: Flags<typeof transferFlags> & { model: string }
       );
     return { architecture: f.model };
   }
-  return { pretrained: f.pretrained, ...readFreeze(f) };
+  const given = (['mean', 'std'] as const).filter((k) => f.given.has(k));
+  if (given.length && !/\.onnx$/i.test(f.pretrained))
+    throw new MedcnnError(
+      `--${given[0]} sets an ONNX backbone's preprocessing; a TF.js backbone brings its own. Drop it, or pass --pretrained FILE.onnx.`,
+      `--${given[0]} は ONNX バックボーンの前処理を指定します。TF.js のバックボーンは自分の前処理を持っています。外すか、--pretrained FILE.onnx を指定してください。`,
+    );
+  if (given.length === 1)
+    throw new MedcnnError(
+      `--${given[0]} needs --${given[0] === 'mean' ? 'std' : 'mean'} too.`,
+      `--${given[0]} には --${given[0] === 'mean' ? 'std' : 'mean'} も必要です。`,
+    );
+  const numbers = (s: string) => s.split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
+  const preprocessing =
+    f.mean !== undefined && f.std !== undefined
+      ? checkChannelNormalization({ mean: numbers(f.mean), std: numbers(f.std) }, '--mean/--std')
+      : undefined;
+  return { pretrained: f.pretrained, ...readFreeze(f), ...(preprocessing ? { preprocessing } : {}) };
 }

@@ -8,6 +8,7 @@ import { MINUS_ONE_TO_ONE, type Normalization } from '../../data/batch.js';
 import { MedcnnError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { backboneByFolder, findBackbone, listBackbones } from './backbones.js';
+import { type ChannelNormalization, loadOnnxBackbone } from '../onnx/backbone.js';
 
 /** A pretrained backbone ready to be built into a model. */
 export interface LoadedBackbone {
@@ -19,6 +20,8 @@ export interface LoadedBackbone {
   inputSize: number;
   channels: number;
   normalization: Normalization;
+  /** How pixels become its input, when more than `normalization` says (an ONNX backbone's per-channel one). */
+  preprocessing?: string;
 }
 
 interface ModelJson {
@@ -37,7 +40,17 @@ export function pretrainedRoots(): string[] {
  * registry name, rebuilt for `inputSize`×`inputSize` inputs (its convolutions do not depend on the size,
  * so the same weights load). A named backbone is downloaded once into ~/.medcnn/pretrained.
  */
-export async function loadBackbone(spec: string, inputSize?: number): Promise<LoadedBackbone> {
+export async function loadBackbone(
+  spec: string,
+  inputSize?: number,
+  preprocessing?: ChannelNormalization,
+): Promise<LoadedBackbone> {
+  // An ONNX file (PyTorch, timm…): converted to TF.js layers.
+  if (/\.onnx$/i.test(spec) && !/^https?:\/\//i.test(spec)) {
+    if (!fs.existsSync(spec))
+      throw new MedcnnError(`--pretrained: ${spec} does not exist.`, `--pretrained: ${spec} がありません。`);
+    return checkBackbone(loadOnnxBackbone(spec, inputSize, preprocessing));
+  }
   const entry = findBackbone(spec);
   let source: string;
   let files: { json: ModelJson; weights: Uint8Array[] };
@@ -77,6 +90,19 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
   const known = entry ?? listBackbones().find((e) => e.url === source) ?? backboneByFolder(name);
   if (known) name = known.name;
   const model = await buildAtSize(files, inputSize, source);
+  return checkBackbone({
+    name,
+    source,
+    model,
+    inputSize: model.inputs[0].shape[1] as number,
+    channels: model.inputs[0].shape[3] as number,
+    normalization: known?.normalization ?? MINUS_ONE_TO_ONE,
+  });
+}
+
+/** A backbone maps one image to one feature map [batch, h, w, c]; anything else is a clear error. */
+function checkBackbone(b: LoadedBackbone): LoadedBackbone {
+  const { model, source } = b;
   const shape = model.inputs[0].shape;
   const out = model.outputs[0].shape;
   const dims = (d: (number | null)[]): string => d.map((n) => n ?? 'batch').join(', ');
@@ -89,14 +115,7 @@ export async function loadBackbone(spec: string, inputSize?: number): Promise<Lo
         `分類器を除いた画像用ネットワークで、出力が特徴マップ [バッチ, 高さ, 幅, チャネル] のものが必要です（例: mobilenet_v2_0.35）。`,
     );
   }
-  return {
-    name,
-    source,
-    model,
-    inputSize: shape[1] as number,
-    channels: shape[3] as number,
-    normalization: known?.normalization ?? MINUS_ONE_TO_ONE,
-  };
+  return b;
 }
 
 function readModel(jsonPath: string): { json: ModelJson; weights: Uint8Array[] } {
