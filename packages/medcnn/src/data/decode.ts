@@ -6,7 +6,15 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Localized } from '../i18n/messages.js';
 import { type DicomOptions, DicomProblem, isDicom, readDicom } from './dicom.js';
-import { type Fit, imageDataProblem, imageHeader, imageSizeProblem, isGrayRaster, type Raster } from './pixels.js';
+import {
+  type Fit,
+  fitPixels,
+  imageDataProblem,
+  imageHeader,
+  imageSizeProblem,
+  isGrayRaster,
+  type Raster,
+} from './pixels.js';
 
 // One libvips thread per image: medcnn decodes several images at once instead (files in flight on worker threads),
 // and no cache.
@@ -146,12 +154,13 @@ const SHARP_FIT = { pad: 'contain', crop: 'cover', stretch: 'fill' } as const;
 
 /**
  * THE preprocessing in Node, from a file's bytes to the uint8 pixels a model takes (training, import, predict,
- * explain alike): libvips decodes the image (a JPEG shrunk while it is decoded, on load) and resizes it with a
+ * explain alike): libvips decodes the image (a JPEG shrunk while it is decoded, on load) and reduces it with a
  * triangle (bilinear) filter widened by the shrink factor, as Pillow's bilinear resize does, fitted by `fit` (pad:
  * black borders, centred; crop: the centre; stretch). 8-bit PNG and JPEG go straight through libvips; DICOM,
  * 16-bit and images with alpha are decoded to a raster first (windowed, scaled to 8 bits, alpha dropped) and then
- * fitted the same way. The browser page, which cannot use libvips, has fitPixels (pixels.ts), its twin in
- * TypeScript, whose pixels differ by about one gray level (measured in the tests).
+ * reduced the same way. An image that must be enlarged is fitted by fitPixels (pixels.ts), the TypeScript twin
+ * that the browser page, which cannot use libvips, runs on every image: the page's pixels are the same for an
+ * enlarged image and about one gray level apart for a reduced one (measured in the tests).
  */
 export async function decodeFitted(
   bytes: Uint8Array,
@@ -160,8 +169,8 @@ export async function decodeFitted(
 ): Promise<FittedImage> {
   const kind = imageKind(bytes);
   if (kind === 'png' || kind === 'jpeg') {
-    checkedHeader(bytes);
-    const layout = eightBitLayout(bytes);
+    const header = checkedHeader(bytes);
+    const layout = enlarges(header.width, header.height, geometry) ? null : eightBitLayout(bytes);
     if (layout)
       try {
         return {
@@ -175,6 +184,10 @@ export async function decodeFitted(
   }
   const { raster, patientId } = await decodeImage(bytes, dicom);
   const gray = isGrayRaster(raster);
+  if (enlarges(raster.width, raster.height, geometry)) {
+    const pixels = fitPixels(raster, geometry.width, geometry.height, gray ? 1 : 3, geometry.fit);
+    return { kind: kind!, pixels, channels: gray ? 1 : 3, patientId };
+  }
   const eight = eightBitPlane(raster, gray ? 1 : 3);
   const input = sharp(eight, {
     raw: { width: raster.width, height: raster.height, channels: gray ? 1 : 3 },
@@ -203,6 +216,17 @@ function eightBitLayout(b: Uint8Array): 'gray' | 'rgb' | null {
     o += 2 + ((b[o + 2] << 8) | b[o + 3]);
   }
   return null;
+}
+
+/**
+ * Whether fitting a w×h image enlarges it along either axis. libvips enlarges half a pixel off centre, so an image
+ * that is enlarged (a small one: cheap in TypeScript) is fitted by fitPixels, exactly as the page does.
+ */
+function enlarges(w: number, h: number, { width, height, fit }: FitGeometry): boolean {
+  if (!(w > 0 && h > 0)) return false;
+  if (fit === 'stretch') return width > w || height > h;
+  const scale = fit === 'pad' ? Math.min(width / w, height / h) : Math.max(width / w, height / h);
+  return scale > 1;
 }
 
 /** Resizes with libvips into the geometry (see decodeFitted); an RGB result that is gray everywhere is 1 channel. */
