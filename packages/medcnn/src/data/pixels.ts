@@ -1,6 +1,7 @@
 /**
- * From decoded RGBA pixels to the uint8 pixels a model takes, in plain TypeScript so that Node (medcnn
- * predict, explain) and the browser (medcnn serve's page) compute exactly the same input from the same image.
+ * From decoded pixels to the uint8 pixels a model takes, in plain TypeScript for the browser (medcnn serve's page),
+ * which cannot use libvips: the twin of Node's decodeFitted (data/decode.ts), which also uses it for every image it
+ * enlarges. And the checks of an image file's size and structure that Node and the page share.
  */
 import type { Lang, Localized } from '../i18n/messages.js';
 
@@ -48,8 +49,8 @@ export function isGrayRaster(r: Raster): boolean {
 }
 
 /**
- * THE preprocessing from decoded pixels to the uint8 pixels a model takes, for training, predict and the browser
- * page alike: the pixels are scaled to 0…255, colour becomes grayscale (ITU-R 601 luma) for 1-channel models and
+ * The preprocessing from decoded pixels to the uint8 pixels a model takes, as the browser page runs it (and Node for
+ * an image it enlarges; libvips reduces the others, about one gray level apart): the pixels are scaled to 0…255, colour becomes grayscale (ITU-R 601 luma) for 1-channel models and
  * grayscale is repeated for 3-channel ones, and the image is fitted into outW×outH (`fit`: pad, crop or stretch).
  * Resampling is separable with a triangle (bilinear) filter widened by the shrink factor, so a large X-ray is
  * averaged down rather than sampled (no aliasing), as Pillow's bilinear resize does; an image already of the size is
