@@ -506,8 +506,9 @@ function walkHuffmanScan(
     }
     for (let k = 0; k < blocks.length; k++) {
       const block = blocks[k];
-      let lookup = block.dc.lookup;
       let t = block.dc;
+      let lookup = t.lookup;
+      // i: the next coefficient (0: the DC difference, then AC 1…63).
       for (let i = 0; i < 64; ) {
         if (cnt < 16)
           while (cnt <= 22 && pos < n) {
@@ -519,41 +520,43 @@ function walkHuffmanScan(
             buf = ((buf & ((1 << cnt) - 1)) << 8) | byte;
             cnt += 8;
           }
-        let sym = -1;
-        let whole = false;
-        if (cnt >= LOOKAHEAD) {
-          const hit = lookup[(buf >>> (cnt - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)];
+        let sym: number;
+        const hit = cnt >= LOOKAHEAD ? lookup[(buf >>> (cnt - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)] : 0;
+        if (hit & LOOKUP_WHOLE) {
+          // The common case: the code and the coefficient's bits within the lookahead, consumed at once.
+          cnt -= (hit >> LOOKUP_SHIFT) & 31;
+          sym = hit & 0xff;
+        } else {
           if (hit) {
             cnt -= (hit >> LOOKUP_SHIFT) & 31;
             sym = hit & 0xff;
-            whole = (hit & LOOKUP_WHOLE) !== 0;
+          } else {
+            sym = -1;
+            let code = 0;
+            for (let len = 1; len <= 16 && sym < 0; len++) {
+              if (cnt === 0) return END;
+              cnt--;
+              code = (code << 1) | ((buf >>> cnt) & 1);
+              if (code <= t.maxCode[len]) sym = t.values[t.valPtr[len] + code - t.minCode[len]];
+            }
+            if (sym < 0) return BAD;
           }
-        }
-        if (sym < 0) {
-          let code = 0;
-          for (let len = 1; len <= 16 && sym < 0; len++) {
-            if (cnt === 0) return END;
-            cnt--;
-            code = (code << 1) | ((buf >>> cnt) & 1);
-            if (code <= t.maxCode[len]) sym = t.values[t.valPtr[len] + code - t.minCode[len]];
+          // The coefficient's extra bits (DC: sym of them; AC: the low four bits of run/size).
+          const extra = i === 0 ? sym : sym & 15;
+          if (cnt < extra) {
+            while (cnt <= 22 && pos < n) {
+              const byte = b[pos];
+              if (byte === 0xff) {
+                if (pos + 1 >= n || b[pos + 1] !== 0) break;
+                pos += 2;
+              } else pos++;
+              buf = ((buf & ((1 << cnt) - 1)) << 8) | byte;
+              cnt += 8;
+            }
+            if (cnt < extra) return END;
           }
-          if (sym < 0) return BAD;
+          cnt -= extra;
         }
-        // The coefficient's extra bits (DC: sym of them; AC: the low four bits of run/size).
-        const extra = whole ? 0 : i === 0 ? sym : sym & 15;
-        if (cnt < extra) {
-          while (cnt <= 22 && pos < n) {
-            const byte = b[pos];
-            if (byte === 0xff) {
-              if (pos + 1 >= n || b[pos + 1] !== 0) break;
-              pos += 2;
-            } else pos++;
-            buf = ((buf & ((1 << cnt) - 1)) << 8) | byte;
-            cnt += 8;
-          }
-          if (cnt < extra) return END;
-        }
-        cnt -= extra;
         if (i === 0) {
           t = block.ac;
           lookup = t.lookup;
