@@ -1,8 +1,10 @@
 /**
  * Any image file medcnn reads — PNG and JPEG (8- or 16-bit, gray, RGB, with alpha) through sharp (libvips, its
- * prebuilt binary from the npm registry), DICOM through data/dicom.ts — to a Raster, with damaged files refused
- * before decoding, so that a truncated X-ray is never classified or trained on as if it were whole.
+ * prebuilt binary from the npm registry), DICOM through data/dicom.ts — to a Raster (decodeImage) or straight to the
+ * pixels a model takes (decodeFitted), with damaged files refused before decoding, so that a truncated X-ray is
+ * never classified or trained on as if it were whole.
  */
+import zlib from 'node:zlib';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Localized } from '../i18n/messages.js';
 import { type DicomOptions, DicomProblem, isDicom, readDicom } from './dicom.js';
@@ -121,7 +123,8 @@ function checkedHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: number
   const header = imageHeader(bytes)!;
   const tooBig = header.width > 0 ? sizeProblem(header.width, header.height) : null;
   if (tooBig) throw new ImageProblem(tooBig, 'unusable');
-  const damaged = imageDataProblem(bytes);
+  // libpng refuses pixel rows cut short but not a stream that runs on past them: that is checked here too.
+  const damaged = imageDataProblem(bytes) ?? (header.kind === 'png' ? pngPixelDataProblem(bytes) : null);
   if (damaged) throw new ImageProblem(damaged);
   return header;
 }
@@ -275,4 +278,64 @@ export function toModelChannels(pixels: Uint8Array, channels: 1 | 3, want: 1 | 3
     for (let p = 0; p < n; p++)
       out[p] = Math.round(0.299 * pixels[p * 3] + 0.587 * pixels[p * 3 + 1] + 0.114 * pixels[p * 3 + 2]);
   return out;
+}
+
+/** Adam7's passes: first column and row, then the step between columns and between rows. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Why a PNG's compressed pixel rows do not make the image its header declares (a short or overlong stream), in
+ * each language, or null when they do. Call on a PNG whose chunks imageDataProblem has checked.
+ */
+function pngPixelDataProblem(bytes: Uint8Array): Localized | null {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const [width, height, depth, colour, interlace] = [b.readUInt32BE(16), b.readUInt32BE(20), b[24], b[25], b[28]];
+  const channels = PNG_CHANNELS[colour];
+  if (!channels)
+    return {
+      en: `its header has the unknown colour type ${colour}; the file is damaged`,
+      ja: `ヘッダーのカラータイプ ${colour} は存在しない値です。ファイルが壊れています`,
+    };
+  const row = (w: number): number => 1 + Math.ceil((w * channels * depth) / 8); // a filter byte, then the pixels
+  let expected = 0;
+  if (interlace === 0) expected = height * row(width);
+  else
+    for (const [x0, y0, dx, dy] of ADAM7) {
+      const w = Math.ceil((width - x0) / dx);
+      const h = Math.ceil((height - y0) / dy);
+      if (w > 0 && h > 0) expected += h * row(w);
+    }
+  const idat: Buffer[] = [];
+  for (let o = 8; o + 12 <= b.length; o += 12 + b.readUInt32BE(o))
+    if (b.toString('latin1', o + 4, o + 8) === 'IDAT') idat.push(b.subarray(o + 8, o + 8 + b.readUInt32BE(o)));
+  let rows: Buffer;
+  try {
+    rows = zlib.inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      return {
+        en: 'it holds more image data than its header declares; the file is damaged',
+        ja: 'ヘッダーが示すより多くの画像データがあります。ファイルが壊れています',
+      };
+    return {
+      en: `its compressed image data cannot be read (${(e as Error).message}); the file is truncated or damaged`,
+      ja: `圧縮された画像データを読めません（${(e as Error).message}）。ファイルが途中で切れているか壊れています`,
+    };
+  }
+  if (rows.length !== expected)
+    return {
+      en: `its image data make ${rows.length} bytes of pixel rows where its ${width}×${height} header needs ${expected}; the file is truncated or damaged`,
+      ja: `画像データを展開すると画素の行が ${rows.length} バイトになりますが、${width}×${height} のヘッダーには ${expected} バイト必要です。ファイルが途中で切れているか壊れています`,
+    };
+  return null;
 }
