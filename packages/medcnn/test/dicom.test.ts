@@ -142,6 +142,28 @@ test('compressed DICOM from dcmtk and GDCM: RLE, JPEG lossless, JPEG-LS, JPEG 20
   }
 });
 
+test('JPEG extended (1.2.840.10008.1.2.4.51) from dcmtk: 8-bit within JPEG rounding; 12-bit refused by name', async (t) => {
+  if (!have('dcmcjpeg')) return t.skip('dcmtk is not installed (apt-get install dcmtk)');
+  const eight = path.join(work, 'xray-jpeg-extended.dcm');
+  run('dcmcjpeg', ['+ee', '+q', '95', path.join(work, 'xray.dcm'), eight]);
+  assert.ok(fs.readFileSync(eight).includes('1.2.840.10008.1.2.4.51'), 'dcmcjpeg wrote JPEG extended');
+  const got = (await readBack(eight)).data;
+  let worst = 0;
+  for (let i = 0; i < 784; i++) worst = Math.max(worst, Math.abs(got[i] - xray[i]));
+  assert.ok(worst > 0 && worst <= 8, `8-bit JPEG extended differs by up to ${worst} gray levels (lossy, allowed 8)`);
+  // The X-ray on 12 bits (0…4095), stored in 16: the libjpeg-turbo codec decodes 8-bit samples only, so the file
+  // is refused with its transfer syntax and what to do, rather than decoded wrongly.
+  const stored = Array.from(xray, (v, i) => v * 16 + ((i * 7) % 16));
+  const src = path.join(work, 'xray12.dcm');
+  writeDicom(src, { rows: 28, columns: 28, values: stored, bits: 16, window: [2048, 4096] });
+  const twelve = path.join(work, 'xray12-jpeg-extended.dcm');
+  run('dcmcjpeg', ['+ee', src, twelve]);
+  await assert.rejects(
+    readBack(twelve),
+    /transfer syntax 1\.2\.840\.10008\.1\.2\.4\.51 \(JPEG extended\) holds 12-bit JPEG samples, which medcnn cannot decode yet .*dcmdjpeg/,
+  );
+});
+
 test('a 16-bit CT image: rescale to HU, the file window or --window, MONOCHROME1 inverted, multi-frame', async () => {
   // Hounsfield units from air to bone, stored in 12 of 16 bits as HU + 1024 (slope 1, intercept −1024); every other
   // pixel has a bit set above the 12 (an overlay), which must be masked away.

@@ -9,7 +9,7 @@ import { initEngine } from '../src/engine/backend.js';
 import { createModel } from '../src/models/index.js';
 import { saveModel } from '../src/models/io.js';
 import { writeConfigFile } from '../src/runfolder/files.js';
-import { smallPneumoniaRoot, tempDir, pneumoniaRunConfig } from './helpers.js';
+import { pneumonia, pneumoniaRunConfig, smallPneumoniaRoot, tempDir, writeXrayPng } from './helpers.js';
 
 // --lang ja through the real command: errors (the clinical reason of a refused augmentation first of all),
 // `info` and `evaluate` speak Japanese; and every MedcnnError in the sources carries a Japanese text.
@@ -331,4 +331,44 @@ test('the Japanese-text scan reads arguments correctly and catches an English-on
   } finally {
     fs.rmSync(probe);
   }
+});
+
+test('import --lang ja: the data lines (a file left out, leakage, the summary) are Japanese', () => {
+  const [train] = pneumonia();
+  const dir = path.join(work, 'own-ja');
+  let row = 0;
+  for (const split of ['train', 'val', 'test'])
+    for (const c of ['normal', 'pneumonia']) {
+      fs.mkdirSync(path.join(dir, split, c), { recursive: true });
+      for (let k = 0; k < 3; k++) writeXrayPng(path.join(dir, split, c, `${row}.png`), train, row++);
+    }
+  // The same X-ray in train and in test (leakage), and a truncated file left out by --on-bad-file skip.
+  fs.copyFileSync(path.join(dir, 'train', 'normal', '0.png'), path.join(dir, 'test', 'normal', 'copy.png'));
+  const whole = fs.readFileSync(path.join(dir, 'val', 'normal', '6.png'));
+  fs.writeFileSync(path.join(dir, 'val', 'normal', 'cut.png'), whole.subarray(0, whole.length >> 1));
+  const out = path.join(work, 'own-ja.npz');
+  const r = medcnn([
+    'import',
+    dir,
+    '--size',
+    '28',
+    '--out',
+    out,
+    '--on-bad-file',
+    'skip',
+    '--lang',
+    'ja',
+    '--no-progress',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    /^データ: 使えない画像 1 枚を除外しました（--on-bad-file skip）: val\/normal\/cut\.png: .*途中で切れています/m,
+  );
+  assert.match(r.out, /^警告: 1 枚の画像が別の分割の画像と同じ内容です（リーク.*test\/normal\/copy\.png/m);
+  assert.match(
+    r.out,
+    /^画像 19 枚（学習 6 · 検証 6 · テスト 7; normal, pneumonia; binary-class）を 28×28×1 で .*取り込みました/m,
+  );
+  assert.doesNotMatch(r.out, /left out|warning|imported/);
 });

@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import type { SplitData } from '../src/data/load.js';
 import { loadOwnData, type OwnDataOptions } from '../src/data/own.js';
+import { decodeFitted, decodeImage, toModelChannels } from '../src/data/decode.js';
 import { fitPixels } from '../src/data/pixels.js';
 import { makeSplits } from '../src/data/splits.js';
 import { assertUserError, head, medcnn, pneumonia, tempDir, writeMedmnistNpz } from './helpers.js';
@@ -115,6 +116,69 @@ test('fit: pad keeps the aspect ratio with black borders, crop cuts the centre, 
   const red = { width: 1, height: 1, channels: 3 as const, data: [255, 0, 0], maxValue: 255 };
   assert.deepEqual([...fitPixels(red, 1, 1, 1)], [76]);
   assert.deepEqual([...fitPixels(r, 4, 2, 3, 'stretch').subarray(3, 9)], [255, 255, 255, 0, 0, 0]);
+});
+
+test('fit in Node (libvips): the same pad, crop and stretch; colour to 601 luma; the page within about a gray level', async () => {
+  const png = (data: number[], width: number, height: number, channels: 1 | 3) =>
+    sharp(Buffer.from(data), { raw: { width, height, channels } }).png().toBuffer();
+  const half = await png([255, 255, 0, 0, 255, 255, 0, 0], 4, 2, 1);
+  const fitted = async (bytes: Buffer, width: number, height: number, fit: 'pad' | 'crop' | 'stretch') => [
+    ...(await decodeFitted(bytes, { width, height, fit })).pixels,
+  ];
+  assert.deepEqual(await fitted(half, 4, 4, 'pad'), [0, 0, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(await fitted(half, 2, 2, 'crop'), [255, 0, 255, 0]);
+  // Enlarged (here along y): fitPixels, as on the page.
+  assert.deepEqual(
+    await fitted(half, 4, 4, 'stretch'),
+    [255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0],
+  );
+  const x28 = await png([...small[2].images.subarray(0, 784)], 28, 28, 1);
+  const page = fitPixels((await decodeImage(x28)).raster, 64, 64, 1, 'pad');
+  assert.deepEqual(await fitted(x28, 64, 64, 'pad'), [...page]);
+  const red = await decodeFitted(await png([255, 0, 0], 1, 1, 3), { width: 1, height: 1, fit: 'stretch' });
+  assert.equal(red.channels, 3);
+  assert.deepEqual([...toModelChannels(red.pixels, red.channels, 1)], [76]);
+  const grayRgb = await decodeFitted(await png([9, 9, 9, 200, 200, 200], 2, 1, 3), { width: 2, height: 1, fit: 'pad' });
+  assert.deepEqual([grayRgb.channels, ...grayRgb.pixels], [1, 9, 200], 'an RGB image that is gray is one channel');
+  // Real X-rays as the bench has them (1024×1024 JPEGs with film grain) and a non-square PNG: Node's libvips and
+  // the page's TypeScript twin (fitPixels over the full decoded image) differ by about one gray level.
+  const [, , testSplit] = small;
+  let sum = 0;
+  let count = 0;
+  let worst = 0;
+  for (let i = 0; i < 3; i++) {
+    const big = await sharp(Buffer.from(testSplit.images.subarray(i * 784, (i + 1) * 784)), {
+      raw: { width: 28, height: 28, channels: 1 },
+    })
+      .resize(1024, 1024, { kernel: 'cubic' })
+      .raw()
+      .toBuffer();
+    for (let p = 0; p < big.length; p++) big[p] = Math.max(0, Math.min(255, big[p] + ((p * 7919) % 9) - 4));
+    const jpeg = await sharp(big, { raw: { width: 1024, height: 1024, channels: 1 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const wide = await sharp(big, { raw: { width: 1024, height: 1024, channels: 1 } })
+      .resize(300, 200, { fit: 'fill' })
+      .png()
+      .toBuffer();
+    for (const [bytes, size, fit] of [
+      [jpeg, 224, 'pad'],
+      [wide, 64, 'pad'],
+      [wide, 64, 'crop'],
+    ] as const) {
+      const node = await decodeFitted(bytes, { width: size, height: size, fit });
+      const page = fitPixels((await decodeImage(bytes)).raster, size, size, 1, fit);
+      for (let p = 0; p < page.length; p++) {
+        const d = Math.abs(node.pixels[p] - page[p]);
+        sum += d;
+        worst = Math.max(worst, d);
+      }
+      count += page.length;
+    }
+  }
+  const mean = sum / count;
+  assert.ok(mean > 0 && mean < 1.5, `Node and the page differ by ${mean.toFixed(2)} gray levels on average`);
+  assert.ok(worst <= 16, `at most 16 levels apart (got ${worst})`);
 });
 
 test('splits made here: seeded, stratified, and no patient in two splits', () => {

@@ -103,6 +103,13 @@ test('truncated and damaged images are refused, naming the file, instead of bein
     first = false;
     return zlib.deflateSync(rows.subarray(0, (rows.length / 224) * 204));
   });
+  first = true;
+  const longRows = rewritePng(png, (type, data) => {
+    if (type !== 'IDAT') return data;
+    if (!first) return null;
+    first = false;
+    return zlib.deflateSync(Buffer.concat([rows, rows.subarray(0, (rows.length / 224) * 20)]));
+  });
   const flipped = Buffer.from(png);
   flipped[png.length >> 1] ^= 0x20;
   const zeroed = Buffer.from(jpeg);
@@ -112,6 +119,7 @@ test('truncated and damaged images are refused, naming the file, instead of bein
     ['no-iend.png', png.subarray(0, png.length - 12), /no IEND chunk at its end; the file is truncated/],
     ['crc.png', flipped, /fails its checksum \(CRC\); the file is damaged/],
     ['short-rows.png', shortRows, /pixel rows where its 224×224 header needs .*truncated or damaged/],
+    ['long-rows.png', longRows, /more image data than its header declares; the file is damaged/],
     ['half.jpg', half(jpeg), /image data end before all of the image; the file is truncated/],
     ['no-eoi.jpg', jpeg.subarray(0, jpeg.length - 2), /ends before its end-of-image marker; the file is truncated/],
     [

@@ -65,6 +65,7 @@ export const augmentPreviewCommand: Command = {
           onBadFile: data.data.onBadFile,
           fractions: data.data.fractions,
           seed: f.seed,
+          lang,
         })
       : null;
     const info = own

@@ -6,6 +6,7 @@ import { MedcnnError } from '../errors.js';
 import { ensureFileTarget } from '../util/dirs.js';
 import { parseArgs } from './args.js';
 import type { Command } from './command.js';
+import { t } from '../i18n/messages.js';
 import { langFlag, readLang } from './options/common.js';
 import { ownImageFlags, readOwnRequest } from './options/data.js';
 
@@ -25,7 +26,7 @@ export const importCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f, positionals } = parseArgs('import', argv, flags);
-    readLang(f);
+    const lang = readLang(f);
     if (positionals.length !== 1 || f.out === undefined)
       throw new MedcnnError(
         'usage: medcnn import PATH --size N --out FILE.npz (PATH: a folder of class folders or a CSV manifest)',
@@ -55,12 +56,26 @@ export const importCommand: Command = {
       splits: req.splitsFile ? readSplitsFile(req.splitsFile) : undefined,
       splitsFrom: req.splitsFile ? `--splits ${req.splitsFile}` : undefined,
       progress: !f['no-progress'],
+      lang,
     });
     const side = writeImport(out, own, { size, fit: req.fit, dicom: req.dicom });
     const secs = (performance.now() - start) / 1000;
     const n = own.train.count + own.val.count + own.test.count;
     console.log(
-      `imported ${n} images (train ${own.train.count} · val ${own.val.count} · test ${own.test.count}; ${own.classes.join(', ')}; ${own.task}) at ${size}×${size}×${own.channels} into ${f.out} and ${side} in ${secs.toFixed(1)} s (${(n / secs).toFixed(0)} images/s)`,
+      t(lang, 'imported', {
+        n,
+        train: own.train.count,
+        val: own.val.count,
+        test: own.test.count,
+        classes: own.classes.join(', '),
+        task: own.task,
+        size,
+        channels: own.channels,
+        out: f.out,
+        side,
+        secs: secs.toFixed(1),
+        ips: (n / secs).toFixed(0),
+      }),
     );
   },
 };

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { DecodedRecord, Preprocessing } from './own-decode.js';
 
-const CACHE_VERSION = 1;
+// 2: images resized by libvips (was: in TypeScript).
+const CACHE_VERSION = 2;
 
 /** The cache folder, or null when the cache is off. */
 export function cacheDir(): string | null {

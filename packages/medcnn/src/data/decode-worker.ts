@@ -3,8 +3,13 @@ import { parentPort } from 'node:worker_threads';
 import { decodeForTraining, type DecodedRecord, type Preprocessing } from './own-decode.js';
 
 parentPort?.on('message', async (job: { id: number; files: string[]; prep: Preprocessing }) => {
-  const records: DecodedRecord[] = [];
-  for (const f of job.files) records.push(await decodeForTraining(f, job.prep));
+  // Two files in flight: one in libvips (on libuv's threads) while this thread checks the other's structure.
+  const records: DecodedRecord[] = new Array(job.files.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < job.files.length; i = next++) records[i] = await decodeForTraining(job.files[i], job.prep);
+  };
+  await Promise.all([lane(), lane()]);
   const transfer = records.flatMap((r) => (r.ok ? [r.pixels.buffer as ArrayBuffer] : []));
   parentPort!.postMessage({ id: job.id, records }, transfer);
 });

@@ -1,15 +1,25 @@
 /**
  * Any image file medcnn reads — PNG and JPEG (8- or 16-bit, gray, RGB, with alpha) through sharp (libvips, its
- * prebuilt binary from the npm registry), DICOM through data/dicom.ts — to a Raster, with damaged files refused
- * before decoding, so that a truncated X-ray is never classified or trained on as if it were whole.
+ * prebuilt binary from the npm registry), DICOM through data/dicom.ts — to a Raster (decodeImage) or straight to the
+ * pixels a model takes (decodeFitted), with damaged files refused before decoding, so that a truncated X-ray is
+ * never classified or trained on as if it were whole.
  */
 import zlib from 'node:zlib';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Localized } from '../i18n/messages.js';
 import { type DicomOptions, DicomProblem, isDicom, readDicom } from './dicom.js';
-import { imageDataProblem, imageHeader, imageSizeProblem, type Raster } from './pixels.js';
+import {
+  type Fit,
+  fitPixels,
+  imageDataProblem,
+  imageHeader,
+  imageSizeProblem,
+  isGrayRaster,
+  type Raster,
+} from './pixels.js';
 
-// One libvips thread per image: medcnn decodes several images at once instead (worker threads), and no cache.
+// One libvips thread per image: medcnn decodes several images at once instead (files in flight on worker threads),
+// and no cache.
 sharp.concurrency(1);
 sharp.cache(false);
 
@@ -65,12 +75,7 @@ export async function decodeImage(bytes: Uint8Array, dicom: DicomOptions = {}): 
       throw e;
     }
   }
-  const header = imageHeader(bytes)!;
-  const tooBig = header.width > 0 ? sizeProblem(header.width, header.height) : null;
-  if (tooBig) throw new ImageProblem(tooBig, 'unusable');
-  // Decoders fill in what is missing without a word: a truncated or damaged image must not be used.
-  const damaged = imageDataProblem(bytes) ?? (kind === 'png' ? pngPixelDataProblem(bytes) : null);
-  if (damaged) throw new ImageProblem(damaged);
+  const header = checkedHeader(bytes);
   let decoded: { data: Buffer; info: OutputInfo };
   let deep = false;
   try {
@@ -78,15 +83,12 @@ export async function decodeImage(bytes: Uint8Array, dicom: DicomOptions = {}): 
     const meta = await sharp(bytes).metadata();
     deep = meta.depth === 'ushort';
     const gray = (meta.channels ?? 3) <= 2;
-    decoded = await sharp(bytes, { failOn: 'error', limitInputPixels: false })
+    decoded = await sharp(bytes, DECODE_OPTIONS)
       .toColourspace(gray ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb')
       .raw({ depth: deep ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (e) {
-    throw new ImageProblem({
-      en: `it could not be decoded (${(e as Error).message.split('\n')[0]}); the file may be damaged`,
-      ja: `画像として読み込めません（${(e as Error).message.split('\n')[0]}）。ファイルが壊れている可能性があります`,
-    });
+    throw decodeProblem(e);
   }
   const { info, data } = decoded;
   if (header.width > 0 && (info.width !== header.width || info.height !== header.height))
@@ -107,6 +109,175 @@ export async function decodeImage(bytes: Uint8Array, dicom: DicomOptions = {}): 
     },
     patientId: null,
   };
+}
+
+/** libvips refuses what its decoders call an error (a PNG's pixel rows cut short, a JPEG that ends too soon). */
+const DECODE_OPTIONS = { failOn: 'error', limitInputPixels: false } as const;
+
+/**
+ * A PNG or JPEG's header, once its size is usable and its structure whole: decoders fill in what is missing
+ * without a word (libjpeg reads zeroed Huffman data as valid codes), so a truncated or damaged image is refused
+ * here rather than used.
+ */
+function checkedHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: number; height: number } {
+  const header = imageHeader(bytes)!;
+  const tooBig = header.width > 0 ? sizeProblem(header.width, header.height) : null;
+  if (tooBig) throw new ImageProblem(tooBig, 'unusable');
+  // libpng refuses pixel rows cut short but not a stream that runs on past them: that is checked here too.
+  const damaged = imageDataProblem(bytes) ?? (header.kind === 'png' ? pngPixelDataProblem(bytes) : null);
+  if (damaged) throw new ImageProblem(damaged);
+  return header;
+}
+
+/** What libvips' error means for the file, in each language. */
+function decodeProblem(e: unknown): ImageProblem {
+  const why = (e as Error).message.split('\n')[0].replace(/^\w+: /, '');
+  return new ImageProblem({
+    en: `its image data cannot be decoded (${why}); the file is truncated or damaged`,
+    ja: `画像データを復号できません（${why}）。ファイルが途中で切れているか壊れています`,
+  });
+}
+
+/** The size a model takes and how an image is brought to it. */
+export interface FitGeometry {
+  width: number;
+  height: number;
+  fit: Fit;
+}
+
+/** An image fitted to a model's size: 1 channel when the image is gray, else 3 (RGB). */
+export interface FittedImage {
+  kind: ImageKind;
+  pixels: Uint8Array;
+  channels: 1 | 3;
+  patientId: string | null;
+}
+
+const SHARP_FIT = { pad: 'contain', crop: 'cover', stretch: 'fill' } as const;
+
+/**
+ * THE preprocessing in Node, from a file's bytes to the uint8 pixels a model takes (training, import, predict,
+ * explain alike): libvips decodes the image (a JPEG shrunk while it is decoded, on load) and reduces it with a
+ * triangle (bilinear) filter widened by the shrink factor, as Pillow's bilinear resize does, fitted by `fit` (pad:
+ * black borders, centred; crop: the centre; stretch). 8-bit PNG and JPEG go straight through libvips; DICOM,
+ * 16-bit and images with alpha are decoded to a raster first (windowed, scaled to 8 bits, alpha dropped) and then
+ * reduced the same way. An image that must be enlarged is fitted by fitPixels (pixels.ts), the TypeScript twin
+ * that the browser page, which cannot use libvips, runs on every image: the page's pixels are the same for an
+ * enlarged image and about one gray level apart for a reduced one (measured in the tests).
+ */
+export async function decodeFitted(
+  bytes: Uint8Array,
+  geometry: FitGeometry,
+  dicom: DicomOptions = {},
+): Promise<FittedImage> {
+  const kind = imageKind(bytes);
+  if (kind === 'png' || kind === 'jpeg') {
+    const header = checkedHeader(bytes);
+    const layout = enlarges(header.width, header.height, geometry) ? null : eightBitLayout(bytes);
+    if (layout)
+      try {
+        return {
+          kind,
+          ...(await fitResize(sharp(bytes, DECODE_OPTIONS), geometry, layout === 'gray')),
+          patientId: null,
+        };
+      } catch (e) {
+        throw decodeProblem(e);
+      }
+  }
+  const { raster, patientId } = await decodeImage(bytes, dicom);
+  const gray = isGrayRaster(raster);
+  if (enlarges(raster.width, raster.height, geometry)) {
+    const pixels = fitPixels(raster, geometry.width, geometry.height, gray ? 1 : 3, geometry.fit);
+    return { kind: kind!, pixels, channels: gray ? 1 : 3, patientId };
+  }
+  const eight = eightBitPlane(raster, gray ? 1 : 3);
+  const input = sharp(eight, {
+    raw: { width: raster.width, height: raster.height, channels: gray ? 1 : 3 },
+    limitInputPixels: false,
+  });
+  return { kind: kind!, ...(await fitResize(input, geometry, gray)), patientId };
+}
+
+/**
+ * 'gray' or 'rgb' for an 8-bit PNG or JPEG without alpha or palette, read from its header (asking libvips would
+ * cost as much again as a small image's decoding); null for any other image.
+ */
+function eightBitLayout(b: Uint8Array): 'gray' | 'rgb' | null {
+  if (b[0] === 0x89) {
+    if (b[24] !== 8) return null; // IHDR: bit depth, then colour type (0 gray, 2 RGB)
+    return b[25] === 0 ? 'gray' : b[25] === 2 ? 'rgb' : null;
+  }
+  // JPEG: the first start-of-frame (its precision and number of components).
+  for (let o = 2; o + 9 < b.length; ) {
+    if (b[o] !== 0xff) return null;
+    const marker = b[o + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (b[o + 4] !== 8) return null;
+      return b[o + 9] === 1 ? 'gray' : b[o + 9] === 3 ? 'rgb' : null;
+    }
+    o += 2 + ((b[o + 2] << 8) | b[o + 3]);
+  }
+  return null;
+}
+
+/**
+ * Whether fitting a w×h image enlarges it along either axis. libvips enlarges half a pixel off centre, so an image
+ * that is enlarged (a small one: cheap in TypeScript) is fitted by fitPixels, exactly as the page does.
+ */
+function enlarges(w: number, h: number, { width, height, fit }: FitGeometry): boolean {
+  if (!(w > 0 && h > 0)) return false;
+  if (fit === 'stretch') return width > w || height > h;
+  const scale = fit === 'pad' ? Math.min(width / w, height / h) : Math.max(width / w, height / h);
+  return scale > 1;
+}
+
+/** Resizes with libvips into the geometry (see decodeFitted); an RGB result that is gray everywhere is 1 channel. */
+async function fitResize(
+  input: Sharp,
+  { width, height, fit }: FitGeometry,
+  gray: boolean,
+): Promise<{ pixels: Uint8Array; channels: 1 | 3 }> {
+  const { data } = await input
+    .toColourspace(gray ? 'b-w' : 'srgb')
+    .resize(width, height, { fit: SHARP_FIT[fit], background: { r: 0, g: 0, b: 0 }, kernel: 'linear' })
+    .removeAlpha() // a PNG's tRNS chunk makes one
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  if (gray) return { pixels, channels: 1 };
+  const n = width * height;
+  for (let p = 0; p < n; p++)
+    if (pixels[p * 3] !== pixels[p * 3 + 1] || pixels[p * 3] !== pixels[p * 3 + 2]) return { pixels, channels: 3 };
+  const one = new Uint8Array(n);
+  for (let p = 0; p < n; p++) one[p] = pixels[p * 3];
+  return { pixels: one, channels: 1 };
+}
+
+/** A raster's pixels on 0…255 in 1 or 3 channels (alpha dropped), for libvips. */
+function eightBitPlane(r: Raster, channels: 1 | 3): Buffer {
+  const n = r.width * r.height;
+  const out = Buffer.alloc(n * channels);
+  const k = 255 / r.maxValue;
+  const { data, channels: c } = r;
+  for (let p = 0; p < n; p++)
+    for (let ch = 0; ch < channels; ch++) out[p * channels + ch] = Math.round(data[p * c + ch] * k);
+  return out;
+}
+
+/**
+ * Pixels of `channels` channels as a model of `want` channels takes them: gray repeated, or colour to gray (ITU-R
+ * 601 luma, as Pillow and the page compute it).
+ */
+export function toModelChannels(pixels: Uint8Array, channels: 1 | 3, want: 1 | 3): Uint8Array {
+  if (channels === want) return pixels;
+  const n = pixels.length / channels;
+  const out = new Uint8Array(n * want);
+  if (want === 3) for (let p = 0; p < n; p++) out.fill(pixels[p], p * 3, p * 3 + 3);
+  else
+    for (let p = 0; p < n; p++)
+      out[p] = Math.round(0.299 * pixels[p * 3] + 0.587 * pixels[p * 3 + 1] + 0.114 * pixels[p * 3 + 2]);
+  return out;
 }
 
 /** Adam7's passes: first column and row, then the step between columns and between rows. */

@@ -250,6 +250,7 @@ async function framePixels(
       );
       return maskBits(signedView(decoded, px), px);
     }
+    if (codec === 'jpeg' && jpegPrecision(encoded) > 8) throw twelveBitJpeg(uid, jpegPrecision(encoded));
     const decoded = await wasmDecode(codec, encoded, px);
     return maskBits(signedView(decoded, px), px);
   } catch (e) {
@@ -418,3 +419,22 @@ function toRgb(values: ArrayLike<number>, px: PixelModule, codec: Codec): Uint8A
 }
 
 const clamp = (v: number): number => Math.min(255, Math.max(0, Math.round(v)));
+
+/** The sample precision of a JPEG's first start-of-frame (8 for baseline, 8 or 12 for extended), or 0 if none. */
+function jpegPrecision(b: Uint8Array): number {
+  for (let o = 2; o + 4 < b.length; ) {
+    if (b[o] !== 0xff) return 0;
+    const marker = b[o + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return b[o + 4];
+    o += 2 + ((b[o + 2] << 8) | b[o + 3]);
+  }
+  return 0;
+}
+
+/** 12-bit JPEG: the Cornerstone libjpeg-turbo codec decodes 8-bit samples only. */
+function twelveBitJpeg(uid: string, bits: number): DicomProblem {
+  return problem(
+    `its transfer syntax ${uid} (${SYNTAXES[uid].name}) holds ${bits}-bit JPEG samples, which medcnn cannot decode yet (8-bit only); convert it, e.g. with dcmtk's 'dcmdjpeg' or gdcmconv --raw`,
+    `転送構文 ${uid}（${SYNTAXES[uid].name}）の JPEG は ${bits} ビットで、medcnn はまだ復号できません（8 ビットのみ対応）。dcmtk の 'dcmdjpeg' や gdcmconv --raw などで変換してください`,
+  );
+}

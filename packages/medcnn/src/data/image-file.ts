@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { MedcnnError } from '../errors.js';
-import { decodeImage, ImageProblem } from './decode.js';
+import { decodeFitted, ImageProblem, toModelChannels } from './decode.js';
 import type { DicomOptions } from './dicom.js';
-import { type Fit, fitPixels, normalizePixels } from './pixels.js';
+import { type Fit, normalizePixels } from './pixels.js';
 
 /** How a run brings an image to its model: the fit, and for DICOM the window and the frame. */
 export interface ImagePreprocessing {
@@ -13,7 +13,7 @@ export interface ImagePreprocessing {
 
 /**
  * Reads a PNG, JPEG or DICOM file and returns it as uint8 pixels of the size and channels a model takes: the one
- * preprocessing (fitPixels) that training, predict and the browser page share.
+ * preprocessing (decodeFitted) that training and import use too.
  */
 export async function readImageFile(
   file: string,
@@ -30,8 +30,8 @@ export async function readImageFile(
     throw new MedcnnError(`Cannot read ${file}: ${why}.`, `${file} を読み込めません: ${why}。`);
   }
   try {
-    const { raster } = await decodeImage(bytes, prep.dicom);
-    return fitPixels(raster, width, height, channels === 1 ? 1 : 3, prep.fit ?? 'stretch');
+    const fitted = await decodeFitted(bytes, { width, height, fit: prep.fit ?? 'stretch' }, prep.dicom);
+    return toModelChannels(fitted.pixels, fitted.channels, channels === 1 ? 1 : 3);
   } catch (e) {
     if (!(e instanceof ImageProblem)) throw e;
     if (e.kind === 'not-image')

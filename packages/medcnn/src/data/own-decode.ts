@@ -1,13 +1,13 @@
 /**
- * One of your own image files to the pixels a model trains on (decode, then the shared fitPixels), with what
+ * One of your own image files to the pixels a model trains on (decodeFitted, the one preprocessing), with what
  * splitting and leakage checks need; used alike by the decoding workers and the main thread.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Localized } from '../i18n/messages.js';
-import { decodeImage, ImageProblem } from './decode.js';
+import { decodeFitted, ImageProblem } from './decode.js';
 import type { DicomOptions } from './dicom.js';
-import { type Fit, fitPixels, isGrayRaster } from './pixels.js';
+import type { Fit } from './pixels.js';
 
 /** How every image of a data set is preprocessed: recorded in the run, part of the cache key. */
 export interface Preprocessing {
@@ -31,9 +31,8 @@ export async function decodeForTraining(file: string, prep: Preprocessing): Prom
     return { ok: false, problem: { en: `it cannot be read (${why})`, ja: `読み込めません（${why}）` } };
   }
   try {
-    const { raster, patientId } = await decodeImage(bytes, prep.dicom);
-    const channels = isGrayRaster(raster) ? 1 : 3;
-    const pixels = fitPixels(raster, prep.size, prep.size, channels, prep.fit);
+    const geometry = { width: prep.size, height: prep.size, fit: prep.fit };
+    const { pixels, channels, patientId } = await decodeFitted(bytes, geometry, prep.dicom);
     const hash = crypto.createHash('sha1').update(pixels).digest('hex');
     return { ok: true, pixels, channels, patient: patientId, hash };
   } catch (e) {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MedcnnError } from '../errors.js';
-import type { Lang } from '../i18n/messages.js';
+import { type Lang, t } from '../i18n/messages.js';
 import { ProgressBar } from '../util/progress.js';
 import { isMultiLabel, SPLITS, type Split, type Task } from './dataset-info.js';
 import { DecodeCache, type FileStamp } from './decode-cache.js';
@@ -80,11 +80,15 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
   const log = opts.log ?? ((l: string) => console.log(l));
   if (/\.npz$/i.test(opts.source)) return loadImported(opts);
   const scanned = scanSource(opts.source, opts.task);
+  const lang = opts.lang ?? 'en';
   if (scanned.ignored.length)
     log(
-      `data: left out ${scanned.ignored.length} file(s) whose names are not of images (PNG, JPEG, DICOM): ${scanned.ignored.slice(0, 3).join(', ')}${scanned.ignored.length > 3 ? ', …' : ''}`,
+      t(lang, 'dataIgnored', {
+        n: scanned.ignored.length,
+        files: `${scanned.ignored.slice(0, 3).join(', ')}${scanned.ignored.length > 3 ? ', …' : ''}`,
+      }),
     );
-  const records = await decodeWithCache(scanned, opts.prep, opts.progress !== false);
+  const records = await decodeWithCache(scanned, opts.prep, opts.progress !== false, lang);
   // Bad files: all of them named at once, or left out.
   const bad = scanned.entries.flatMap((e, i) => {
     const r = records[i];
@@ -102,10 +106,10 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
     );
   }
   const skipped = bad.map((b) => `${b.rel}: ${b.why.en}`);
-  if (skipped.length)
-    log(
-      `data: left out ${skipped.length} image(s) that cannot be used (--on-bad-file skip): ${skipped.slice(0, 5).join('; ')}${skipped.length > 5 ? '; …' : ''}`,
-    );
+  if (skipped.length) {
+    const shown = bad.slice(0, 5).map((b) => `${b.rel}: ${b.why[lang]}`);
+    log(t(lang, 'dataSkipped', { n: bad.length, files: `${shown.join('; ')}${bad.length > 5 ? '; …' : ''}` }));
+  }
   const kept: { entry: SourceEntry; rec: Extract<DecodedRecord, { ok: true }> }[] = [];
   scanned.entries.forEach((entry, i) => {
     const rec = records[i];
@@ -121,16 +125,22 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
   const leaks = leakedPairs(kept.map((k, i) => ({ rel: k.entry.rel, split: splits[i], hash: k.rec.hash })));
   if (leaks.length)
     log(
-      `warning: ${leaks.length} image(s) have the same content as an image in another split (leakage: the model would be tested on what it trained on): ${leaks
-        .slice(0, 5)
-        .map(([a, b]) => `${a} = ${b}`)
-        .join('; ')}${leaks.length > 5 ? '; …' : ''}`,
+      t(lang, 'dataLeakage', {
+        n: leaks.length,
+        pairs: `${leaks
+          .slice(0, 5)
+          .map(([a, b]) => `${a} = ${b}`)
+          .join('; ')}${leaks.length > 5 ? '; …' : ''}`,
+      }),
     );
   if (origin !== 'made') {
     const patients = patientsInSeveralSplits(kept.map((k, i) => ({ patient: k.entry.patient, split: splits[i] })));
     if (patients.length)
       log(
-        `warning: ${patients.length} patient(s) have images in more than one split (leakage): ${patients.slice(0, 5).join(', ')}${patients.length > 5 ? ', …' : ''}. Let medcnn make the splits (grouped by patient), or fix the splits.`,
+        t(lang, 'dataPatientLeakage', {
+          n: patients.length,
+          patients: `${patients.slice(0, 5).join(', ')}${patients.length > 5 ? ', …' : ''}`,
+        }),
       );
   }
   const channels: 1 | 3 = kept.every((k) => k.rec.channels === 1) ? 1 : 3;
@@ -192,6 +202,7 @@ async function decodeWithCache(
   scanned: ScannedSource,
   prep: Preprocessing,
   progress: boolean,
+  lang: Lang,
 ): Promise<DecodedRecord[]> {
   const stamps: FileStamp[] = scanned.entries.map((e) => {
     const st = fs.statSync(e.file);
@@ -201,13 +212,13 @@ async function decodeWithCache(
   const records: (DecodedRecord | undefined)[] = stamps.map((s) => cache.get(s));
   const todo = records.flatMap((r, i) => (r ? [] : [i]));
   if (todo.length) {
-    const bar = progress ? new ProgressBar(todo.length, 'decoding') : null;
+    const bar = progress ? new ProgressBar(todo.length, t(lang, 'decoding')) : null;
     const decoded = await decodeFiles(
       todo.map((i) => scanned.entries[i].file),
       prep,
-      (done) => bar?.update(done, `${done}/${todo.length} images`),
+      (done) => bar?.update(done, t(lang, 'decodingCount', { done, total: todo.length })),
     );
-    bar?.finish(`${todo.length} images decoded`);
+    bar?.finish(t(lang, 'decoded', { n: todo.length }));
     todo.forEach((i, k) => {
       records[i] = decoded[k];
     });
@@ -266,8 +277,13 @@ function assignSplits(
   fromTrain.forEach((i, k) => {
     splits[i] = made[k];
   });
+  const lang = opts.lang ?? 'en';
   (opts.log ?? console.log)(
-    `data: ${absent.join(' and ')} made from train (${absent.map((s) => `${Math.round(fractions[s] * 100)}%`).join(', ')} of the whole, grouped by patient, seed ${opts.seed})`,
+    t(lang, 'dataSplitsMade', {
+      splits: absent.join(lang === 'ja' ? ' と ' : ' and '),
+      parts: absent.map((s) => `${Math.round(fractions[s] * 100)}%`).join(', '),
+      seed: opts.seed,
+    }),
   );
   return { splits, origin: 'data' };
 }

@@ -1,6 +1,7 @@
 /**
- * From decoded RGBA pixels to the uint8 pixels a model takes, in plain TypeScript so that Node (medcnn
- * predict, explain) and the browser (medcnn serve's page) compute exactly the same input from the same image.
+ * From decoded pixels to the uint8 pixels a model takes, in plain TypeScript for the browser (medcnn serve's page),
+ * which cannot use libvips: the twin of Node's decodeFitted (data/decode.ts), which also uses it for every image it
+ * enlarges. And the checks of an image file's size and structure that Node and the page share.
  */
 import type { Lang, Localized } from '../i18n/messages.js';
 
@@ -48,8 +49,8 @@ export function isGrayRaster(r: Raster): boolean {
 }
 
 /**
- * THE preprocessing from decoded pixels to the uint8 pixels a model takes, for training, predict and the browser
- * page alike: the pixels are scaled to 0…255, colour becomes grayscale (ITU-R 601 luma) for 1-channel models and
+ * The preprocessing from decoded pixels to the uint8 pixels a model takes, as the browser page runs it (and Node for
+ * an image it enlarges; libvips reduces the others, about one gray level apart): the pixels are scaled to 0…255, colour becomes grayscale (ITU-R 601 luma) for 1-channel models and
  * grayscale is repeated for 3-channel ones, and the image is fitted into outW×outH (`fit`: pad, crop or stretch).
  * Resampling is separable with a triangle (bilinear) filter widened by the shrink factor, so a large X-ray is
  * averaged down rather than sampled (no aliasing), as Pillow's bilinear resize does; an image already of the size is
@@ -301,13 +302,22 @@ function pngProblem(b: Uint8Array): Localized | null {
   return problem('it has no IEND chunk at its end', '末尾に IEND チャンクがありません', TRUNCATED);
 }
 
-/** A canonical Huffman table of a JPEG (ITU T.81, annex C): per code length, the codes' range and first value. */
+/**
+ * A canonical Huffman table of a JPEG (ITU T.81, annex C): per code length, the codes' range and first value, and a
+ * lookup of the codes up to LOOKAHEAD bits long: the value, then the bits to consume (LOOKUP_SHIFT on), flagged
+ * LOOKUP_WHOLE when they include the coefficient's extra bits too; 0 for a longer code.
+ */
 interface Huffman {
   maxCode: Int32Array;
   minCode: Int32Array;
   valPtr: Int32Array;
   values: Uint8Array;
+  lookup: Uint16Array;
 }
+
+const LOOKAHEAD = 12;
+const LOOKUP_SHIFT = 8;
+const LOOKUP_WHOLE = 0x2000;
 
 function jpegProblem(b: Uint8Array): Localized | null {
   const u16 = (o: number): number => (b[o] << 8) | b[o + 1];
@@ -360,7 +370,8 @@ function jpegProblem(b: Uint8Array): Localized | null {
         const total = counts.reduce((a, c) => a + c, 0);
         if (p + 17 + total > o)
           return problem('a Huffman table is cut short', 'ハフマンテーブルが途中で切れています', DAMAGED);
-        tables.set(((b[p] >> 4) & 1) * 16 + (b[p] & 15), huffmanTable(counts, b.subarray(p + 17, p + 17 + total)));
+        const ac = ((b[p] >> 4) & 1) === 1;
+        tables.set((ac ? 16 : 0) + (b[p] & 15), huffmanTable(counts, b.subarray(p + 17, p + 17 + total), ac));
         p += 17 + total;
       }
     } else if (marker === 0xdd) {
@@ -395,18 +406,35 @@ function jpegProblem(b: Uint8Array): Localized | null {
   }
 }
 
-function huffmanTable(counts: Uint8Array, values: Uint8Array): Huffman {
-  const t: Huffman = { maxCode: new Int32Array(17), minCode: new Int32Array(17), valPtr: new Int32Array(17), values };
+function huffmanTable(counts: Uint8Array, values: Uint8Array, ac: boolean): Huffman {
+  const t: Huffman = {
+    maxCode: new Int32Array(18),
+    minCode: new Int32Array(17),
+    valPtr: new Int32Array(17),
+    values,
+    lookup: new Uint16Array(1 << LOOKAHEAD),
+  };
   let code = 0;
   let k = 0;
   for (let len = 1; len <= 16; len++) {
     t.valPtr[len] = k;
     t.minCode[len] = code;
+    for (let n = 0; n < counts[len - 1] && len <= LOOKAHEAD; n++) {
+      const first = (code + n) << (LOOKAHEAD - len);
+      const value = values[k + n];
+      const extra = ac ? value & 15 : value; // the bits of the coefficient that follow the code
+      const entry =
+        len + extra <= LOOKAHEAD
+          ? ((len + extra) << LOOKUP_SHIFT) | LOOKUP_WHOLE | value
+          : (len << LOOKUP_SHIFT) | value;
+      t.lookup.fill(entry, first, first + (1 << (LOOKAHEAD - len)));
+    }
     code += counts[len - 1];
     k += counts[len - 1];
     t.maxCode[len] = counts[len - 1] ? code - 1 : -1;
     code <<= 1;
   }
+  t.maxCode[17] = 0x7fffffff; // a sentinel: no code is longer than 16 bits
   return t;
 }
 
@@ -420,7 +448,8 @@ function skipEntropyData(b: Uint8Array, o: number): number | Localized {
 /**
  * Reads the Huffman codes of a sequential scan without decoding the pixels: every block of every MCU the frame
  * declares must be there, with restart markers where due, and a marker right after. Returns where that marker
- * is, or what is wrong.
+ * is, or what is wrong. Up to 30 bits are buffered and codes are looked up LOOKAHEAD bits at a time, as fast
+ * decoders do, since every image file is read this way before it is decoded.
  */
 function walkHuffmanScan(
   b: Uint8Array,
@@ -443,72 +472,104 @@ function walkHuffmanScan(
     ? Math.ceil(Math.ceil((frame.width * scan[0].h) / hMax) / 8) *
       Math.ceil(Math.ceil((frame.height * scan[0].v) / vMax) / 8)
     : Math.ceil(frame.width / (8 * hMax)) * Math.ceil(frame.height / (8 * vMax));
+  // The blocks of one MCU, in order, with their tables.
+  const blocks: { dc: Huffman; ac: Huffman }[] = [];
+  for (const c of scan) for (let k = single ? 1 : c.h * c.v; k > 0; k--) blocks.push({ dc: c.dc!, ac: c.ac! });
+  const n = b.length;
   let pos = start;
-  let byte = 0;
-  let bits = 0;
-  const END = 'end';
-  const BAD = 'bad';
-  const bit = (): number => {
-    if (bits === 0) {
-      if (pos >= b.length || (b[pos] === 0xff && b[pos + 1] !== 0)) throw END; // a marker (or the file's end) too soon
-      byte = b[pos];
-      pos += byte === 0xff ? 2 : 1;
-      bits = 8;
+  let buf = 0; // the next `cnt` bits of the data, in its low bits (at most 30: a small integer to V8)
+  let cnt = 0;
+  const END = problem(
+    'its image data end before all of the image',
+    '画像データが画像の途中で終わっています',
+    TRUNCATED,
+  );
+  const BAD = problem(
+    'its image data hold an invalid Huffman code',
+    '画像データに不正なハフマン符号があります',
+    DAMAGED,
+  );
+  // One loop with local state (this runs over every image's data): per block, a DC code and its bits, then AC codes
+  // (run/size) and their bits to the end of the block. Bytes are loaded while they fit (a stuffed 0xFF00 is one 0xFF
+  // byte), up to a marker or the file's end; a code is looked up LOOKAHEAD bits at a time, else read bit by bit.
+  for (let u = 0; u < units; u++) {
+    if (restartInterval > 0 && u > 0 && u % restartInterval === 0) {
+      // Only the padding of the last byte may be left before a restart marker.
+      if (cnt >= 8 || b[pos] !== 0xff || b[pos + 1] !== 0xd0 + ((u / restartInterval - 1) & 7))
+        return problem(
+          'a restart marker is missing from its image data',
+          '画像データにリスタートマーカーが欠けています',
+          DAMAGED,
+        );
+      cnt = 0;
+      pos += 2;
     }
-    bits--;
-    return (byte >> bits) & 1;
-  };
-  const decode = (t: Huffman): number => {
-    let code = 0;
-    for (let len = 1; len <= 16; len++) {
-      code = (code << 1) | bit();
-      if (code <= t.maxCode[len]) return t.values[t.valPtr[len] + code - t.minCode[len]];
-    }
-    throw BAD;
-  };
-  const skip = (n: number): void => {
-    for (let i = 0; i < n; i++) bit();
-  };
-  try {
-    for (let u = 0; u < units; u++) {
-      if (restartInterval > 0 && u > 0 && u % restartInterval === 0) {
-        bits = 0;
-        if (b[pos] !== 0xff || b[pos + 1] !== 0xd0 + ((u / restartInterval - 1) & 7))
-          return problem(
-            'a restart marker is missing from its image data',
-            '画像データにリスタートマーカーが欠けています',
-            DAMAGED,
-          );
-        pos += 2;
-      }
-      for (const c of scan) {
-        for (let k = single ? 1 : c.h * c.v; k > 0; k--) {
-          skip(decode(c.dc!)); // the DC difference
-          for (let i = 1; i < 64; ) {
-            const rs = decode(c.ac!);
-            if ((rs & 15) === 0) {
-              if (rs !== 0xf0) break; // end of block; 0xF0 is a run of 16 zeros
-              i += 16;
-            } else {
-              i += (rs >> 4) + 1;
-              skip(rs & 15);
-            }
+    for (let k = 0; k < blocks.length; k++) {
+      const block = blocks[k];
+      let t = block.dc;
+      let lookup = t.lookup;
+      // i: the next coefficient (0: the DC difference, then AC 1…63).
+      for (let i = 0; i < 64; ) {
+        if (cnt < 16)
+          while (cnt <= 22 && pos < n) {
+            const byte = b[pos];
+            if (byte === 0xff) {
+              if (pos + 1 >= n || b[pos + 1] !== 0) break;
+              pos += 2;
+            } else pos++;
+            buf = ((buf & ((1 << cnt) - 1)) << 8) | byte;
+            cnt += 8;
           }
+        let sym: number;
+        const hit = cnt >= LOOKAHEAD ? lookup[(buf >>> (cnt - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)] : 0;
+        if (hit & LOOKUP_WHOLE) {
+          // The common case: the code and the coefficient's bits within the lookahead, consumed at once.
+          cnt -= (hit >> LOOKUP_SHIFT) & 31;
+          sym = hit & 0xff;
+        } else {
+          if (hit) {
+            cnt -= (hit >> LOOKUP_SHIFT) & 31;
+            sym = hit & 0xff;
+          } else {
+            sym = -1;
+            let code = 0;
+            for (let len = 1; len <= 16 && sym < 0; len++) {
+              if (cnt === 0) return END;
+              cnt--;
+              code = (code << 1) | ((buf >>> cnt) & 1);
+              if (code <= t.maxCode[len]) sym = t.values[t.valPtr[len] + code - t.minCode[len]];
+            }
+            if (sym < 0) return BAD;
+          }
+          // The coefficient's extra bits (DC: sym of them; AC: the low four bits of run/size).
+          const extra = i === 0 ? sym : sym & 15;
+          if (cnt < extra) {
+            while (cnt <= 22 && pos < n) {
+              const byte = b[pos];
+              if (byte === 0xff) {
+                if (pos + 1 >= n || b[pos + 1] !== 0) break;
+                pos += 2;
+              } else pos++;
+              buf = ((buf & ((1 << cnt) - 1)) << 8) | byte;
+              cnt += 8;
+            }
+            if (cnt < extra) return END;
+          }
+          cnt -= extra;
         }
+        if (i === 0) {
+          t = block.ac;
+          lookup = t.lookup;
+          i = 1;
+        } else if ((sym & 15) !== 0) i += (sym >> 4) + 1;
+        else if (sym === 0xf0)
+          i += 16; // a run of 16 zeros
+        else break; // end of block
       }
     }
-  } catch (e) {
-    if (e === END)
-      return problem('its image data end before all of the image', '画像データが画像の途中で終わっています', TRUNCATED);
-    if (e === BAD)
-      return problem(
-        'its image data hold an invalid Huffman code',
-        '画像データに不正なハフマン符号があります',
-        DAMAGED,
-      );
-    throw e;
   }
-  if (pos < b.length && b[pos] !== 0xff)
+  // Only the padding of the last byte may be left, and a marker must follow.
+  if (cnt >= 8 || (pos < n && b[pos] !== 0xff))
     return problem(
       'its image data run on past the image its header declares',
       '画像データが、ヘッダーの示す画像の大きさを超えて続いています',

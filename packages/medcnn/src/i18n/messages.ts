@@ -351,6 +351,37 @@ const messages = {
     en: 'comparison saved in {dir} (compare.md, compare.csv, compare-curves.png)',
     ja: '比較結果を {dir} に保存しました（compare.md、compare.csv、compare-curves.png）',
   },
+  decoding: { en: 'decoding', ja: '読み込み中' },
+  decodingCount: { en: '{done}/{total} images', ja: '{done}/{total} 枚' },
+  decoded: { en: '{n} images decoded', ja: '{n} 枚を読み込みました' },
+  dataIgnored: {
+    en: 'data: left out {n} file(s) whose names are not of images (PNG, JPEG, DICOM): {files}',
+    ja: 'データ: 画像（PNG・JPEG・DICOM）の名前ではないファイル {n} 個を除外しました: {files}',
+  },
+  dataSkipped: {
+    en: 'data: left out {n} image(s) that cannot be used (--on-bad-file skip): {files}',
+    ja: 'データ: 使えない画像 {n} 枚を除外しました（--on-bad-file skip）: {files}',
+  },
+  dataLeakage: {
+    en: 'warning: {n} image(s) have the same content as an image in another split (leakage: the model would be tested on what it trained on): {pairs}',
+    ja: '警告: {n} 枚の画像が別の分割の画像と同じ内容です（リーク: 学習した画像でモデルを評価することになります）: {pairs}',
+  },
+  dataPatientLeakage: {
+    en: 'warning: {n} patient(s) have images in more than one split (leakage): {patients}. Let medcnn make the splits (grouped by patient), or fix the splits.',
+    ja: '警告: {n} 人の患者の画像が複数の分割にあります（リーク）: {patients}。medcnn に分割させる（患者ごとにまとめます）か、分割を直してください。',
+  },
+  dataSplitsMade: {
+    en: 'data: {splits} made from train ({parts} of the whole, grouped by patient, seed {seed})',
+    ja: 'データ: {splits} を train から作成しました（全体の {parts}、患者ごとにまとめ、シード {seed}）',
+  },
+  dataClasses: {
+    en: 'classes: {classes} · task: {task} · channels: {channels}',
+    ja: 'クラス: {classes} · タスク: {task} · チャンネル数: {channels}',
+  },
+  imported: {
+    en: 'imported {n} images (train {train} · val {val} · test {test}; {classes}; {task}) at {size}×{size}×{channels} into {out} and {side} in {secs} s ({ips} images/s)',
+    ja: '画像 {n} 枚（学習 {train} · 検証 {val} · テスト {test}; {classes}; {task}）を {size}×{size}×{channels} で {out} と {side} に取り込みました（{secs} 秒、{ips} 枚/秒）',
+  },
 } as const;
 
 export type MessageKey = keyof typeof messages;

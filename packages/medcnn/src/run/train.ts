@@ -187,7 +187,8 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     if (engine.deviceNote) log(`  (${engine.deviceNote})`);
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
     log(t(lang, 'dataset', { flag, size: train.height, train: train.count, val: val.count, test: test.count }));
-    if (data.own) log(`classes: ${labels.map((l) => l.en).join(', ')} · task: ${task} · channels: ${train.channels}`);
+    if (data.own)
+      log(t(lang, 'dataClasses', { classes: labels.map((l) => l[lang]).join(', '), task, channels: train.channels }));
     seedEverything(opts.seed);
     const { trainable, cached } = await buildModel(opts, train, val, labels.length, log);
     const recipe = opts.recipe ?? TUTORIAL_RECIPE;
