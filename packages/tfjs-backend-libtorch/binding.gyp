@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/allocator.cc",
         "native/op.cc",
+        "native/distributed/process_group.cc",
         "native/kernels/activation.cc",
         "native/kernels/batch_norm.cc",
         "native/kernels/batch_norm_grad.cc",

@@ -18,6 +18,7 @@
 #include "allocator.h"
 #include "kernels/conv_gemm.h"
 #include "op.h"
+#include "table.h"
 
 namespace tl {
 
@@ -43,7 +44,7 @@ static int codeOf(at::ScalarType s) {
 static std::unordered_map<int64_t, Entry> table;
 static int64_t nextId = 1;
 
-static Entry& lookup(int64_t id) {
+Entry& lookup(int64_t id) {
   auto it = table.find(id);
   if (it == table.end()) throw std::runtime_error("unknown tensor id " + std::to_string(id));
   return it->second;
@@ -279,6 +280,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout));
   exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));
+  initDistributed(env, exports);
   return exports;
 }
 
