@@ -14,6 +14,7 @@ import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
+import { type Collectives, type GroupAddress, joinGroup } from '../engine/distributed.js';
 import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { type Lang, t } from '../i18n/messages.js';
@@ -88,6 +89,11 @@ export interface TrainRunOptions {
   progress?: boolean;
   /** Set by Ctrl-C or SIGTERM: training stops after the batch and the run is saved as it stands. */
   stop?: StopRequest;
+  /**
+   * Data-parallel training: this process is one rank of a group (torchrun's variables). Only rank 0 logs,
+   * writes the run folder and evaluates on test; the others train and validate with it.
+   */
+  distributed?: { address: GroupAddress; timeoutMs: number };
 }
 
 export interface TrainRunResult {
@@ -109,8 +115,10 @@ interface Prepared {
   test: SplitData;
   trainable: TrainableModel;
   cached: CachedFeatures | null;
-  writer: RunWriter;
+  /** null on ranks other than 0, which write nothing. */
+  writer: RunWriter | null;
   config: RunConfig;
+  group: Collectives | null;
 }
 
 /** What `fit` leaves: the history, the kept epoch and its weights (copied out, for evaluation in memory). */
@@ -126,11 +134,19 @@ interface Fitted {
  * validation AUC kept) → evaluate the kept model on test, in memory → write the run folder and move it into
  * place. A failure leaves nothing behind; a stop request saves what is done.
  */
-export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
-  const log = opts.log ?? ((l: string) => console.log(l));
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  // Ranks other than 0 work silently: rank 0 speaks for the group.
+  const quiet = (options.distributed?.address.rank ?? 0) > 0;
+  const opts = quiet ? { ...options, progress: false } : options;
+  const log = quiet ? () => {} : (opts.log ?? ((l: string) => console.log(l)));
   const prep = await prepare(opts, log);
   try {
     const fitted = await fit(prep, opts, log);
+    if (!prep.writer) {
+      const { history, bestEpoch, stopped } = fitted;
+      return { dir: '', history, bestEpoch, stopped, trainCount: prep.train.count, test: null, testScores: null };
+    }
+    // Test evaluation runs on rank 0 alone, after the others are done.
     const evaluated = fitted.bestEpoch > 0 ? evaluateKept(prep, fitted, opts, log) : null;
     const dir = prep.writer.commit(opts.lang);
     if (fitted.bestEpoch === 0) log(t(opts.lang, 'nothingKept', { dir: path.join(dir, RUN_FILES.config) }));
@@ -148,9 +164,10 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
       testScores: evaluated?.scores ?? null,
     };
   } catch (e) {
-    prep.writer.abort();
+    prep.writer?.abort();
     throw e;
   } finally {
+    await prep.group?.leave();
     prep.cached?.dispose();
     prep.trainable.dispose();
     tf.disposeVariables();
@@ -178,11 +195,26 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     'architecture' in opts.model
       ? opts.model.architecture.toLowerCase()
       : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
-  const writer = RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) });
+  const dist = opts.distributed;
+  const writer =
+    (dist?.address.rank ?? 0) === 0
+      ? RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) })
+      : null;
+  let group: Collectives | null = null;
   try {
     const engine = await initEngine({ backend: opts.backend, threads: opts.threads });
     log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads }));
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
+    if (dist) {
+      group = await joinGroup(dist.address, dist.timeoutMs);
+      log(
+        t(lang, 'distributedJoined', {
+          world: group.worldSize,
+          addr: `${dist.address.masterAddr}:${dist.address.masterPort}`,
+          perRank: opts.batchSize / group.worldSize,
+        }),
+      );
+    }
     log(t(lang, 'dataset', { flag, size: train.height, train: train.count, val: val.count, test: test.count }));
     if (data.own) log(`classes: ${labels.map((l) => l.en).join(', ')} · task: ${task} · channels: ${train.channels}`);
     seedEverything(opts.seed);
@@ -211,6 +243,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       selection: SELECTION_NAMES[recipe.select],
       backend: engine.backend,
       threads: engine.threads,
+      ...(group ? { worldSize: group.worldSize } : {}),
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
       lang,
       startedAt: new Date().toISOString(),
@@ -218,14 +251,15 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       ...(trainable.transfer ? { transfer: trainable.transfer } : {}),
       ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
     };
-    writer.writeConfig(config);
-    if (data.own) writer.writeSplits(data.own.rows);
+    writer?.writeConfig(config);
+    if (data.own) writer?.writeSplits(data.own.rows);
     const labelOf = (i: number): string =>
       describeLabel(task, labels, train.labels.subarray(i * train.labelWidth, (i + 1) * train.labelWidth), lang);
-    writer.writeFile({ name: RUN_FILES.samples, data: samplesPng(train, labelOf, lang) });
-    return { train, val, test, trainable, cached, writer, config };
+    writer?.writeFile({ name: RUN_FILES.samples, data: samplesPng(train, labelOf, lang) });
+    return { train, val, test, trainable, cached, writer, config, group };
   } catch (e) {
-    writer.abort();
+    writer?.abort();
+    await group?.leave();
     throw e;
   }
 }
@@ -383,11 +417,11 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
       bar?.finish(`loss ${rec.trainLoss.toFixed(4)} · ${rec.samplesPerSecond.toFixed(0)}/s`);
       bar = null;
       history.push(rec);
-      if (improved) {
+      if (improved && prep.writer) {
         await prep.writer.saveModel(model, 'kept');
         bestWeights = copyWeights(model);
       }
-      prep.writer.writeHistory(history, lang);
+      prep.writer?.writeHistory(history, lang);
       log(
         t(lang, 'epochSummary', {
           epoch: rec.epoch,
@@ -402,6 +436,7 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
       );
     },
     shouldStop: () => opts.stop?.requested ?? false,
+    group: prep.group ?? undefined,
   });
   (bar as ProgressBar | null)?.finish();
   if (result.earlyStopped)
@@ -412,11 +447,11 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
         patience: prep.config.recipe!.patience,
       }),
     );
-  if (history.length > 0) await prep.writer.saveModel(model, 'last');
-  prep.writer.writeHistory(history, lang);
+  if (history.length > 0) await prep.writer?.saveModel(model, 'last');
+  prep.writer?.writeHistory(history, lang);
   prep.config.epochsCompleted = history.length;
   if (result.stopped) prep.config.interrupted = true;
-  prep.writer.writeConfig(prep.config);
+  prep.writer?.writeConfig(prep.config);
   return { history, bestEpoch: result.bestEpoch, stopped: result.stopped, bestWeights };
 }
 
@@ -432,6 +467,7 @@ function evaluateKept(
 ): { metrics: SplitMetrics; scores: PositiveScores | null } {
   const { model } = prep.trainable;
   const { config } = prep;
+  const writer = prep.writer!;
   const weights = fitted.bestWeights!.map((w) => tf.tensor(w.values, w.shape, w.dtype));
   model.setWeights(weights);
   tf.dispose(weights);
@@ -439,14 +475,14 @@ function evaluateKept(
   const decision = chooseDecision(config, val, opts, log);
   if (decision.temperature !== undefined) config.temperature = decision.temperature;
   if (decision.operatingPoint) config.operatingPoint = decision.operatingPoint;
-  prep.writer.writeConfig(config);
+  writer.writeConfig(config);
   const { metrics, files, scores } = evaluateSplit(model, prep.test, 'test', {
     ...config,
     decision,
-    runName: path.basename(prep.writer.target),
+    runName: path.basename(writer.target),
     lang: opts.lang,
   });
-  prep.writer.writeEvaluation(metrics, files, config.dataset);
+  writer.writeEvaluation(metrics, files, config.dataset);
   for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
   return { metrics, scores: scores ?? null };
 }

@@ -50,6 +50,8 @@ export interface RunConfig {
   selection: string;
   backend: string;
   threads: number;
+  /** Data-parallel runs: the number of ranks (processes) that trained it; batchSize is their total. */
+  worldSize?: number;
   versions: Record<string, string>;
   lang: Lang;
   startedAt: string;
