@@ -86,6 +86,19 @@ describe('medcnn train --nproc 2', { skip: unavailable }, () => {
     }
     assert.ok(worst < 1e-3, `weights differ by up to ${worst} (relative)`);
     assert.ok(moved > a.length / 2);
+    // The training loss (averaged over the ranks) and the validation loss and AUC (sharded, then gathered)
+    // are those of the one process.
+    const curve = (dir: string): number[][] =>
+      fs
+        .readFileSync(path.join(work, dir, 'history.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',').slice(1, 5).map(Number));
+    const [c2, c1] = [curve('two'), curve('one')];
+    for (let e = 0; e < 2; e++)
+      for (let k = 0; k < 4; k++)
+        assert.ok(Math.abs(c2[e][k] - c1[e][k]) < 1e-4, `epoch ${e + 1}: ${c2[e]} vs ${c1[e]}`);
 
     // A normal run folder, written once (by rank 0), with progress from rank 0 only.
     const dir = path.join(work, 'two');
