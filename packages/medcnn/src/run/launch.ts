@@ -55,12 +55,16 @@ export async function launchWorkers(opts: LaunchOptions): Promise<number> {
   let failure: { rank: number; how: string } | null = null;
   let signalled: NodeJS.Signals | null = null;
   let killTimer: NodeJS.Timeout | null = null;
-  // Survivors of a failure get the timeout to notice it themselves, then are killed.
+  // Survivors of a failure notice it at their next collective (at once when a peer's connection closes) and
+  // exit with their own message; one still waiting to meet the others cannot, and is killed after a grace.
   const stopOthers = (): void => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
-    killTimer ??= setTimeout(() => {
-      for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
-    }, opts.timeoutMs + 10000);
+    killTimer ??= setTimeout(
+      () => {
+        for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+      },
+      Math.min(opts.timeoutMs, 15000),
+    );
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     // A second Ctrl-C ends every worker at once.

@@ -29,6 +29,7 @@ import {
   type SplitMetrics,
 } from '../runfolder/index.js';
 import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
+import { perRankBatch } from '../train/distributed.js';
 import { TUTORIAL_RECIPE, type TrainingRecipe } from '../train/recipe.js';
 import type { Predictions } from '../metrics/evaluator.js';
 import { predictSplit } from '../train/predict.js';
@@ -196,6 +197,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       ? opts.model.architecture.toLowerCase()
       : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
   const dist = opts.distributed;
+  if (dist) perRankBatch(opts.batchSize, dist.address.worldSize);
   const writer =
     (dist?.address.rank ?? 0) === 0
       ? RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) })
