@@ -107,6 +107,7 @@ describe('medcnn train --nproc 2', { skip: unavailable }, () => {
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     assert.equal(config.worldSize, 2);
     assert.equal(config.batchSize, 64);
+    assert.match(config.command, /train .*--nproc 2 --threads 2/, 'the command as given to the launcher');
     assert.equal(config.epochsCompleted, 2);
     assert.equal(fs.readFileSync(path.join(dir, 'history.csv'), 'utf8').trim().split('\n').length, 3);
     assert.equal(two.out.match(/^epoch \d\/2:/gm)?.length, 2, two.out);
@@ -176,11 +177,20 @@ describe('medcnn train --nproc 2', { skip: unavailable }, () => {
       assert.ok(fs.existsSync(path.join(out, f)), f);
   });
 
-  test('--nproc is refused clearly without libtorch, with --seeds, and --sync-bn is refused', () => {
+  test('--nproc is refused clearly without libtorch, with --seeds, an indivisible batch, --sync-bn; a rank 0 that fails early ends the job at once', () => {
     const base = ['train', '--root', root, '--nproc', '2'];
     assertUserError(medcnn([...base, '--backend', 'wasm']), /--nproc needs the libtorch backend/);
     assertUserError(medcnn([...base, '--seeds', '0-1'], LIBTORCH), /--seeds trains several runs/);
     assertUserError(medcnn([...base, '--sync-bn'], LIBTORCH), /--sync-bn is not available yet/);
     assertUserError(medcnn([...base, '--batch-size', '63'], LIBTORCH), /must be divisible by their number \(2\)/);
+    // Rank 0 refuses the folder before the ranks meet; rank 1, waiting for it, is stopped at once (not after
+    // the 300 s timeout).
+    const aFile = path.join(work, 'a-file');
+    fs.writeFileSync(aFile, '');
+    const t0 = Date.now();
+    const r = medcnn([...base, '--out', path.join(aFile, 'run')], LIBTORCH);
+    assertUserError(r, /The distributed job failed: worker rank 0 exited with code 1/);
+    assert.match(r.err, /a-file is a file, not a folder/);
+    assert.ok(Date.now() - t0 < 12000, `took ${Date.now() - t0} ms (the launcher's grace is 15 s)`);
   });
 });

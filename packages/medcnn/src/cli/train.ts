@@ -1,4 +1,4 @@
-import { groupAddressFromEnv } from '../engine/distributed.js';
+import { groupAddressFromEnv, hasJoinedGroup } from '../engine/distributed.js';
 import { MedcnnError } from '../errors.js';
 import { launchWorkers, workerArgs } from '../run/launch.js';
 import { trainSeeds } from '../run/seeds.js';
@@ -100,6 +100,9 @@ export const trainCommand: Command = {
       });
     }
     const stop = new StopRequest(() => {
+      // A rank other than 0 still waiting to meet the others has written nothing: it can go at once
+      // (its wait would otherwise last the whole timeout).
+      if (address && address.rank > 0 && !hasJoinedGroup()) process.exit(stop.exitCode);
       if ((address?.rank ?? 0) === 0) console.log(t(lang, 'stopping'));
     });
     // A worker whose launcher is gone (killed outright) stops as if asked to.

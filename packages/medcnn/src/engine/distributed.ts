@@ -64,6 +64,13 @@ export async function groupAddressFromEnv(env: NodeJS.ProcessEnv = process.env):
   }
 }
 
+let joined = false;
+
+/** Whether this process has met the other ranks (a worker still waiting for them has nothing to save). */
+export function hasJoinedGroup(): boolean {
+  return joined;
+}
+
 /** Joins the group (the engine must already be libtorch); every rank must call this within `timeoutMs`. */
 export async function joinGroup(address: GroupAddress, timeoutMs: number): Promise<Collectives> {
   if (tf.getBackend() !== 'libtorch')
@@ -72,7 +79,9 @@ export async function joinGroup(address: GroupAddress, timeoutMs: number): Promi
   if (problem) throw problem;
   const mod = (await load()) as DistributedModule;
   try {
-    return await mod.ProcessGroup.join({ ...address, timeoutMs });
+    const group = await mod.ProcessGroup.join({ ...address, timeoutMs });
+    joined = true;
+    return group;
   } catch (e) {
     throw new MedcnnError(
       `Rank ${address.rank} of ${address.worldSize} could not meet the other ranks at ${address.masterAddr}:${address.masterPort} within ${timeoutMs / 1000} s: ${(e as Error).message}. Start every rank with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE.`,

@@ -89,6 +89,7 @@ export async function launchWorkers(opts: LaunchOptions): Promise<number> {
               RANK: String(rank),
               LOCAL_RANK: String(rank),
               MEDCNN_LAUNCHER_PID: String(process.pid),
+              MEDCNN_LAUNCH_COMMAND: process.argv.slice(1).join(' '),
             },
             stdio: 'inherit',
             detached: true,

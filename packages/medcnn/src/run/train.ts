@@ -249,7 +249,8 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
       lang,
       startedAt: new Date().toISOString(),
-      command: process.argv.slice(1).join(' '),
+      // A worker of `--nproc` records the command its launcher was given.
+      command: process.env.MEDCNN_LAUNCH_COMMAND ?? process.argv.slice(1).join(' '),
       ...(trainable.transfer ? { transfer: trainable.transfer } : {}),
       ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
     };

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../table.h"
@@ -50,19 +51,48 @@ struct Group {
 Group* group = nullptr;
 bool joining = false;
 
-// A worker whose result is a Promise: Execute runs on libuv's pool, OnOK/OnError on the JS thread.
-class PromiseWorker : public Napi::AsyncWorker {
+// A worker whose result is a Promise, like Napi::AsyncWorker but with a thread of its own rather than one of
+// libuv's pool: process exit joins the pool's threads, so a rank waiting there for its peers (up to the
+// timeout) would hold a Ctrl-C'd process that long. Execute runs on that thread; OnOK, or Failed and the
+// rejection, on the JS thread; then the worker deletes itself.
+class PromiseWorker {
  public:
-  explicit PromiseWorker(Napi::Env env) : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)) {}
+  explicit PromiseWorker(Napi::Env env) : env_(env), deferred_(Napi::Promise::Deferred::New(env)) {}
+  virtual ~PromiseWorker() = default;
   Napi::Promise promise() { return deferred_.Promise(); }
+  Napi::Env Env() const { return env_; }
+
+  void Queue() {
+    auto done = Napi::ThreadSafeFunction::New(env_, Napi::Function::New(env_, [](const Napi::CallbackInfo&) {}),
+                                              "tfjs-libtorch-c10d", 0, 1);
+    std::thread([this, done]() mutable {
+      Execute();
+      // Queued for the JS thread; `this` is not touched here after it. At exit it may never run.
+      done.BlockingCall([this](Napi::Env, Napi::Function) { Settle(); });
+      done.Release();
+    }).detach();
+  }
 
  protected:
-  void OnError(const Napi::Error& e) override {
-    Failed(e.Message());
-    deferred_.Reject(e.Value());
-  }
+  virtual void Execute() = 0;
+  virtual void OnOK() = 0;
   virtual void Failed(const std::string& message) {}
+  void SetError(const std::string& message) { error_ = message.empty() ? "unknown error" : message; }
+  Napi::Env env_;
+  std::string error_;
   Napi::Promise::Deferred deferred_;
+
+ private:
+  void Settle() {
+    Napi::HandleScope scope(env_);
+    if (error_.empty()) {
+      OnOK();
+    } else {
+      Failed(error_);
+      deferred_.Reject(Napi::Error::New(env_, error_).Value());
+    }
+    delete this;
+  }
 };
 
 // The transport device: the interface GLOO_SOCKET_IFNAME names (as torch does), loopback for a loopback
