@@ -100,6 +100,14 @@ describe('medcnn train --nproc 2', { skip: unavailable }, () => {
       for (let k = 0; k < 4; k++)
         assert.ok(Math.abs(c2[e][k] - c1[e][k]) < 1e-4, `epoch ${e + 1}: ${c2[e]} vs ${c1[e]}`);
 
+    // The test evaluation (sharded over the ranks, then gathered) is the one process's.
+    const testOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(work, dir, 'metrics.json'), 'utf8')).test;
+    const [t2, t1] = [testOf('two'), testOf('one')];
+    assert.equal(t2.count, 64);
+    for (const k of ['acc', 'auc', 'loss'])
+      assert.ok(Math.abs(t2[k] - t1[k]) < 1e-4, `test ${k}: ${t2[k]} vs ${t1[k]}`);
+    assert.deepEqual(t2.confusion, t1.confusion);
+
     // A normal run folder, written once (by rank 0), with progress from rank 0 only.
     const dir = path.join(work, 'two');
     for (const f of ['config.json', 'history.csv', 'metrics.json', 'report.html', 'model/model.json', 'samples.png'])
@@ -175,6 +183,20 @@ describe('medcnn train --nproc 2', { skip: unavailable }, () => {
     assert.ok(config.epochsCompleted >= 1 && config.epochsCompleted < 50);
     for (const f of ['model/model.json', 'model-last/weights.bin', 'report.html'])
       assert.ok(fs.existsSync(path.join(out, f)), f);
+    // SimpleCNN has BatchNorm: rank 0's statistics go to every rank before validation, so the sharded
+    // validation of the kept epoch is what one process measures on the saved model.
+    const rows = fs
+      .readFileSync(path.join(out, 'history.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
+    const kept = rows.reduce((best, r) => (r[4] > best[4] ? r : best));
+    const ev = medcnn(['evaluate', out, '--split', 'val', '--threads', '1'], LIBTORCH);
+    assert.equal(ev.code, 0, ev.err);
+    const val = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')).val;
+    assert.ok(Math.abs(val.loss - kept[2]) < 1e-4, `val loss ${val.loss} vs ${kept[2]} in training`);
+    assert.ok(Math.abs(val.auc - kept[4]) < 1e-6);
   });
 
   test('--nproc is refused clearly without libtorch, with --seeds, an indivisible batch, --sync-bn; a rank 0 that fails early ends the job at once', () => {

@@ -29,7 +29,7 @@ import {
   type SplitMetrics,
 } from '../runfolder/index.js';
 import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
-import { perRankBatch } from '../train/distributed.js';
+import { perRankBatch, predictSharded } from '../train/distributed.js';
 import { TUTORIAL_RECIPE, type TrainingRecipe } from '../train/recipe.js';
 import type { Predictions } from '../metrics/evaluator.js';
 import { predictSplit } from '../train/predict.js';
@@ -143,12 +143,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const prep = await prepare(opts, log);
   try {
     const fitted = await fit(prep, opts, log);
+    const evaluated = fitted.bestEpoch > 0 ? await evaluateKept(prep, fitted, opts, log) : null;
     if (!prep.writer) {
       const { history, bestEpoch, stopped } = fitted;
       return { dir: '', history, bestEpoch, stopped, trainCount: prep.train.count, test: null, testScores: null };
     }
-    // Test evaluation runs on rank 0 alone, after the others are done.
-    const evaluated = fitted.bestEpoch > 0 ? evaluateKept(prep, fitted, opts, log) : null;
     const dir = prep.writer.commit(opts.lang);
     if (fitted.bestEpoch === 0) log(t(opts.lang, 'nothingKept', { dir: path.join(dir, RUN_FILES.config) }));
     else if (fitted.stopped)
@@ -420,8 +419,8 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
       bar?.finish(`loss ${rec.trainLoss.toFixed(4)} · ${rec.samplesPerSecond.toFixed(0)}/s`);
       bar = null;
       history.push(rec);
-      if (improved && prep.writer) {
-        await prep.writer.saveModel(model, 'kept');
+      if (improved) {
+        await prep.writer?.saveModel(model, 'kept');
         bestWeights = copyWeights(model);
       }
       prep.writer?.writeHistory(history, lang);
@@ -460,31 +459,39 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
 
 /**
  * Puts the kept epoch's weights back; on validation, fits the temperature and chooses the operating point
- * (recorded in config.json); then evaluates on test, in memory. The files go into the run folder.
+ * (recorded in config.json); then evaluates on test, in memory. The files go into the run folder. In a
+ * data-parallel run every rank predicts its shard of validation and test, and rank 0 alone (null elsewhere)
+ * decides, measures and writes.
  */
-function evaluateKept(
+async function evaluateKept(
   prep: Prepared,
   fitted: Fitted,
   opts: TrainRunOptions,
   log: (line: string) => void,
-): { metrics: SplitMetrics; scores: PositiveScores | null } {
+): Promise<{ metrics: SplitMetrics; scores: PositiveScores | null } | null> {
   const { model } = prep.trainable;
-  const { config } = prep;
-  const writer = prep.writer!;
+  const { config, group } = prep;
   const weights = fitted.bestWeights!.map((w) => tf.tensor(w.values, w.shape, w.dtype));
   model.setWeights(weights);
   tf.dispose(weights);
-  const { predictions: val } = predictSplit(model, prep.val, config.task, prep.trainable.normalization);
+  const norm = prep.trainable.normalization;
+  const { predictions: val } = group
+    ? await predictSharded(group, model, prep.val, config.task, norm)
+    : predictSplit(model, prep.val, config.task, norm);
+  const test = group ? await predictSharded(group, model, prep.test, config.task, norm) : undefined;
+  const writer = prep.writer;
+  if (!writer) return null;
   const decision = chooseDecision(config, val, opts, log);
   if (decision.temperature !== undefined) config.temperature = decision.temperature;
   if (decision.operatingPoint) config.operatingPoint = decision.operatingPoint;
   writer.writeConfig(config);
-  const { metrics, files, scores } = evaluateSplit(model, prep.test, 'test', {
-    ...config,
-    decision,
-    runName: path.basename(writer.target),
-    lang: opts.lang,
-  });
+  const { metrics, files, scores } = evaluateSplit(
+    model,
+    prep.test,
+    'test',
+    { ...config, decision, runName: path.basename(writer.target), lang: opts.lang },
+    test,
+  );
   writer.writeEvaluation(metrics, files, config.dataset);
   for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
   return { metrics, scores: scores ?? null };

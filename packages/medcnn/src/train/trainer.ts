@@ -175,6 +175,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       }
       const seconds = (performance.now() - start) / 1000;
       const input = opts.inputOf ?? opts.normalization;
+      // Rank 0's BatchNorm statistics go to every rank (as DDP's broadcast_buffers): the sharded validation
+      // then measures the model rank 0 saves. Training normalises by each rank's own batch either way.
+      const buffers = model.nonTrainableWeights.map((w) => w.read());
+      if (group && buffers.length > 0) await collective(group, () => group.broadcast(buffers, 0));
       const { predictions, loss: valLoss } = group
         ? await predictSharded(group, model, val, task, input)
         : predictSplit(model, val, task, input);
