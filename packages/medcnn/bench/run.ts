@@ -3,9 +3,12 @@
  * the same CPU, same threads and batch 64. Prints figures and ratios; asserts nothing.
  *
  *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm] [--skip-import]
+ *                          [--skip-distributed] [--only distributed|allreduce]
  *
  * It also times `medcnn import` (1,000 JPEGs of 1024×1024 → 224×224) against ../shared/bench/import_reference.py
  * (Pillow, 2 worker processes): the first read, and the second read of the same folder (from the cache).
+ * On libtorch it measures data-parallel training (1 process × 2 threads against 2 processes × 1 thread) and
+ * the allreduce of ResNet-18's gradient between 2 processes (distributed-bench.ts); `--only` runs those alone.
  *
  * This machine's speed drifts by 10–25% over minutes, so a ratio of two runs taken minutes apart measures the
  * drift as much as the code. Each figure is therefore measured in rounds (3 on libtorch, 1 on the slow wasm),
@@ -25,6 +28,7 @@ import { createModel, listModels } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
 import { ownBlas, torchBlas } from './blas.js';
+import { benchDistributed } from './distributed-bench.js';
 import { runExtraBenches } from './extra.js';
 import { benchImport } from './import-bench.js';
 
@@ -148,6 +152,13 @@ function sameBlas(): boolean {
 }
 
 async function main(): Promise<void> {
+  const only = flag('only');
+  if (only !== undefined) {
+    if (only !== 'distributed' && only !== 'allreduce')
+      throw new Error(`--only takes distributed or allreduce, got '${only}'`);
+    await benchDistributed({ npz, log: (l) => console.log(l), only: only === 'allreduce' ? 'allreduce' : undefined });
+    return;
+  }
   const [train, val, test] = readSplits(npz, ['train', 'val', 'test']);
   const hasResnet = listModels().some((m) => m.name === 'resnet18');
   console.log(
@@ -217,6 +228,14 @@ async function main(): Promise<void> {
     }
     await runExtraBenches(backend, (line) => console.log(`  ${line}`));
     tf.disposeVariables();
+  }
+
+  if (backends.includes('libtorch') && !args.includes('--skip-distributed')) {
+    try {
+      await benchDistributed({ npz, log: (l) => console.log(l) });
+    } catch (e) {
+      console.log(`data-parallel figures unavailable: ${(e as Error).message}`);
+    }
   }
 
   if (!args.includes('--skip-import')) {

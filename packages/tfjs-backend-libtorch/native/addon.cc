@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "kernels/conv_gemm.h"
 #include "op.h"
+#include "table.h"
 
 namespace tl {
 
@@ -324,6 +325,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));
   exportCapture(env, exports);
+  initDistributed(env, exports);
   return exports;
 }
 

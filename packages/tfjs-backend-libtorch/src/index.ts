@@ -15,6 +15,16 @@ import { nativeKernels } from './register_all_kernels.js';
 export { fallbackCounts, resetFallbackCounts } from './fallback.js';
 export { LibtorchBackend } from './backend.js';
 export { type CaptureStatus, StepCapture } from './capture.js';
+export {
+  DEFAULT_BUCKET_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  distributedUnavailableReason,
+  type GroupAddress,
+  groupAddressFromEnv,
+  type JoinOptions,
+  ProcessGroup,
+  type ReduceOp,
+} from './distributed.js';
 export { installFusedBatchNorm } from './layers/batch_norm.js';
 export { setWeightDecay, type WeightDecay } from './optimizers/fused.js';
 

@@ -1,4 +1,8 @@
+import { groupAddressFromEnv, hasJoinedGroup } from '../engine/distributed.js';
+import { MedcnnError } from '../errors.js';
+import { launchWorkers, workerArgs } from '../run/launch.js';
 import { trainSeeds } from '../run/seeds.js';
+import { perRankBatch } from '../train/distributed.js';
 import { trainRun } from '../run/train.js';
 import { StopRequest } from '../util/stop.js';
 import { t } from '../i18n/messages.js';
@@ -34,12 +38,25 @@ const flags = {
   ...transferFlags,
   ...langFlag,
   ...engineFlags,
+  nproc: {
+    kind: 'int',
+    help: 'data-parallel worker processes on this machine (libtorch; --threads is split between them)',
+    min: 1,
+    max: 1024,
+  },
+  'dist-timeout': {
+    kind: 'int',
+    help: 'seconds ranks wait for each other before a data-parallel job fails',
+    default: 300,
+    min: 1,
+  },
+  'sync-bn': { kind: 'boolean', help: 'synchronise BatchNorm statistics between ranks (not available yet)' },
 } as const;
 
 export const trainCommand: Command = {
   name: 'train',
   synopsis:
-    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N | --seeds 0-4] [--augment none|auto|PRESET|LIST] [--threshold youden] [--calibrate temperature] [--out DIR] [--overwrite]',
+    '[--dataset FLAG] [--model NAME] [--epochs N] [--batch-size N] [--lr X] [--seed N | --seeds 0-4] [--augment none|auto|PRESET|LIST] [--threshold youden] [--calibrate temperature] [--out DIR] [--overwrite] [--nproc N]',
   summary: 'train a model, keep the best on validation AUC, evaluate on test, write the report',
   flags,
   async run(argv) {
@@ -54,7 +71,48 @@ export const trainCommand: Command = {
     const decision = readDecision(f);
     const model = readTrainable(f);
     const augment = readAugment(f, data, lang);
-    const stop = new StopRequest(() => console.log(t(lang, 'stopping')));
+    if (f['sync-bn'])
+      throw new MedcnnError(
+        '--sync-bn is not available yet: in a data-parallel run each rank keeps its own BatchNorm statistics (as PyTorch DistributedDataParallel does without SyncBatchNorm), and rank 0 saves its own. Leave out --sync-bn.',
+        '--sync-bn はまだ使えません: データ並列の学習では各ランクが自分の BatchNorm 統計量を持ちます（SyncBatchNorm なしの PyTorch DistributedDataParallel と同じ）。保存されるのはランク 0 のものです。--sync-bn を外してください。',
+      );
+    const timeoutMs = f['dist-timeout'] * 1000;
+    const address = await groupAddressFromEnv();
+    if ((address || (f.nproc ?? 1) > 1) && seeds)
+      throw new MedcnnError(
+        '--seeds trains several runs one after another; a data-parallel job (--nproc, WORLD_SIZE) trains one. Use --seed N.',
+        '--seeds は複数の実行を順に学習しますが、データ並列のジョブ（--nproc、WORLD_SIZE）は 1 つの実行を学習します。--seed N を使ってください。',
+      );
+    if (address && f.nproc !== undefined)
+      throw new MedcnnError(
+        '--nproc starts the workers of a job on this machine; WORLD_SIZE is set, so this process is already one rank of a job. Leave out one of them.',
+        '--nproc はこのマシンでジョブのワーカーを起動します。WORLD_SIZE が設定されているので、このプロセスはすでにジョブの 1 ランクです。どちらかを外してください。',
+      );
+    if (!address && f.nproc !== undefined && f.nproc > 1) {
+      perRankBatch(training.batchSize, f.nproc);
+      return launchWorkers({
+        nproc: f.nproc,
+        args: ['train', ...workerArgs(argv)],
+        threads: f.threads,
+        timeoutMs,
+        backend: f.backend,
+        lang,
+      });
+    }
+    const stop = new StopRequest(() => {
+      // A rank other than 0 still waiting to meet the others has written nothing: it can go at once
+      // (its wait would otherwise last the whole timeout).
+      if (address && address.rank > 0 && !hasJoinedGroup()) process.exit(stop.exitCode);
+      if ((address?.rank ?? 0) === 0) console.log(t(lang, 'stopping'));
+    });
+    // A worker whose launcher is gone (killed outright) stops as if asked to.
+    const launcher = Number(process.env.MEDCNN_LAUNCHER_PID);
+    const orphanWatch =
+      address && launcher > 0
+        ? setInterval(() => {
+            if (process.ppid !== launcher) stop.requested = true;
+          }, 1000).unref()
+        : null;
     try {
       const run = {
         ...data,
@@ -73,10 +131,12 @@ export const trainCommand: Command = {
         device: f.device,
         lang,
         stop,
+        ...(address ? { distributed: { address, timeoutMs } } : {}),
       };
       if (seeds) await trainSeeds({ ...run, seeds });
       else await trainRun(run);
     } finally {
+      if (orphanWatch) clearInterval(orphanWatch);
       stop.dispose();
     }
     return stop.exitCode;

@@ -19,6 +19,18 @@ const messages = {
     en: '  training step not captured ({reason}); every batch runs the plain path',
     ja: '  学習ステップは記録できませんでした（{reason}）。各バッチは通常の経路で学習します',
   },
+  workersStarted: {
+    en: 'started {n} workers × {threads} thread(s), meeting at 127.0.0.1:{port} (pids {pids})',
+    ja: '{n} ワーカー × {threads} スレッドを起動しました。127.0.0.1:{port} で合流します（pid {pids}）',
+  },
+  workerFailed: {
+    en: 'worker rank {rank} {how}; stopping the other workers',
+    ja: 'ワーカーのランク {rank} が異常終了しました（{how}）。他のワーカーを停止します',
+  },
+  distributedJoined: {
+    en: 'data-parallel: {world} ranks met at {addr} · {perRank} samples per rank per batch',
+    ja: 'データ並列: {world} ランクが {addr} で合流 · バッチあたり各ランク {perRank} 枚',
+  },
   backendSkipped: { en: '  {backend} unavailable: {reason}', ja: '  {backend} は使用不可: {reason}' },
   dataset: {
     en: 'dataset: {flag} {size}×{size}  train {train} · val {val} · test {test}',

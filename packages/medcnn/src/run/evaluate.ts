@@ -14,6 +14,7 @@ import {
   predictedClasses,
   predictionsCsv,
   predictionsFileName,
+  type Predictions,
 } from '../metrics/evaluator.js';
 import { confusionPng, rocPng } from '../report/plots.js';
 import { type CalibrationSummary, RUN_FILES, type RunFile, RunFolder, type SplitMetrics } from '../runfolder/index.js';
@@ -54,8 +55,10 @@ export function evaluateSplit(
   data: SplitData,
   split: Split,
   ctx: EvaluationContext,
+  /** The model's predictions over the split when already computed (sharded over data-parallel ranks). */
+  computed?: { predictions: Predictions; loss: number },
 ): { metrics: SplitMetrics; files: RunFile[]; scores?: PositiveScores } {
-  const { predictions, loss } = predictSplit(model, data, ctx.task, ctx.normalization);
+  const { predictions, loss } = computed ?? predictSplit(model, data, ctx.task, ctx.normalization);
   const acc = medmnistAcc(ctx.task, predictions);
   const auc = medmnistAuc(ctx.task, predictions);
   const predictionsFile = predictionsFileName(ctx.dataset, split, auc, acc, ctx.runName);

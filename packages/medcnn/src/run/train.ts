@@ -14,6 +14,7 @@ import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
 import { initEngine } from '../engine/backend.js';
+import { type Collectives, type GroupAddress, joinGroup } from '../engine/distributed.js';
 import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { type Lang, t } from '../i18n/messages.js';
@@ -28,6 +29,7 @@ import {
   type SplitMetrics,
 } from '../runfolder/index.js';
 import { type CachedFeatures, cacheFrozenFeatures } from '../train/cached-features.js';
+import { perRankBatch, predictSharded } from '../train/distributed.js';
 import { TUTORIAL_RECIPE, type TrainingRecipe } from '../train/recipe.js';
 import type { Predictions } from '../metrics/evaluator.js';
 import { predictSplit } from '../train/predict.js';
@@ -90,6 +92,11 @@ export interface TrainRunOptions {
   progress?: boolean;
   /** Set by Ctrl-C or SIGTERM: training stops after the batch and the run is saved as it stands. */
   stop?: StopRequest;
+  /**
+   * Data-parallel training: this process is one rank of a group (torchrun's variables). Only rank 0 logs,
+   * writes the run folder and evaluates on test; the others train and validate with it.
+   */
+  distributed?: { address: GroupAddress; timeoutMs: number };
 }
 
 export interface TrainRunResult {
@@ -111,8 +118,10 @@ interface Prepared {
   test: SplitData;
   trainable: TrainableModel;
   cached: CachedFeatures | null;
-  writer: RunWriter;
+  /** null on ranks other than 0, which write nothing. */
+  writer: RunWriter | null;
   config: RunConfig;
+  group: Collectives | null;
 }
 
 /** What `fit` leaves: the history, the kept epoch and its weights (copied out, for evaluation in memory). */
@@ -128,12 +137,19 @@ interface Fitted {
  * validation AUC kept) → evaluate the kept model on test, in memory → write the run folder and move it into
  * place. A failure leaves nothing behind; a stop request saves what is done.
  */
-export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
-  const log = opts.log ?? ((l: string) => console.log(l));
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  // Ranks other than 0 work silently: rank 0 speaks for the group.
+  const quiet = (options.distributed?.address.rank ?? 0) > 0;
+  const opts = quiet ? { ...options, progress: false } : options;
+  const log = quiet ? () => {} : (opts.log ?? ((l: string) => console.log(l)));
   const prep = await prepare(opts, log);
   try {
     const fitted = await fit(prep, opts, log);
-    const evaluated = fitted.bestEpoch > 0 ? evaluateKept(prep, fitted, opts, log) : null;
+    const evaluated = fitted.bestEpoch > 0 ? await evaluateKept(prep, fitted, opts, log) : null;
+    if (!prep.writer) {
+      const { history, bestEpoch, stopped } = fitted;
+      return { dir: '', history, bestEpoch, stopped, trainCount: prep.train.count, test: null, testScores: null };
+    }
     const dir = prep.writer.commit(opts.lang);
     if (fitted.bestEpoch === 0) log(t(opts.lang, 'nothingKept', { dir: path.join(dir, RUN_FILES.config) }));
     else if (fitted.stopped)
@@ -150,9 +166,10 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
       testScores: evaluated?.scores ?? null,
     };
   } catch (e) {
-    prep.writer.abort();
+    prep.writer?.abort();
     throw e;
   } finally {
+    await prep.group?.leave();
     prep.cached?.dispose();
     prep.trainable.dispose();
     tf.disposeVariables();
@@ -180,12 +197,28 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
     'architecture' in opts.model
       ? opts.model.architecture.toLowerCase()
       : `transfer-${path.basename(opts.model.pretrained.replace(/[\\/]+$/, ''))}`;
-  const writer = RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) });
+  const dist = opts.distributed;
+  if (dist) perRankBatch(opts.batchSize, dist.address.worldSize);
+  const writer =
+    (dist?.address.rank ?? 0) === 0
+      ? RunWriter.create(opts.out ?? defaultRunDir(flag, modelLabel), { overwrite: Boolean(opts.overwrite) })
+      : null;
+  let group: Collectives | null = null;
   try {
     const engine = await initEngine({ backend: opts.backend, threads: opts.threads, device: opts.device });
     log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads, device: engine.device }));
     if (engine.deviceNote) log(`  (${engine.deviceNote})`);
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
+    if (dist) {
+      group = await joinGroup(dist.address, dist.timeoutMs);
+      log(
+        t(lang, 'distributedJoined', {
+          world: group.worldSize,
+          addr: `${dist.address.masterAddr}:${dist.address.masterPort}`,
+          perRank: opts.batchSize / group.worldSize,
+        }),
+      );
+    }
     log(t(lang, 'dataset', { flag, size: train.height, train: train.count, val: val.count, test: test.count }));
     if (data.own)
       log(t(lang, 'dataClasses', { classes: labels.map((l) => l[lang]).join(', '), task, channels: train.channels }));
@@ -216,21 +249,24 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       backend: engine.backend,
       threads: engine.threads,
       device: engine.device,
+      ...(group ? { worldSize: group.worldSize } : {}),
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
       lang,
       startedAt: new Date().toISOString(),
-      command: process.argv.slice(1).join(' '),
+      // A worker of `--nproc` records the command its launcher was given.
+      command: process.env.MEDCNN_LAUNCH_COMMAND ?? process.argv.slice(1).join(' '),
       ...(trainable.transfer ? { transfer: trainable.transfer } : {}),
       ...(train !== fullTrain ? { trainFraction: opts.trainFraction } : {}),
     };
-    writer.writeConfig(config);
-    if (data.own) writer.writeSplits(data.own.rows);
+    writer?.writeConfig(config);
+    if (data.own) writer?.writeSplits(data.own.rows);
     const labelOf = (i: number): string =>
       describeLabel(task, labels, train.labels.subarray(i * train.labelWidth, (i + 1) * train.labelWidth), lang);
-    writer.writeFile({ name: RUN_FILES.samples, data: samplesPng(train, labelOf, lang) });
-    return { train, val, test, trainable, cached, writer, config };
+    writer?.writeFile({ name: RUN_FILES.samples, data: samplesPng(train, labelOf, lang) });
+    return { train, val, test, trainable, cached, writer, config, group };
   } catch (e) {
-    writer.abort();
+    writer?.abort();
+    await group?.leave();
     throw e;
   }
 }
@@ -389,10 +425,10 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
       bar = null;
       history.push(rec);
       if (improved) {
-        await prep.writer.saveModel(model, 'kept');
+        await prep.writer?.saveModel(model, 'kept');
         bestWeights = copyWeights(model);
       }
-      prep.writer.writeHistory(history, lang);
+      prep.writer?.writeHistory(history, lang);
       log(
         t(lang, 'epochSummary', {
           epoch: rec.epoch,
@@ -418,6 +454,7 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
       if (bar && opts.progress !== false) process.stdout.write('\n');
       log(line);
     },
+    group: prep.group ?? undefined,
   });
   (bar as ProgressBar | null)?.finish();
   if (result.earlyStopped)
@@ -428,41 +465,50 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
         patience: prep.config.recipe!.patience,
       }),
     );
-  if (history.length > 0) await prep.writer.saveModel(model, 'last');
-  prep.writer.writeHistory(history, lang);
+  if (history.length > 0) await prep.writer?.saveModel(model, 'last');
+  prep.writer?.writeHistory(history, lang);
   prep.config.epochsCompleted = history.length;
   if (result.stopped) prep.config.interrupted = true;
-  prep.writer.writeConfig(prep.config);
+  prep.writer?.writeConfig(prep.config);
   return { history, bestEpoch: result.bestEpoch, stopped: result.stopped, bestWeights };
 }
 
 /**
  * Puts the kept epoch's weights back; on validation, fits the temperature and chooses the operating point
- * (recorded in config.json); then evaluates on test, in memory. The files go into the run folder.
+ * (recorded in config.json); then evaluates on test, in memory. The files go into the run folder. In a
+ * data-parallel run every rank predicts its shard of validation and test, and rank 0 alone (null elsewhere)
+ * decides, measures and writes.
  */
-function evaluateKept(
+async function evaluateKept(
   prep: Prepared,
   fitted: Fitted,
   opts: TrainRunOptions,
   log: (line: string) => void,
-): { metrics: SplitMetrics; scores: PositiveScores | null } {
+): Promise<{ metrics: SplitMetrics; scores: PositiveScores | null } | null> {
   const { model } = prep.trainable;
-  const { config } = prep;
+  const { config, group } = prep;
   const weights = fitted.bestWeights!.map((w) => tf.tensor(w.values, w.shape, w.dtype));
   model.setWeights(weights);
   tf.dispose(weights);
-  const { predictions: val } = predictSplit(model, prep.val, config.task, prep.trainable.normalization);
+  const norm = prep.trainable.normalization;
+  const { predictions: val } = group
+    ? await predictSharded(group, model, prep.val, config.task, norm)
+    : predictSplit(model, prep.val, config.task, norm);
+  const test = group ? await predictSharded(group, model, prep.test, config.task, norm) : undefined;
+  const writer = prep.writer;
+  if (!writer) return null;
   const decision = chooseDecision(config, val, opts, log);
   if (decision.temperature !== undefined) config.temperature = decision.temperature;
   if (decision.operatingPoint) config.operatingPoint = decision.operatingPoint;
-  prep.writer.writeConfig(config);
-  const { metrics, files, scores } = evaluateSplit(model, prep.test, 'test', {
-    ...config,
-    decision,
-    runName: path.basename(prep.writer.target),
-    lang: opts.lang,
-  });
-  prep.writer.writeEvaluation(metrics, files, config.dataset);
+  writer.writeConfig(config);
+  const { metrics, files, scores } = evaluateSplit(
+    model,
+    prep.test,
+    'test',
+    { ...config, decision, runName: path.basename(writer.target), lang: opts.lang },
+    test,
+  );
+  writer.writeEvaluation(metrics, files, config.dataset);
   for (const line of formatTestResult(metrics, fitted.bestEpoch, opts.lang)) log(line);
   return { metrics, scores: scores ?? null };
 }

@@ -56,7 +56,23 @@ export class Optimizers {
   /** One step on the loss; returns the loss before the step (inside the caller's tidy). */
   step(lossOf: () => tf.Scalar): tf.Scalar {
     if (this.plain) return this.groups[0].optimizer.minimize(lossOf, true, this.vars)!;
+    const { value, grads } = this.gradients(lossOf);
+    this.apply(grads);
+    return value;
+  }
+
+  /** The loss and its gradients, one per variable in the order given (for averaging between ranks before `apply`). */
+  gradients(lossOf: () => tf.Scalar): { value: tf.Scalar; grads: tf.Tensor[] } {
     const { value, grads } = tf.variableGrads(lossOf, this.vars);
+    return { value, grads: this.vars.map((v) => grads[v.name]) };
+  }
+
+  /** Applies gradients (in the variables' order) as `step` does, with the weight decay of the recipe. */
+  apply(gradList: tf.Tensor[]): void {
+    const grads: Record<string, tf.Tensor> = {};
+    this.vars.forEach((v, k) => {
+      grads[v.name] = gradList[k];
+    });
     const { optimizer: kind, weightDecay } = this.recipe;
     for (const g of this.groups) {
       const rate = (g.optimizer as unknown as { learningRate: number }).learningRate;
@@ -69,7 +85,6 @@ export class Optimizers {
       });
       g.optimizer.applyGradients(named);
     }
-    return value;
   }
 
   dispose(): void {

@@ -10,8 +10,8 @@ import { crossEntropy, probabilities } from './loss.js';
 export type InputFn = (data: SplitData, indices: Int32Array) => tf.Tensor;
 
 /**
- * Runs a model over a whole split (inference mode): probabilities and the mean loss. The input is the
- * split's images normalised with `input`, or whatever `input` builds when it is a function.
+ * Runs a model over a whole split, or its images [from, to) (inference mode): probabilities and the mean
+ * loss. The input is the split's images normalised with `input`, or whatever `input` builds when it is a function.
  */
 export function predictSplit(
   model: tfl.LayersModel,
@@ -19,25 +19,32 @@ export function predictSplit(
   task: Task,
   input: Normalization | InputFn,
   batchSize = 256,
+  part: { from: number; to: number } = { from: 0, to: data.count },
 ): { predictions: Predictions; loss: number } {
   const inputOf: InputFn = typeof input === 'function' ? input : (d, idx) => imagesToTensor(d, idx, input);
   const numClasses = model.outputs[0].shape[1] as number;
-  const yScore = new Float32Array(data.count * numClasses);
+  const { from, to } = part;
+  const yScore = new Float32Array((to - from) * numClasses);
   let lossSum = 0;
-  for (let start = 0; start < data.count; start += batchSize) {
-    const idx = range(start, Math.min(data.count, start + batchSize));
+  for (let start = from; start < to; start += batchSize) {
+    const idx = range(start, Math.min(to, start + batchSize));
     const [probs, loss] = tf.tidy(() => {
       const x = inputOf(data, idx);
       const logits = model.apply(x, { training: false }) as tf.Tensor;
       const y = labelsToTensor(data, idx, isMultiLabel(task));
       return [probabilities(task, logits), crossEntropy(task, logits, y)];
     });
-    yScore.set(probs.dataSync() as Float32Array, start * numClasses);
+    yScore.set(probs.dataSync() as Float32Array, (start - from) * numClasses);
     lossSum += loss.dataSync()[0] * idx.length;
     tf.dispose([probs, loss]);
   }
   return {
-    predictions: { yTrue: data.labels, labelWidth: data.labelWidth, yScore, numClasses },
-    loss: lossSum / Math.max(1, data.count),
+    predictions: {
+      yTrue: data.labels.subarray(from * data.labelWidth, to * data.labelWidth),
+      labelWidth: data.labelWidth,
+      yScore,
+      numClasses,
+    },
+    loss: lossSum / Math.max(1, to - from),
   };
 }

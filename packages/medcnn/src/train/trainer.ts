@@ -5,9 +5,11 @@ import { isMultiLabel, type Task } from '../data/dataset-info.js';
 import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
 import { type CaptureStatus, stepCapture } from '../engine/backend.js';
+import type { Collectives } from '../engine/distributed.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
+import { anyRankStops, collective, perRankBatch, predictSharded, shardOf } from './distributed.js';
 import { crossEntropy } from './loss.js';
 import { Optimizers } from './optimizer.js';
 import {
@@ -58,6 +60,12 @@ export interface TrainOptions {
   capture?: boolean;
   /** Hears once whether the training step was captured for native replay (libtorch), or why not. */
   onCapture?: (status: CaptureStatus) => void;
+  /**
+   * Data-parallel training with other processes: rank 0's initial weights go to every rank, each rank trains
+   * on its shard of every epoch (`batchSize` is the total over the ranks), gradients are averaged before every
+   * step, and validation is sharded and gathered. BatchNorm statistics stay per rank (as DistributedDataParallel's).
+   */
+  group?: Collectives;
 }
 
 export interface TrainResult {
@@ -77,6 +85,11 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const { model, task, train, val } = opts;
   const recipe = opts.recipe ?? TUTORIAL_RECIPE;
   const rng = makeRng(opts.seed);
+  const { group } = opts;
+  const world = group?.worldSize ?? 1;
+  const batchSize = perRankBatch(opts.batchSize, world);
+  // Every rank shuffles with the same seed (the same order); augmentation differs per rank, as each sees other images.
+  const augmentRng = group && group.rank > 0 ? makeRng(opts.seed + 7919 * group.rank) : rng;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // A fine-tuned backbone gets an optimizer of its own (same kind, lower rate), so pretrained weights move gently.
   const optimizers = new Optimizers(recipe, vars, opts.learningRate, opts.slowWeights);
@@ -95,57 +108,99 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
                 ? positiveWeights(train.labels, train.labelWidth)
                 : classWeights(train.labels, numClasses, recipe.classWeight),
         };
-  const stepsPerEpoch = Math.ceil(train.count / opts.batchSize);
+  const stepsPerEpoch = Math.ceil(Math.ceil(train.count / world) / batchSize);
   const scheduled = recipe.schedule !== 'constant' || recipe.warmup > 0;
   const history: EpochRecord[] = [];
   let best = Number.NaN;
   let bestEpoch = 0;
   let step = 0;
   let rateFactor = 1;
-  const captured = opts.capture === false ? null : stepCapture(opts.onCapture);
+  // A data-parallel step is never captured: the gradients' allreduce sits between the gradients and the update.
+  const captured = group || opts.capture === false ? null : stepCapture(opts.onCapture);
   try {
+    // Every rank starts from rank 0's weights (BatchNorm's statistics included).
+    if (group)
+      await collective(group, () =>
+        group.broadcast(
+          model.weights.map((w) => w.read()),
+          0,
+        ),
+      );
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-      const order =
+      const fullOrder =
         recipe.sampler === 'balanced'
           ? balancedOrder(train.labels, numClasses, rng)
           : shuffledIndices(train.count, rng);
+      const order = group ? shardOf(fullOrder, group.rank, world) : fullOrder;
       const start = performance.now();
       let lossSum = 0;
       let seen = 0;
-      for (let b = 0; b < train.count; b += opts.batchSize) {
-        const idx = order.subarray(b, Math.min(train.count, b + opts.batchSize));
+      for (let b = 0; b < order.length; b += batchSize) {
+        const idx = order.subarray(b, Math.min(order.length, b + batchSize));
         if (scheduled) {
           rateFactor = learningRateAt(recipe, 1, step, stepsPerEpoch, opts.epochs);
           optimizers.setRateFactor(rateFactor);
         }
         step++;
-        const loss = tf.tidy(() => {
+        // Inside the caller's tidy: the batch, and the loss as a function of the weights.
+        const batchOf = (): { inputs: tf.Tensor[]; lossOf: () => tf.Scalar } => {
           let x = inputOf(train, idx) as tf.Tensor4D;
-          if (opts.augment) x = opts.augment(x, rng);
+          if (opts.augment) x = opts.augment(x, augmentRng);
           const y = labelsToTensor(train, idx, multiLabel);
-          const plainStep = () =>
-            optimizers.step(() => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y, lossOptions));
-          // The batch (augmented) is made outside the step, so a captured step replays on it unchanged.
-          return captured ? captured.step([x, y], rateFactor, plainStep) : plainStep();
-        });
-        const batchLoss = loss.dataSync()[0];
-        loss.dispose();
+          return {
+            inputs: [x, y],
+            lossOf: () => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y, lossOptions),
+          };
+        };
+        let batchLoss: number;
+        let stopAll = false;
+        if (!group) {
+          const loss = tf.tidy(() => {
+            const { inputs, lossOf } = batchOf();
+            const plainStep = () => optimizers.step(lossOf);
+            // The batch (augmented) is made outside the step, so a captured step replays on it unchanged.
+            return captured ? captured.step(inputs, rateFactor, plainStep) : plainStep();
+          });
+          batchLoss = loss.dataSync()[0];
+          loss.dispose();
+        } else {
+          // The loss, a stop flag and the gradients averaged in one bucketed call: every rank then takes the
+          // same step, and stops at the same batch when any rank was asked to.
+          const { value, grads } = tf.tidy(() => optimizers.gradients(batchOf().lossOf));
+          const stop = tf.scalar(opts.shouldStop?.() ? 1 : 0);
+          try {
+            await collective(group, () => group.allreduce([value, stop, ...grads], 'avg'));
+            tf.tidy(() => optimizers.apply(grads));
+            batchLoss = value.dataSync()[0];
+            stopAll = stop.dataSync()[0] > 0;
+          } finally {
+            tf.dispose([value, stop, ...grads]);
+          }
+        }
         // A diverged model must stop here: its NaN weights would otherwise be evaluated and saved as "best".
         if (!Number.isFinite(batchLoss))
           throw new MedcnnError(
-            `Training diverged: the loss became ${batchLoss} in epoch ${epoch}, batch ${b / opts.batchSize + 1} of ${Math.ceil(train.count / opts.batchSize)}. Lower the learning rate (--lr ${opts.learningRate}) and train again; nothing was saved from this epoch.`,
-            `学習が発散しました: エポック ${epoch} のバッチ ${b / opts.batchSize + 1}/${Math.ceil(train.count / opts.batchSize)} で損失が ${batchLoss} になりました。学習率（--lr ${opts.learningRate}）を下げて学習し直してください。このエポックの結果は何も保存していません。`,
+            `Training diverged: the loss became ${batchLoss} in epoch ${epoch}, batch ${b / batchSize + 1} of ${stepsPerEpoch}. Lower the learning rate (--lr ${opts.learningRate}) and train again; nothing was saved from this epoch.`,
+            `学習が発散しました: エポック ${epoch} のバッチ ${b / batchSize + 1}/${stepsPerEpoch} で損失が ${batchLoss} になりました。学習率（--lr ${opts.learningRate}）を下げて学習し直してください。このエポックの結果は何も保存していません。`,
           );
-        lossSum += batchLoss * idx.length;
-        seen += idx.length;
+        // Counted over all ranks (the padding of the last shard aside).
+        lossSum += batchLoss * idx.length * world;
+        seen = Math.min(train.count, seen + idx.length * world);
         const secs = (performance.now() - start) / 1000;
         opts.onBatch?.(epoch, seen, lossSum / seen, seen / secs);
         // Let the event loop run between batches: Ctrl-C (SIGINT) is delivered only there.
         await new Promise((resolve) => setImmediate(resolve));
-        if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true, earlyStopped: false };
+        if (group ? stopAll : opts.shouldStop?.()) return { history, bestEpoch, stopped: true, earlyStopped: false };
       }
       const seconds = (performance.now() - start) / 1000;
-      const { predictions, loss: valLoss } = predictSplit(model, val, task, opts.inputOf ?? opts.normalization);
+      const input = opts.inputOf ?? opts.normalization;
+      // Rank 0's BatchNorm statistics go to every rank (as DDP's broadcast_buffers): the sharded validation
+      // then measures the model rank 0 saves. Training normalises by each rank's own batch either way.
+      const buffers = model.nonTrainableWeights.map((w) => w.read());
+      if (group && buffers.length > 0) await collective(group, () => group.broadcast(buffers, 0));
+      const { predictions, loss: valLoss } = group
+        ? await predictSharded(group, model, val, task, input)
+        : predictSplit(model, val, task, input);
       if (!Number.isFinite(valLoss) || !predictions.yScore.every(Number.isFinite))
         throw new MedcnnError(
           `Training diverged: the model's validation outputs are not finite after epoch ${epoch}. Lower the learning rate (--lr ${opts.learningRate}) and train again.`,
@@ -169,7 +224,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         bestEpoch = epoch;
       }
       await opts.onEpoch?.(record, improved);
-      if (opts.shouldStop?.()) return { history, bestEpoch, stopped: true, earlyStopped: false };
+      const stop = group ? await anyRankStops(group, opts.shouldStop?.() ?? false) : opts.shouldStop?.();
+      if (stop) return { history, bestEpoch, stopped: true, earlyStopped: false };
       if (recipe.patience > 0 && epoch - bestEpoch >= recipe.patience && epoch < opts.epochs)
         return { history, bestEpoch, stopped: false, earlyStopped: true };
     }
