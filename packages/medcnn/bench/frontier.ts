@@ -1,0 +1,167 @@
+/**
+ * `npm run bench -- --frontier`: the architectures after ResNet at the sizes they are used at, beside torchvision's
+ * own (../shared/bench/torch_reference.py) measured the same way: the first PneumoniaMNIST images resized to
+ * the size (bilinear) and repeated to 3 channels, batch 32, two epochs from a fresh model, the training samples
+ * divided by the median epoch time. Also the peak memory (RSS) of training, each side in a process of its own.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { MINUS_ONE_TO_ONE } from '../src/data/batch.js';
+import { readSplits, type SplitData } from '../src/data/load.js';
+import { initEngine } from '../src/engine/backend.js';
+import { seedEverything } from '../src/engine/seed.js';
+import { createModel } from '../src/models/index.js';
+import { predictSplit } from '../src/train/predict.js';
+import { trainModel } from '../src/train/trainer.js';
+
+/** One row: an architecture at a size, trained on `limit` images. */
+export interface FrontierCase {
+  model: string;
+  title: string;
+  size: number;
+  limit: number;
+}
+
+export const FRONTIER_CASES: FrontierCase[] = [
+  { model: 'mobilenet_v2', title: 'MobileNetV2', size: 128, limit: 64 },
+  { model: 'efficientnet_b0', title: 'EfficientNet-B0', size: 128, limit: 64 },
+  { model: 'resnet50', title: 'ResNet-50', size: 128, limit: 64 },
+  { model: 'densenet121', title: 'DenseNet-121', size: 128, limit: 64 },
+  { model: 'vit_b_16', title: 'ViT-B/16', size: 224, limit: 32 },
+];
+
+export const FRONTIER_BATCH = 32;
+
+/** The first n images of a split resized to size×size (bilinear, half-pixel centres as PyTorch's) in 3 channels. */
+export function resizedSplit(s: SplitData, n: number, size: number): SplitData {
+  const images = tf.tidy(() => {
+    const x = tf.tensor4d(
+      s.images.subarray(0, n * s.height * s.width * s.channels),
+      [n, s.height, s.width, s.channels],
+      'int32',
+    );
+    const r = tf.image.resizeBilinear(tf.cast(x, 'float32'), [size, size], false, true);
+    return tf.tile(tf.clipByValue(tf.round(r), 0, 255), [1, 1, 1, 3 / s.channels]);
+  });
+  const data = Uint8Array.from(images.dataSync());
+  images.dispose();
+  return {
+    ...s,
+    count: n,
+    height: size,
+    width: size,
+    channels: 3,
+    images: data,
+    labels: s.labels.slice(0, n * s.labelWidth),
+  };
+}
+
+/** Training samples/s as torch_reference.py measures it: two epochs from a fresh model, median epoch time. */
+export async function frontierTrainSpeed(c: FrontierCase, train: SplitData, val: SplitData): Promise<number> {
+  seedEverything(42);
+  const m = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 2 });
+  const res = await trainModel({
+    model: m,
+    task: 'binary-class',
+    train,
+    val,
+    epochs: 2,
+    batchSize: FRONTIER_BATCH,
+    learningRate: 1e-3,
+    seed: 42,
+    normalization: MINUS_ONE_TO_ONE,
+  });
+  m.dispose();
+  const seconds = res.history.map((h) => h.seconds).sort((a, b) => a - b);
+  return train.count / ((seconds[0] + seconds[seconds.length - 1]) / 2);
+}
+
+/** Inference samples/s over the given images in batches of 32 (best of three, after one warm-up pass). */
+export function frontierInferSpeed(c: FrontierCase, test: SplitData): number {
+  seedEverything(42);
+  const m = createModel(c.model, { inputShape: [c.size, c.size, 3], numClasses: 2 });
+  predictSplit(m, test, 'binary-class', MINUS_ONE_TO_ONE, FRONTIER_BATCH);
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    predictSplit(m, test, 'binary-class', MINUS_ONE_TO_ONE, FRONTIER_BATCH);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  m.dispose();
+  return test.count / best;
+}
+
+/** Peak RSS (MiB) of a child process that trains `model` at `size` for one epoch: medcnn's, by this file's probe. */
+export function medcnnTrainingRss(
+  model: string,
+  size: number,
+  limit: number,
+  batch: number,
+  threads: number,
+): number | null {
+  const r = spawnSync(
+    process.execPath,
+    [import.meta.filename, '--rss-probe', model, String(size), String(limit), String(batch), String(threads)],
+    { encoding: 'utf8', env: { ...process.env } },
+  );
+  const last = r.stdout?.trim().split('\n').at(-1) ?? '';
+  try {
+    return (JSON.parse(last) as { maxRssMiB: number }).maxRssMiB;
+  } catch {
+    return null;
+  }
+}
+
+/** Peak RSS (MiB) of torch_reference.py training the same model, read from the process's own rusage. */
+export function torchTrainingRss(
+  python: string,
+  reference: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): number | null {
+  const code = [
+    'import json, resource, runpy, sys',
+    `sys.argv = [${JSON.stringify(reference)}] + ${JSON.stringify(args)}`,
+    `runpy.run_path(${JSON.stringify(reference)}, run_name="__main__")`,
+    'print(json.dumps({"maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', code], { encoding: 'utf8', env });
+  const last = r.stdout?.trim().split('\n').at(-1) ?? '';
+  try {
+    return (JSON.parse(last) as { maxRssMiB: number }).maxRssMiB;
+  } catch {
+    return null;
+  }
+}
+
+/** The child side of medcnnTrainingRss: reads the data, trains one epoch, prints its own peak RSS. */
+async function rssProbe(argv: string[]): Promise<void> {
+  const [model, size, limit, batch, threads] = [argv[0], ...argv.slice(1).map(Number)];
+  await initEngine({ backend: 'libtorch', threads });
+  const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
+  const npz = path.join(process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist'), 'pneumoniamnist.npz');
+  const [train, val] = readSplits(npz, ['train', 'val']);
+  const small = size === 28;
+  const first = (s: SplitData, n: number): SplitData =>
+    small
+      ? { ...s, count: n, images: s.images.subarray(0, n * 784), labels: s.labels.subarray(0, n * s.labelWidth) }
+      : resizedSplit(s, n, size);
+  const [tr, va] = [first(train, limit), first(val, 32)];
+  seedEverything(42);
+  const m = createModel(model, { inputShape: [size, size, small ? 1 : 3], numClasses: 2 });
+  await trainModel({
+    model: m,
+    task: 'binary-class',
+    train: tr,
+    val: va,
+    epochs: 1,
+    batchSize: batch,
+    learningRate: 1e-3,
+    seed: 42,
+    normalization: MINUS_ONE_TO_ONE,
+  });
+  console.log(JSON.stringify({ maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+if (process.argv[2] === '--rss-probe') await rssProbe(process.argv.slice(3));
