@@ -3,7 +3,7 @@
  * the same CPU, same threads and batch 64. Prints figures and ratios; asserts nothing.
  *
  *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm] [--skip-import]
- *                          [--frontier | --frontier-only]
+ *                          [--frontier | --frontier-only] [--frontier-models mobilenet_v2,efficientnet_b0,…] [--no-memory]
  *
  * --frontier adds, on libtorch, MobileNetV2, EfficientNet-B0, ResNet-50 and DenseNet-121 at 128 px and ViT-B/16 at
  * 224 against torchvision's (frontier.ts), and the peak memory of training ResNet-18 (28) and EfficientNet-B0 (128)
@@ -31,7 +31,6 @@ import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
 import { runExtraBenches } from './extra.js';
 import {
-  FRONTIER_BATCH,
   FRONTIER_CASES,
   frontierInferSpeed,
   frontierTrainSpeed,
@@ -52,6 +51,8 @@ const skipResnetWasm = args.includes('--skip-resnet-wasm');
 const rounds = Number(flag('rounds') ?? 3);
 const frontierOnly = args.includes('--frontier-only');
 const frontier = frontierOnly || args.includes('--frontier');
+// --frontier-models a,b: only these of the frontier's rows (ViT-B/16 needs ~20 GB at batch 32).
+const frontierModels = flag('frontier-models')?.split(',');
 const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
 // npm runs workspace scripts in the package's folder; a relative MEDMNIST_ROOT means the folder npm was run from.
 const root = path.resolve(
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
     tf.disposeVariables();
   }
 
-  if (frontier && backends.includes('libtorch')) memoryRows(t);
+  if (frontier && backends.includes('libtorch') && !args.includes('--no-memory')) memoryRows(t);
 
   if (!args.includes('--skip-import') && !frontierOnly) {
     console.log('medcnn import and Pillow (import_reference.py, 2 worker processes), 1,000 JPEGs 1024×1024 → 224 …');
@@ -256,14 +257,14 @@ async function main(): Promise<void> {
 
 /** Training and inference of the frontier's architectures at their sizes (frontier.ts), as figures of the table. */
 function frontierFigures(train: SplitData, val: SplitData, test: SplitData, t: string) {
-  return FRONTIER_CASES.flatMap((c) => {
+  return FRONTIER_CASES.filter((c) => !frontierModels || frontierModels.includes(c.model)).flatMap((c) => {
     const sized = () => ({
       train: resizedSplit(train, c.limit, c.size),
       val: resizedSplit(val, 32, c.size),
       test: resizedSplit(test, c.limit, c.size),
     });
     const common = ['--npz', npz, '--model', c.model, '--size', String(c.size), '--threads', t];
-    const batch = ['--batch', String(FRONTIER_BATCH), '--limit', String(c.limit)];
+    const batch = ['--batch', String(c.batch), '--limit', String(c.limit)];
     return [
       {
         what: `${c.title} (${c.size}) train (${c.limit})`,
