@@ -4,6 +4,11 @@
  *
  *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm] [--skip-import]
  *                          [--skip-distributed] [--only distributed|allreduce]
+ *                          [--frontier | --frontier-only] [--frontier-models mobilenet_v2,efficientnet_b0,…] [--no-memory]
+ *
+ * --frontier adds, on libtorch, MobileNetV2, EfficientNet-B0, ResNet-50 and DenseNet-121 at 128 px and ViT-B/16 at
+ * 224 against torchvision's (frontier.ts), and the peak memory of training ResNet-18 (28) and EfficientNet-B0 (128)
+ * beside PyTorch's; --frontier-only runs just those (a few minutes a round on 2 cores).
  *
  * It also times `medcnn import` (1,000 JPEGs of 1024×1024 → 224×224) against ../shared/bench/import_reference.py
  * (Pillow, 2 worker processes): the first read, and the second read of the same folder (from the cache).
@@ -30,6 +35,14 @@ import { trainModel } from '../src/train/trainer.js';
 import { ownBlas, torchBlas } from './blas.js';
 import { benchDistributed } from './distributed-bench.js';
 import { runExtraBenches } from './extra.js';
+import {
+  FRONTIER_CASES,
+  frontierInferSpeed,
+  frontierTrainSpeed,
+  medcnnTrainingRss,
+  resizedSplit,
+  torchTrainingRss,
+} from './frontier.js';
 import { benchImport } from './import-bench.js';
 
 const args = process.argv.slice(2);
@@ -41,6 +54,10 @@ const threads = Number(flag('threads') ?? os.availableParallelism());
 const backends = (flag('backends') ?? 'libtorch,wasm').split(',') as BackendName[];
 const skipResnetWasm = args.includes('--skip-resnet-wasm');
 const rounds = Number(flag('rounds') ?? 3);
+const frontierOnly = args.includes('--frontier-only');
+const frontier = frontierOnly || args.includes('--frontier');
+// --frontier-models a,b: only these of the frontier's rows (ViT-B/16 needs ~20 GB at batch 32).
+const frontierModels = flag('frontier-models')?.split(',');
 const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
 // npm runs workspace scripts in the package's folder; a relative MEDMNIST_ROOT means the folder npm was run from.
 const root = path.resolve(
@@ -202,7 +219,10 @@ async function main(): Promise<void> {
       ours: async () => inferSpeed('resnet18', test),
       torch: () => torch(inferScript, ['--reference', reference, '--npz', npz, '--model', 'resnet18', '--threads', t]),
     },
-  ].filter((f) => hasResnet || !f.resnet);
+  ]
+    .filter((f) => hasResnet || !f.resnet)
+    .filter(() => !frontierOnly);
+  if (frontier) figures.push(...frontierFigures(train, val, test, t));
 
   for (const backend of backends) {
     let engine: Awaited<ReturnType<typeof initEngine>>;
@@ -217,6 +237,8 @@ async function main(): Promise<void> {
     console.log(`${backend} (${engine.threads} thread(s)) and PyTorch (Debian python3-torch), ${n} round(s) …`);
     for (const f of figures) {
       if (f.resnet && backend === 'wasm' && skipResnetWasm) continue;
+      // The frontier's models take minutes a step on wasm.
+      if ('frontier' in f && backend !== 'libtorch') continue;
       const row: Row = { what: f.what, backend, ours: [], torch: [] };
       for (let r = 0; r < n; r++) {
         // Alternate who goes first, so that a drift within a round favours neither.
@@ -225,12 +247,14 @@ async function main(): Promise<void> {
         if (r % 2 === 1) row.torch.push(f.torch());
       }
       rows.push(row);
+      const peerFigures = row.torch.map((v) => v?.toFixed(1) ?? 'n/a').join(', ');
+      console.log(`  ${f.what}: ${row.ours.map((v) => v.toFixed(1)).join(', ')}/s, PyTorch ${peerFigures}/s`);
     }
-    await runExtraBenches(backend, (line) => console.log(`  ${line}`));
+    if (!frontierOnly) await runExtraBenches(backend, (line) => console.log(`  ${line}`));
     tf.disposeVariables();
   }
 
-  if (backends.includes('libtorch') && !args.includes('--skip-distributed')) {
+  if (backends.includes('libtorch') && !args.includes('--skip-distributed') && !frontierOnly) {
     try {
       await benchDistributed({ npz, log: (l) => console.log(l) });
     } catch (e) {
@@ -238,7 +262,9 @@ async function main(): Promise<void> {
     }
   }
 
-  if (!args.includes('--skip-import')) {
+  if (frontier && backends.includes('libtorch') && !args.includes('--no-memory')) memoryRows(t);
+
+  if (!args.includes('--skip-import') && !frontierOnly) {
     console.log('medcnn import and Pillow (import_reference.py, 2 worker processes), 1,000 JPEGs 1024×1024 → 224 …');
     const imp = await benchImport({
       npz,
@@ -268,6 +294,75 @@ async function main(): Promise<void> {
     const range = ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
     console.log(
       `${r.what.padEnd(38)}${r.backend.padEnd(10)}${median(r.ours).toFixed(1).padStart(11)}${peer.padStart(10)}${ratio.padStart(8)}  ${range}`,
+    );
+  }
+}
+
+/** Training and inference of the frontier's architectures at their sizes (frontier.ts), as figures of the table. */
+function frontierFigures(train: SplitData, val: SplitData, test: SplitData, t: string) {
+  return FRONTIER_CASES.filter((c) => !frontierModels || frontierModels.includes(c.model)).flatMap((c) => {
+    const sized = () => ({
+      train: resizedSplit(train, c.limit, c.size),
+      val: resizedSplit(val, 32, c.size),
+      test: resizedSplit(test, c.limit, c.size),
+    });
+    const common = ['--npz', npz, '--model', c.model, '--size', String(c.size), '--threads', t];
+    const batch = ['--batch', String(c.batch), '--limit', String(c.limit)];
+    return [
+      {
+        what: `${c.title} (${c.size}) train (${c.limit})`,
+        resnet: false,
+        frontier: true,
+        ours: () => {
+          const d = sized();
+          return frontierTrainSpeed(c, d.train, d.val);
+        },
+        torch: () => torch(reference, [...common, ...batch, '--epochs', '2']),
+      },
+      {
+        what: `${c.title} (${c.size}) inference (${c.limit})`,
+        resnet: false,
+        frontier: true,
+        ours: async () => frontierInferSpeed(c, sized().test),
+        torch: () =>
+          torch(path.join(import.meta.dirname, '../../bench/torch_inference.py'), [
+            '--reference',
+            reference,
+            ...common,
+            ...batch,
+          ]),
+      },
+    ];
+  });
+}
+
+/** Peak RSS of one epoch of training, medcnn (libtorch) and PyTorch, each in a fresh process. */
+function memoryRows(t: string): void {
+  console.log('peak memory of training (RSS of a fresh process, MiB; medcnn on libtorch)');
+  for (const [model, title, size, limit, batch] of [
+    ['resnet18', 'ResNet-18 (28)', 28, 640, 64],
+    ['efficientnet_b0', 'EfficientNet-B0 (128)', 128, 64, 32],
+  ] as const) {
+    const ours = medcnnTrainingRss(model, size, limit, batch, Number(t));
+    const args = [
+      '--npz',
+      npz,
+      '--model',
+      model,
+      '--epochs',
+      '1',
+      '--limit',
+      String(limit),
+      '--batch',
+      String(batch),
+      '--threads',
+      t,
+    ];
+    if (size !== 28) args.push('--size', String(size));
+    const peer = torchTrainingRss(python, reference, args, shellEnv);
+    const ratio = ours && peer ? `${(ours / peer).toFixed(2)}×` : 'n/a';
+    console.log(
+      `  ${title.padEnd(24)} medcnn ${ours?.toFixed(0) ?? 'n/a'} MiB, PyTorch ${peer?.toFixed(0) ?? 'n/a'} MiB: ${ratio}`,
     );
   }
 }

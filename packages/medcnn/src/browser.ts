@@ -1,9 +1,10 @@
 /**
  * The part of medcnn that runs in a browser (no Node APIs): image preprocessing shared with the CLI,
  * probabilities, Grad-CAM and the feature-map stages. Importing it also fixes tfjs' Resizing layer, which
- * transfer models need before they load.
+ * transfer models need before they load, and registers the transformer layers a saved ViT names.
  */
 import './models/resizing-fix.js';
+import './models/transformer-layers.js';
 
 export { MedcnnError } from './errors.js';
 export { isMultiLabel, type Task } from './data/dataset-info.js';

@@ -114,6 +114,7 @@ export const NATIVE_OPS = {
   concat: ['axis'],
   stack: ['axis'],
   unstack: ['axis'],
+  split: ['sizes[]', 'axis'],
   tile: ['reps[]'],
   pad: ['value', 'paddings[]'],
   reverse: ['axes[]'],

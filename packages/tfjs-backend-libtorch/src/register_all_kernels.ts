@@ -47,6 +47,7 @@ import { reverseConfig } from './kernels/Reverse.js';
 import { selectConfig } from './kernels/Select.js';
 import { sliceConfig } from './kernels/Slice.js';
 import { softmaxConfig } from './kernels/Softmax.js';
+import { splitVConfig } from './kernels/SplitV.js';
 import { tileConfig } from './kernels/Tile.js';
 import { transformConfig } from './kernels/Transform.js';
 import { transposeConfig } from './kernels/Transpose.js';
@@ -98,6 +99,7 @@ export const nativeKernels: KernelConfig[] = [
   selectConfig,
   sliceConfig,
   softmaxConfig,
+  splitVConfig,
   tileConfig,
   transformConfig,
   transposeConfig,

@@ -83,6 +83,7 @@ const CASES: Record<string, () => unknown> = {
   Concat: () => tf.concat([floats([2, 3]), floats([2, 1])], 1),
   Pack: () => tf.stack([floats([2, 3]), floats([2, 3])], 1),
   Unpack: () => run('Unpack', { value: floats([2, 3]) }, { axis: 1 }),
+  SplitV: () => run('SplitV', { x: floats([2, 5]) }, { numOrSizeSplits: [2, 3], axis: 1 }),
   Tile: () => run('Tile', { x: floats([2, 3]) }, { reps: [2, 1] }),
   PadV2: () =>
     run(

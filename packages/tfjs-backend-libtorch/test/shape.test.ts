@@ -70,10 +70,18 @@ describe('layout ops', { skip: skipReason }, () => {
     ]);
     await compareBackends('stack', (a, b) => tf.stack([a, b], 1), [{ shape: [2, 3] }, { shape: [2, 3] }]);
     await compareBackends('unstack', (a) => tf.unstack(a, 1), [{ shape: [2, 3] }]);
-    // SplitV is not native: this checks the fallback.
-    await compareBackends('split', (a) => tf.split(a, [1, 3], 1), [{ shape: [2, 4] }], undefined, {
-      allowFallback: ['SplitV'],
-    });
+    await compareBackends('split', (a) => tf.split(a, [1, 3], 1), [{ shape: [2, 4] }]);
+    await compareBackends('split in 3, -1', (a) => tf.split(a, 3, -1), [{ shape: [2, 3, 6] }]);
+    await compareBackends('split int, inferred size', (a) => tf.split(a, [2, -1], 0), [
+      { shape: [5, 2], dtype: 'int32' },
+    ]);
+    // DenseNet's concatenations differentiate into splits.
+    await compareBackends(
+      'concat gradient',
+      (a, b) =>
+        tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.concat([x, y], 3), tf.concat([x, y], 3))))([a, b]),
+      [{ shape: [2, 3, 3, 4] }, { shape: [2, 3, 3, 2] }],
+    );
   });
   it('tile, pad, reverse, gather, oneHot, fill', async () => {
     await compareBackends('tile', (x) => tf.tile(x, [2, 1, 3]), [{ shape: [2, 3, 1] }]);

@@ -37,6 +37,11 @@ export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.
     }
     return layer;
   }
+  // A Vision Transformer: the tokens entering the last block's attention (its first LayerNorm's output). The
+  // classifier reads only the class token of the last block's output, so gradients reach the patch tokens
+  // there only through that attention.
+  const attention = layers.filter((l) => l.getClassName() === 'MedcnnMultiHeadSelfAttention');
+  if (attention.length > 0) return attention[attention.length - 1].inboundNodes[0].inboundLayers[0];
   const convs = layers.filter(isConvLayer);
   if (convs.length === 0)
     throw new MedcnnError(
@@ -52,14 +57,15 @@ export function gradCamLayer(model: tfl.LayersModel, name?: string): tfl.layers.
   }
 }
 
-/** Layers that finish a convolution block without changing its grid. */
-const BLOCK_TAIL = /^(BatchNormalization|Activation|ReLU|LeakyReLU|ELU|PReLU|Add)$/;
+/** Layers that finish a convolution block without changing its grid (DenseNet's blocks end by concatenating). */
+const BLOCK_TAIL = /^(BatchNormalization|Activation|ReLU|LeakyReLU|ELU|PReLU|Add|Concatenate)$/;
 
 /**
  * Grad-CAM (Selvaraju et al. 2017): weights each channel k of the target layer's activation A by the mean
  * gradient of the class logit over the map, ∂y_c/∂A_k, and keeps the positive part of Σ_k α_k A_k.
  * Runs in inference mode (BatchNorm uses its moving statistics, dropout is off). By default each image
  * is explained for its most probable class; `classIndex` picks one class for all.
+ * On a Vision Transformer the map is the patch tokens of the last block's attention input, on the patch grid.
  */
 export function gradCam(
   model: tfl.LayersModel,
@@ -92,22 +98,23 @@ export function gradCam(
         if (l === target) activation = out;
       },
     });
-    if (!activation || (activation as tf.Tensor).rank !== 4) {
+    if (!activation || !isFeatureMap(activation)) {
       throw new MedcnnError(
-        `Layer '${target.name}' does not output a feature map (height × width × channels); choose a convolution layer with --layer.`,
-        `層 '${target.name}' は特徴マップ（高さ × 幅 × チャネル）を出力しません。--layer で畳み込み層を選んでください。`,
+        `Layer '${target.name}' does not output a feature map (height × width × channels) or a grid of patch tokens; choose a convolution layer with --layer.`,
+        `層 '${target.name}' は特徴マップ（高さ × 幅 × チャネル）もパッチトークンの格子も出力しません。--layer で畳み込み層を選んでください。`,
       );
     }
-    const a = activation as tf.Tensor4D;
+    const act = activation as tf.Tensor;
     const probs = probabilities(task, logits, opts.temperature).arraySync() as number[][];
     const classIndices = probs.map((p) => opts.classIndex ?? opts.decide?.(p) ?? p.indexOf(Math.max(...p)));
     const select = tf.oneHot(tf.tensor1d(classIndices, 'int32'), numClasses);
     // The class logit as a function of the target activation alone: the graph is rerun from that layer on.
-    const classScore = (act: tf.Tensor): tf.Scalar => {
-      const [out] = runGraph<tf.Tensor>(model, [x], { replace: new Map([[target.name, act]]) });
+    const classScore = (value: tf.Tensor): tf.Scalar => {
+      const [out] = runGraph<tf.Tensor>(model, [x], { replace: new Map([[target.name, value]]) });
       return tf.sum(tf.mul(out, select));
     };
-    const grads = tf.grad(classScore)(a) as tf.Tensor4D;
+    const grads = asMap(tf.grad(classScore)(act));
+    const a = asMap(act);
     const alpha = tf.mean(grads, [1, 2], true);
     const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3)) as tf.Tensor3D;
     const [n, h, w] = cam.shape;
@@ -115,6 +122,23 @@ export function gradCam(
     const maps = Array.from({ length: n }, (_, i) => flat.slice(i * h * w, (i + 1) * h * w));
     return { layer: target.name, height: h, width: w, maps, classIndices, probabilities: probs };
   });
+}
+
+/**
+ * Whether a layer's output can be explained as a map: a feature map [n, h, w, c], or a transformer's tokens
+ * [n, 1 + g², d] (a class token and a g×g grid of patches).
+ */
+function isFeatureMap(t: tf.Tensor): boolean {
+  if (t.rank === 4) return true;
+  return t.rank === 3 && Number.isInteger(Math.sqrt(t.shape[1]! - 1)) && t.shape[1]! > 1;
+}
+
+/** A feature map as it is, or a transformer's patch tokens (class token dropped) laid out on their grid. */
+function asMap(t: tf.Tensor): tf.Tensor4D {
+  if (t.rank === 4) return t as tf.Tensor4D;
+  const [n, tokens, d] = t.shape as [number, number, number];
+  const g = Math.round(Math.sqrt(tokens - 1));
+  return tf.reshape(tf.slice(t, [0, 1, 0], [n, tokens - 1, d]), [n, g, g, d]);
 }
 
 /** Bilinear upsampling of a map to an image's size (pixel centres aligned), for overlaying. */

@@ -5,6 +5,10 @@ import './lenet5.js';
 import './alexnet.js';
 import './vgg.js';
 import './resnet.js';
+import './densenet.js';
+import './mobilenet_v2.js';
+import './efficientnet.js';
+import './vit.js';
 
 export { countMultiplyAdds, countParams } from './common.js';
 export {

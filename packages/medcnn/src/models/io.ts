@@ -5,6 +5,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
 // Saved transfer models resize inside the graph; tfjs-layers 4.22 needs this fix to load them.
 import './resizing-fix.js';
+// A saved ViT names medcnn's own transformer layers; registering them lets it load.
+import './transformer-layers.js';
 
 /**
  * Saves a model in the TF.js layers format (model.json + weights.bin), which a browser loads unchanged.

@@ -1,4 +1,4 @@
-// Layout ops: reshape, transpose, slice, concat, stack, unstack, tile, pad,
+// Layout ops: reshape, transpose, slice, concat, stack, unstack, split, tile, pad,
 // reverse, gather, one-hot, fill. `run` makes results dense (views are copied).
 #include "../op.h"
 
@@ -39,6 +39,10 @@ TL_OP("stack", stack, "axis");
 
 static Result unstack(const Args& a) { return a.x(0).unbind(a.i("axis")); }
 TL_OP("unstack", unstack, "axis");
+
+// attrs: sizes, one per output, summing to x's size along axis (tfjs' SplitV)
+static Result split(const Args& a) { return a.x(0).split_with_sizes(a.ints("sizes"), a.i("axis")); }
+TL_OP("split", split, "sizes[] axis");
 
 // attrs: reps, the repeats per dim
 static Result tile(const Args& a) { return a.x(0).repeat(a.ints("reps")); }
