@@ -28,9 +28,21 @@ async function runWith(spec: Parameters<typeof createTrainable>[0], extra: Parti
   return dir;
 }
 
-test('every registry architecture exports to ONNX and agrees with TF.js in ONNX Runtime', async () => {
+test('every registry CNN exports to ONNX and agrees with TF.js in ONNX Runtime; a ViT is refused by name', async () => {
   await initEngine({ backend: 'libtorch', threads: 1 });
   for (const entry of listModels()) {
+    // The Vision Transformers are not converted yet (their token reshapes and attention): refused by name.
+    // ViT-B/16 is left out here (85 M weights at 28 px); vit_tiny stands for both.
+    if (entry.name === 'vit_b_16') continue;
+    if (entry.name.startsWith('vit')) {
+      const dir = await runWith({ architecture: entry.name });
+      await assert.rejects(
+        exportRun(dir, { format: 'onnx', checkImages: 4 }),
+        /Cannot export \w+ to ONNX: medcnn does not convert/,
+      );
+      assert.equal(fs.existsSync(`${dir}.onnx`), false);
+      continue;
+    }
     const dir = await runWith({ architecture: entry.name });
     const out = path.join(dir, '..', `${path.basename(dir)}.onnx`);
     const r = await exportRun(dir, { format: 'onnx', out, checkImages: 16 });
