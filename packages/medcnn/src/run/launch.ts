@@ -20,7 +20,7 @@ export interface LaunchOptions {
 }
 
 /** A port nobody on this machine listens on now (the OS's pick). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
