@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core registers no gradients by itself; tfjs-layers' Node bundle registers all of them.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
-import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+import { registerCpuTrainingKernels, registerWasmTrainingKernels } from './composed-kernels/index.js';
 
 export type BackendName = 'libtorch' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['libtorch', 'wasm', 'cpu'];
@@ -90,6 +90,11 @@ async function tryLibtorch(threads: number): Promise<string | null> {
   }
 }
 
+async function tryCpu(): Promise<string | null> {
+  registerCpuTrainingKernels();
+  return (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialise';
+}
+
 async function tryWasm(): Promise<string | null> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
@@ -133,13 +138,7 @@ export async function initEngine(
   const skipped: EngineInfo['skipped'] = [];
   for (const name of order) {
     const reason =
-      name === 'libtorch'
-        ? await tryLibtorch(threads)
-        : name === 'wasm'
-          ? await tryWasm()
-          : (await tf.setBackend('cpu'))
-            ? null
-            : 'the cpu backend failed to initialise';
+      name === 'libtorch' ? await tryLibtorch(threads) : name === 'wasm' ? await tryWasm() : await tryCpu();
     if (reason === null) {
       const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.versions.node };
       const placed = resolveDevice(name, opts.device ?? process.env.MEDCNN_DEVICE ?? 'auto');

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelComposer, padForConv, tapWindow } from './compose.js';
 
-/** dW[i,j,c,m] = Σ_pixels window_ij(x)[c] · dy[c·M+m], one tap at a time, from wasm's Mul and Sum. */
-export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
+/** dW[i,j,c,m] = Σ_pixels window_ij(x)[c] · dy[c·M+m], one tap at a time, from the backend's Mul and Sum. */
+export const depthwiseConv2dNativeBackpropFilterConfig = (backendName: string): tf.KernelConfig => ({
   kernelName: 'DepthwiseConv2dNativeBackpropFilter',
-  backendName: 'wasm',
+  backendName,
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as {
@@ -23,7 +23,7 @@ export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
       dimRoundingMode,
       true,
     );
-    const k = new KernelComposer(backend as tf.KernelBackend, 'wasm');
+    const k = new KernelComposer(backend as tf.KernelBackend, backendName);
     try {
       const [kh, kw, c, m] = filterShape;
       const rows = info.batchSize * info.outHeight * info.outWidth;
@@ -46,4 +46,4 @@ export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
       throw e;
     }
   },
-};
+});

@@ -94,8 +94,10 @@ export function padForConv(k: KernelComposer, x: tf.TensorInfo, info: tf.backend
 }
 
 /** Only NHWC is composed; say so plainly for anything else. */
-export function requireNHWC(kernel: string, dataFormat: unknown): void {
+export function requireNHWC(kernel: string, backendName: string, dataFormat: unknown): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`${kernel} on wasm (medcnn's composed kernel) supports only NHWC, got ${String(dataFormat)}`);
+    throw new Error(
+      `${kernel} on ${backendName} (medcnn's composed kernel) supports only NHWC, got ${String(dataFormat)}`,
+    );
   }
 }

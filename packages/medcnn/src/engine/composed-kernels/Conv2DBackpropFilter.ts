@@ -3,11 +3,11 @@ import { KernelComposer, padForConv, requireNHWC, tapWindow } from './compose.js
 
 /**
  * dW[i,j,:,:] = Σ_pixels window_ij(x)ᵀ · dy. The windows of all taps are laid side by side (im2col),
- * so the whole gradient is one matrix product, which wasm's XNNPACK does fast.
+ * so the whole gradient is one matrix product, which wasm's XNNPACK and the cpu backend's blocked matMul do fast.
  */
-export const conv2DBackpropFilterConfig: tf.KernelConfig = {
+export const conv2DBackpropFilterConfig = (backendName: string): tf.KernelConfig => ({
   kernelName: 'Conv2DBackpropFilter',
-  backendName: 'wasm',
+  backendName,
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
@@ -17,7 +17,7 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
       dimRoundingMode?: 'floor' | 'round' | 'ceil';
       filterShape: [number, number, number, number];
     };
-    requireNHWC('Conv2DBackpropFilter', dataFormat);
+    requireNHWC('Conv2DBackpropFilter', backendName, dataFormat);
     const info = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filterShape,
@@ -28,7 +28,7 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
       false,
       'channelsLast',
     );
-    const k = new KernelComposer(backend as tf.KernelBackend, 'wasm');
+    const k = new KernelComposer(backend as tf.KernelBackend, backendName);
     try {
       const [kh, kw, cin, cout] = filterShape;
       const xp = padForConv(k, x, info);
@@ -47,4 +47,4 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
       throw e;
     }
   },
-};
+});

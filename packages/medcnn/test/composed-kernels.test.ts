@@ -4,7 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
-import { registerWasmTrainingKernels } from '../src/engine/wasm-kernels/index.js';
+import {
+  cpuTrainingKernels,
+  registerCpuTrainingKernels,
+  registerWasmTrainingKernels,
+} from '../src/engine/composed-kernels/index.js';
 import { makeRng } from '../src/engine/seed.js';
 
 before(async () => {
@@ -114,4 +118,48 @@ test('composed kernels free their intermediates', async () => {
   for (let i = 0; i < 5; i++) tf.dispose(g([x, f]));
   assert.equal(tf.engine().backend.numDataIds(), before);
   tf.dispose([x, f]);
+});
+
+test("cpu: the composed filter gradient equals tfjs-backend-cpu's own, and frees its intermediates", async () => {
+  const own = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+  assert.ok(own, 'tfjs-backend-cpu registers Conv2DBackpropFilter');
+  const cases = convCases.map((c) => ({
+    ...c,
+    xv: rand(c.x.reduce((a, b) => a * b)),
+    fv: rand(c.f.reduce((a, b) => a * b)),
+  }));
+  const run = () =>
+    Promise.all(
+      cases.map((c) =>
+        on('cpu', () =>
+          tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad))),
+          )([tf.tensor4d(c.xv, c.x), tf.tensor4d(c.fv, c.f)]),
+        ),
+      ),
+    );
+  const reference = await run();
+  registerCpuTrainingKernels();
+  try {
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'cpu')?.kernelFunc, cpuTrainingKernels[0].kernelFunc);
+    registerCpuTrainingKernels(); // twice is harmless
+    const composed = await run();
+    for (let i = 0; i < cases.length; i++) {
+      close(composed[i][1], reference[i][1], `cpu dW ${JSON.stringify(convCases[i])}`);
+      close(composed[i][0], reference[i][0], `cpu dx ${JSON.stringify(convCases[i])}`);
+    }
+    const x = tf.randomNormal([2, 9, 9, 3]);
+    const f = tf.randomNormal([3, 3, 3, 4]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')),
+    );
+    tf.dispose(g([x, f]));
+    const before = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 5; i++) tf.dispose(g([x, f]));
+    assert.equal(tf.engine().backend.numDataIds(), before);
+    tf.dispose([x, f]);
+  } finally {
+    tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+    tf.registerKernel(own);
+  }
 });

@@ -6,9 +6,9 @@ import { KernelComposer } from './compose.js';
  * contribution is spread to the stride grid by zero-interleaving, shifted to the tap's offset by
  * padding, summed over taps, and the convolution's padding is cut away at the end.
  */
-export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
+export const depthwiseConv2dNativeBackpropInputConfig = (backendName: string): tf.KernelConfig => ({
   kernelName: 'DepthwiseConv2dNativeBackpropInput',
-  backendName: 'wasm',
+  backendName,
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as {
@@ -20,7 +20,7 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
     };
     const fshape = filter.shape as [number, number, number, number];
     const info = tf.backend_util.computeConv2DInfo(inputShape, fshape, strides, dilations, pad, dimRoundingMode, true);
-    const k = new KernelComposer(backend as tf.KernelBackend, 'wasm');
+    const k = new KernelComposer(backend as tf.KernelBackend, backendName);
     try {
       const [kh, kw, c, m] = fshape;
       const [b, inH, inW] = inputShape;
@@ -87,4 +87,4 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
       throw e;
     }
   },
-};
+});
