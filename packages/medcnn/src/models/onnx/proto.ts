@@ -49,10 +49,10 @@ export function floatTensor(name: string, dims: number[], values: Float32Array):
   };
 }
 
-/** An int64 ONNX initializer (shapes, pads). */
-export function int64Tensor(name: string, values: number[]): OnnxTensor {
+/** An int64 ONNX initializer (shapes, pads; `dims` [] for a scalar such as a Gather index). */
+export function int64Tensor(name: string, values: number[], dims: number[] = [values.length]): OnnxTensor {
   const data = new BigInt64Array(values.map((v) => BigInt(v)));
-  return { name, dims: [values.length], dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
+  return { name, dims, dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };
 }
 
 /** An ONNX tensor's values as numbers (float, double, int32 or int64; raw bytes or typed fields). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../../errors.js';
+import { ClassTokenPositionEmbedding, MultiHeadSelfAttention } from '../transformer-layers.js';
 import {
   DataType,
   floatTensor,
@@ -171,7 +172,10 @@ interface In {
   shape: (number | null)[];
 }
 
-/** One layer as ONNX nodes; returns the name of its output. 4-D values are NCHW inside the graph. */
+/**
+ * One layer as ONNX nodes; returns the name of its output. 4-D values are NCHW inside the graph; 3-D values (a
+ * Vision Transformer's tokens, [batch, tokens, dim]) and 2-D ones are laid out as in TF.js.
+ */
 function convertLayer(g: GraphBuilder, layer: Layer, ins: In[], outShape: (number | null)[]): string {
   const cls = layer.getClassName();
   const cfg = layer.getConfig() as Config;
@@ -263,16 +267,107 @@ function convertLayer(g: GraphBuilder, layer: Layer, ins: In[], outShape: (numbe
       return g.node('Flatten', [nhwc], { axis: 1 }, n);
     }
     case 'Dense': {
-      if (x.shape.length !== 2) throw unsupported(n, `Dense on a rank-${x.shape.length} input`);
+      if (x.shape.length !== 2 && x.shape.length !== 3) throw unsupported(n, `Dense on a rank-${x.shape.length} input`);
       const kernel = weight('kernel')!;
-      const inputs = [
-        x.name,
-        g.init(floatTensor(g.unique(`${n}.weight`), kernel.shape, kernel.dataSync() as Float32Array)),
-      ];
       const bias = cfg.useBias ? weight('bias') : undefined;
-      if (bias) inputs.push(g.init(floatTensor(g.unique(`${n}.bias`), bias.shape, bias.dataSync() as Float32Array)));
-      const y = g.node('Gemm', inputs, {}, n);
+      // On tokens [batch, tokens, dim] (a ViT's MLP) Gemm does not apply: MatMul then Add, as TF.js computes it.
+      const y =
+        x.shape.length === 3
+          ? linear(g, x.name, kernel, bias, n)
+          : g.node(
+              'Gemm',
+              [
+                x.name,
+                g.init(floatTensor(g.unique(`${n}.weight`), kernel.shape, kernel.dataSync() as Float32Array)),
+                ...(bias
+                  ? [g.init(floatTensor(g.unique(`${n}.bias`), bias.shape, bias.dataSync() as Float32Array))]
+                  : []),
+              ],
+              {},
+              n,
+            );
       return activation(g, cfg.activation, y, n, layer);
+    }
+    case 'LayerNormalization': {
+      // Over the last axis of tokens or features (a 4-D map's last axis is ONNX's axis 1: not needed yet).
+      const axis = Array.isArray(cfg.axis) && cfg.axis.length === 1 ? cfg.axis[0] : cfg.axis;
+      const rank = x.shape.length;
+      if ((rank !== 2 && rank !== 3) || (axis !== -1 && axis !== rank - 1))
+        throw unsupported(n, `LayerNormalization over axis ${JSON.stringify(cfg.axis)} of a rank-${rank} input`);
+      const d = x.shape[rank - 1] as number;
+      const gamma = cfg.scale ? weight('gamma') : undefined;
+      const beta = cfg.center ? weight('beta') : undefined;
+      const t = (suffix: string, v: tf.Tensor | undefined, fill: number) =>
+        g.init(
+          floatTensor(
+            g.unique(`${n}.${suffix}`),
+            [d],
+            v ? (v.dataSync() as Float32Array) : new Float32Array(d).fill(fill),
+          ),
+        );
+      return g.node(
+        'LayerNormalization',
+        [x.name, t('scale', gamma, 1), t('bias', beta, 0)],
+        { axis: -1, epsilon: cfg.epsilon as number },
+        n,
+      );
+    }
+    case ClassTokenPositionEmbedding.className: {
+      if (x.shape.length !== 3) throw unsupported(n, `${cls} on a rank-${x.shape.length} input`);
+      const classToken = weight('class_token')!;
+      const position = weight('position_embedding')!;
+      const d = x.shape[2] as number;
+      // The class token [1, 1, d] broadcast to the batch: Expand to [batch, 1, d], the batch read from the input.
+      const batch = g.node('Shape', [x.name], { start: 0, end: 1 }, `${n}_batch`);
+      const rest = g.init(int64Tensor(g.unique(`${n}.token_shape`), [1, d]));
+      const shape = g.node('Concat', [batch, rest], { axis: 0 }, `${n}_class_token_shape`);
+      const token = g.init(
+        floatTensor(g.unique(`${n}.class_token`), classToken.shape, classToken.dataSync() as Float32Array),
+      );
+      const tokens = g.node('Expand', [token, shape], {}, `${n}_class_tokens`);
+      const joined = g.node('Concat', [tokens, x.name], { axis: 1 }, `${n}_concat`);
+      const pos = g.init(
+        floatTensor(g.unique(`${n}.position_embedding`), position.shape, position.dataSync() as Float32Array),
+      );
+      return g.node('Add', [joined, pos], {}, n);
+    }
+    case MultiHeadSelfAttention.className: {
+      if (x.shape.length !== 3) throw unsupported(n, `${cls} on a rank-${x.shape.length} input`);
+      const d = x.shape[2] as number;
+      const h = (layer as MultiHeadSelfAttention).numHeads;
+      const dh = d / h;
+      // As the layer's call(): one projection to queries, keys and values, split into heads, scaled dot products.
+      const qkv = linear(g, x.name, weight('qkv_kernel')!, weight('qkv_bias'), `${n}_qkv`);
+      const split = g.node(
+        'Reshape',
+        [qkv, g.init(int64Tensor(g.unique(`${n}.qkv_shape`), [0, 0, 3, h, dh]))],
+        {},
+        `${n}_heads`,
+      );
+      const stacked = g.node('Transpose', [split], { perm: [2, 0, 3, 1, 4] }, `${n}_qkv_first`);
+      const part = (i: number, what: string) =>
+        g.node(
+          'Gather',
+          [stacked, g.init(int64Tensor(g.unique(`${n}.${what}_index`), [i], []))],
+          { axis: 0 },
+          `${n}_${what}`,
+        );
+      const [q, k, v] = [part(0, 'q'), part(1, 'k'), part(2, 'v')];
+      const scale = g.init(floatTensor(g.unique(`${n}.scale`), [], Float32Array.of(1 / Math.sqrt(dh))));
+      const kT = g.node('Transpose', [k], { perm: [0, 1, 3, 2] }, `${n}_k_transposed`);
+      const scores = g.node('MatMul', [g.node('Mul', [q, scale], {}, `${n}_q_scaled`), kT], {}, `${n}_scores`);
+      const weights = g.node('Softmax', [scores], { axis: -1 }, `${n}_softmax`);
+      const heads = g.node('MatMul', [weights, v], {}, `${n}_attend`);
+      const merged = g.node(
+        'Reshape',
+        [
+          g.node('Transpose', [heads], { perm: [0, 2, 1, 3] }, `${n}_tokens_first`),
+          g.init(int64Tensor(g.unique(`${n}.merged_shape`), [0, 0, d])),
+        ],
+        {},
+        `${n}_merge_heads`,
+      );
+      return linear(g, merged, weight('out_kernel')!, weight('out_bias'), `${n}_out`);
     }
     case 'Dropout':
     case 'SpatialDropout2D':
@@ -301,6 +396,19 @@ function convertLayer(g: GraphBuilder, layer: Layer, ins: In[], outShape: (numbe
         n,
       );
     }
+    case 'Cropping2D': {
+      need4d(layer, x);
+      const [[t, b], [l, r]] = cfg.cropping as [[number, number], [number, number]];
+      const [, ih, iw] = x.shape as number[];
+      const i64 = (what: string, v: number[]) => g.init(int64Tensor(g.unique(`${n}.${what}`), v));
+      // NCHW: rows and columns are axes 2 and 3.
+      return g.node(
+        'Slice',
+        [x.name, i64('starts', [t, l]), i64('ends', [ih - b, iw - r]), i64('axes', [2, 3])],
+        {},
+        n,
+      );
+    }
     case 'ZeroPadding2D': {
       need4d(layer, x);
       const [[t, b], [l, r]] = cfg.padding as [[number, number], [number, number]];
@@ -315,7 +423,8 @@ function convertLayer(g: GraphBuilder, layer: Layer, ins: In[], outShape: (numbe
       const shape = g.init(int64Tensor(g.unique(`${n}.shape`), [0, ...target]));
       const y = g.node('Reshape', [nhwc, shape], {}, n);
       if (target.length === 3) return g.node('Transpose', [y], { perm: [0, 3, 1, 2] }, `${n}_to_nchw`);
-      if (target.length !== 1) throw unsupported(n, `Reshape to rank ${target.length + 1}`);
+      // Rank 2 or 3 (a feature vector; a ViT's patches as tokens [batch, tokens, dim]): TF.js's layout.
+      if (target.length !== 1 && target.length !== 2) throw unsupported(n, `Reshape to rank ${target.length + 1}`);
       return y;
     }
     case 'Resizing': {
@@ -364,6 +473,18 @@ function activation(g: GraphBuilder, act: unknown, x: string, n: string, layer: 
       return g.node('Sigmoid', [x], {}, `${n}_sigmoid`);
     case 'tanh':
       return g.node('Tanh', [x], {}, `${n}_tanh`);
+    case 'gelu': {
+      // tfjs-layers' 'gelu' is the exact form x · ½(1 + erf(x/√2)) (opset 17 has Erf, not Gelu), in its order.
+      const c = (what: string, v: number) => g.init(floatTensor(g.unique(`${n}.gelu_${what}`), [], Float32Array.of(v)));
+      const erf = g.node('Erf', [g.node('Div', [x, c('sqrt2', Math.SQRT2)], {}, `${n}_gelu_div`)], {}, `${n}_gelu_erf`);
+      const cdf = g.node(
+        'Mul',
+        [c('half', 0.5), g.node('Add', [c('one', 1), erf], {}, `${n}_gelu_add`)],
+        {},
+        `${n}_gelu_cdf`,
+      );
+      return g.node('Mul', [x, cdf], {}, `${n}_gelu`);
+    }
     case 'swish':
       return g.node('Mul', [x, g.node('Sigmoid', [x], {}, `${n}_swish_gate`)], {}, `${n}_swish`);
     case 'softmax':
@@ -372,6 +493,19 @@ function activation(g: GraphBuilder, act: unknown, x: string, n: string, layer: 
     default:
       throw unsupported(n, `the activation ${String(act)}`);
   }
+}
+
+/** x · kernel + bias on the last axis of any rank (MatMul broadcasts over the leading axes). */
+function linear(g: GraphBuilder, x: string, kernel: tf.Tensor, bias: tf.Tensor | undefined, n: string): string {
+  const w = g.init(floatTensor(g.unique(`${n}.weight`), kernel.shape, kernel.dataSync() as Float32Array));
+  const y = g.node('MatMul', [x, w], {}, bias ? `${n}_matmul` : n);
+  if (!bias) return y;
+  return g.node(
+    'Add',
+    [y, g.init(floatTensor(g.unique(`${n}.bias`), bias.shape, bias.dataSync() as Float32Array))],
+    {},
+    n,
+  );
 }
 
 function clip(g: GraphBuilder, x: string, lo: number, hi: number, n: string): string {
