@@ -9,6 +9,10 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
  */
 export async function startEngine(wanted: string | null): Promise<string> {
   setWasmPaths(new URL('./tfjs-wasm/', document.baseURI).href);
+  // The threaded wasm build (chosen when the page is cross-origin isolated, as `medcnn serve` makes it) starts
+  // its workers from its own source text, which the bundler's minification breaks: the engine never became
+  // ready. One image at a time gains little from threads, so the page asks for the single-threaded build.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const order = wanted ? [wanted] : ['webgl', 'wasm', 'cpu'];
   const failures: string[] = [];
   for (const name of order) {

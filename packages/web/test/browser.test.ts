@@ -168,6 +168,31 @@ test('the page classifies a test image as medcnn predict does, shows a Grad-CAM,
   await page.context().close();
 });
 
+test("the wasm engine (?backend=wasm) starts under the server's isolation and classifies as medcnn predict does", {
+  skip,
+  timeout: 180_000,
+}, async () => {
+  const url = await serve(run);
+  const { page } = await openPage(`${url}?backend=wasm`);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  assert.match((await page.textContent('#engine'))!, /wasm/);
+  const png = path.join(work, 'wasm-sample.png');
+  const bytes = await page.evaluate(async () => {
+    const list = (await (await fetch('./api/samples.json')).json()) as { samples: { index: number }[] };
+    return Array.from(new Uint8Array(await (await fetch(`./api/samples/${list.samples[0].index}.png`)).arrayBuffer()));
+  });
+  fs.writeFileSync(png, Uint8Array.from(bytes));
+  const cli = medcnn(['predict', run, png, '--json']);
+  assert.equal(cli.status, 0, cli.stderr);
+  const expected = (JSON.parse(cli.stdout) as { probabilities: number[] }[])[0].probabilities;
+  await page.setInputFiles('#file', png);
+  await page.waitForSelector('body[data-classified="1"]', { timeout: 60_000 });
+  const shown = await page.$$eval('#probs li', (items) => items.map((li) => Number((li as HTMLElement).dataset.value)));
+  assert.equal(shown.length, expected.length);
+  shown.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `class ${i}: page ${v}, predict ${expected[i]}`));
+  await page.context().close();
+});
+
 test('the anatomy page shows conv, ReLU and pooling of the chosen filter, and the multiply-adds of a pixel', {
   skip,
   timeout: 180_000,
