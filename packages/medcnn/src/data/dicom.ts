@@ -455,7 +455,8 @@ async function decodeJpeg12(encoded: Uint8Array, px: PixelModule, uid: string): 
       `転送構文 ${uid}（${SYNTAXES[uid].name}）の 12 ビットのカラー JPEG には対応していません。dcmtk の 'dcmdjpeg' などで変換してください`,
     );
   const damaged = imageDataProblem(encoded);
-  if (damaged) throw new DicomProblem({ en: `its JPEG image data: ${damaged.en}`, ja: `JPEG 画像データ：${damaged.ja}` });
+  if (damaged)
+    throw new DicomProblem({ en: `its JPEG image data: ${damaged.en}`, ja: `JPEG 画像データ：${damaged.ja}` });
   if (!jpeg12) {
     const codecs = require('dcmjs-codecs') as Jpeg12Codecs;
     jpeg12 = codecs.NativeCodecs.initializeAsync({ logCodecsInfo: false, logCodecsTrace: false }).then(() => codecs);
