@@ -50,24 +50,60 @@ export async function jpegFolder(npz: string, n: number): Promise<string> {
   return dir;
 }
 
-/** Images/s of medcnn (first read, and from the cache) and of Pillow, per round. */
-export async function benchImport(
-  opts: ImportBenchOptions,
-): Promise<{ ours: number[]; cached: number[]; pillow: (number | null)[] }> {
+/**
+ * CPU seconds (user + system) of this process's children that have ended — with their own children, such as Pillow's
+ * worker processes — from Linux's /proc/self/stat; null elsewhere.
+ */
+function childrenCpuSeconds(): number | null {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    const tick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+    return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / tick; // cutime, cstime
+  } catch {
+    return null;
+  }
+}
+
+/** This process's CPU seconds (user + system), all of its threads (the decoding workers and libvips' too). */
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** Per round: images/s of medcnn (first read, and from the cache) and of Pillow, and each one's CPU ms per image. */
+export interface ImportBenchResult {
+  ours: number[];
+  cached: number[];
+  pillow: (number | null)[];
+  oursCpuMs: number[];
+  pillowCpuMs: (number | null)[];
+}
+
+/**
+ * Images/s of medcnn (first read, and from the cache) and of Pillow, per round, and the CPU time each spends per
+ * image: on a machine shared with other work, wall-clock speed depends on who gets the cores, CPU time much less.
+ */
+export async function benchImport(opts: ImportBenchOptions): Promise<ImportBenchResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const n = opts.n ?? 1000;
   const size = opts.size ?? 224;
   const workers = opts.workers ?? 2;
   const dir = await jpegFolder(opts.npz, n);
-  const out = { ours: [] as number[], cached: [] as number[], pillow: [] as (number | null)[] };
+  const out: ImportBenchResult = { ours: [], cached: [], pillow: [], oursCpuMs: [], pillowCpuMs: [] };
   const pillow = (): number | null => {
+    const cpu = childrenCpuSeconds();
     const r = spawnSync(opts.python, [opts.reference, dir, '--size', String(size), '--workers', String(workers)], {
       encoding: 'utf8',
     });
     const last = r.stdout.trim().split('\n').pop() ?? '';
     try {
-      return JSON.parse(last).images_per_second as number;
+      const rate = JSON.parse(last).images_per_second as number;
+      const after = childrenCpuSeconds();
+      out.pillowCpuMs.push(cpu === null || after === null ? null : ((after - cpu) * 1000) / n);
+      return rate;
     } catch {
+      out.pillowCpuMs.push(null);
       log(`Pillow reference unavailable (${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()})`);
       return null;
     }
@@ -78,8 +114,9 @@ export async function benchImport(
     for (let r = 0; r < (opts.rounds ?? 2); r++) {
       const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'medcnn-bench-cache-'));
       process.env.MEDCNN_CACHE = cache;
-      const read = async (): Promise<number> => {
+      const read = async (cpuMs?: number[]): Promise<number> => {
         const start = performance.now();
+        const cpu = ownCpuSeconds();
         const own = await loadOwnData({
           source: dir,
           prep: { size, fit: 'pad', dicom: {} },
@@ -89,10 +126,11 @@ export async function benchImport(
           log: () => {},
         });
         const count = own.train.count + own.val.count + own.test.count;
+        cpuMs?.push(((ownCpuSeconds() - cpu) * 1000) / count);
         return count / ((performance.now() - start) / 1000);
       };
       if (r % 2 === 0) out.pillow.push(pillow());
-      out.ours.push(await read());
+      out.ours.push(await read(out.oursCpuMs));
       out.cached.push(await read());
       if (r % 2 === 1) out.pillow.push(pillow());
       fs.rmSync(cache, { recursive: true, force: true });
@@ -104,4 +142,12 @@ export async function benchImport(
     else process.env.MEDCNN_DECODE_THREADS = saved.threads;
   }
   return out;
+}
+
+/** Per round, how many times less CPU time medcnn spends per image than Pillow (null where Pillow's is unknown). */
+export function cpuRatios(r: ImportBenchResult): (number | null)[] {
+  return r.oursCpuMs.map((ours, i) => {
+    const peer = r.pillowCpuMs[i];
+    return peer === null || peer === undefined ? null : peer / ours;
+  });
 }

@@ -1,7 +1,7 @@
 // `medcnn import` speed against Pillow: node dist/bench/import.js [--n 1000] [--size 224] [--workers 2] [--rounds 2]
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchImport } from './import-bench.js';
+import { benchImport, cpuRatios } from './import-bench.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: number): number => {
@@ -22,4 +22,4 @@ const res = await benchImport({
   workers: flag('workers', 2),
   rounds: flag('rounds', 2),
 });
-console.log(JSON.stringify(res));
+console.log(JSON.stringify({ ...res, cpuRatios: cpuRatios(res) }));

@@ -3,7 +3,7 @@
  * the same CPU, same threads and batch 64. Prints figures and ratios; asserts nothing.
  *
  *   node dist/bench/run.js [--backends libtorch,wasm] [--threads N] [--rounds N] [--skip-resnet-wasm] [--skip-import]
- *                          [--skip-distributed] [--only distributed|allreduce]
+ *                          [--skip-distributed] [--only distributed|allreduce|import]
  *                          [--frontier | --frontier-only] [--frontier-models mobilenet_v2,efficientnet_b0,…] [--no-memory]
  *
  * --frontier adds, on libtorch, MobileNetV2, EfficientNet-B0, ResNet-50 and DenseNet-121 at 128 px and ViT-B/16 at
@@ -13,7 +13,8 @@
  * It also times `medcnn import` (1,000 JPEGs of 1024×1024 → 224×224) against ../shared/bench/import_reference.py
  * (Pillow, 2 worker processes): the first read, and the second read of the same folder (from the cache).
  * On libtorch it measures data-parallel training (1 process × 2 threads against 2 processes × 1 thread) and
- * the allreduce of ResNet-18's gradient between 2 processes (distributed-bench.ts); `--only` runs those alone.
+ * the allreduce of ResNet-18's gradient between 2 processes (distributed-bench.ts); `--only` runs those alone, or the
+ * import row alone (`--only import [--rounds N]`).
  *
  * This machine's speed drifts by 10–25% over minutes, so a ratio of two runs taken minutes apart measures the
  * drift as much as the code. Each figure is therefore measured in rounds (3 on libtorch, 1 on the slow wasm),
@@ -43,7 +44,7 @@ import {
   resizedSplit,
   torchTrainingRss,
 } from './frontier.js';
-import { benchImport } from './import-bench.js';
+import { benchImport, cpuRatios } from './import-bench.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -171,8 +172,13 @@ function sameBlas(): boolean {
 async function main(): Promise<void> {
   const only = flag('only');
   if (only !== undefined) {
+    if (only === 'import') {
+      await importRows(Number(flag('rounds') ?? 2));
+      printRows();
+      return;
+    }
     if (only !== 'distributed' && only !== 'allreduce')
-      throw new Error(`--only takes distributed or allreduce, got '${only}'`);
+      throw new Error(`--only takes distributed, allreduce or import, got '${only}'`);
     await benchDistributed({ npz, log: (l) => console.log(l), only: only === 'allreduce' ? 'allreduce' : undefined });
     return;
   }
@@ -264,22 +270,34 @@ async function main(): Promise<void> {
 
   if (frontier && backends.includes('libtorch') && !args.includes('--no-memory')) memoryRows(t);
 
-  if (!args.includes('--skip-import') && !frontierOnly) {
-    console.log('medcnn import and Pillow (import_reference.py, 2 worker processes), 1,000 JPEGs 1024×1024 → 224 …');
-    const imp = await benchImport({
-      npz,
-      reference: path.join(sharedDir, 'bench/import_reference.py'),
-      python,
-      rounds: 2,
-    });
-    rows.push({ what: 'import 1,000 JPEGs 1024²→224', backend: 'sharp', ours: imp.ours, torch: imp.pillow });
-    rows.push({ what: 'import again (from the cache)', backend: 'cache', ours: imp.cached, torch: imp.pillow });
-    const again = imp.cached.map((c, i) => c / imp.ours[i]);
-    console.log(
-      `  second read ÷ first read: ${median(again).toFixed(0)}× (${again.map((a) => a.toFixed(0)).join(', ')})`,
-    );
-  }
+  if (!args.includes('--skip-import') && !frontierOnly) await importRows(2);
 
+  printRows();
+}
+
+/** `medcnn import` against Pillow (import_reference.py): the first read and the second (the cache), with CPU time. */
+async function importRows(importRounds: number): Promise<void> {
+  console.log('medcnn import and Pillow (import_reference.py, 2 worker processes), 1,000 JPEGs 1024×1024 → 224 …');
+  const imp = await benchImport({
+    npz,
+    reference: path.join(sharedDir, 'bench/import_reference.py'),
+    python,
+    rounds: importRounds,
+  });
+  rows.push({ what: 'import 1,000 JPEGs 1024²→224', backend: 'sharp', ours: imp.ours, torch: imp.pillow });
+  rows.push({ what: 'import again (from the cache)', backend: 'cache', ours: imp.cached, torch: imp.pillow });
+  const cpu = (ms: (number | null)[]) => ms.map((v) => (v === null ? 'n/a' : v.toFixed(2))).join(', ');
+  console.log(
+    `  CPU ms per image (user + system, per round): medcnn ${cpu(imp.oursCpuMs)}; Pillow ${cpu(imp.pillowCpuMs)}; Pillow ÷ medcnn ${cpu(cpuRatios(imp))}`,
+  );
+  const again = imp.cached.map((c, i) => c / imp.ours[i]);
+  console.log(
+    `  second read ÷ first read: ${median(again).toFixed(0)}× (${again.map((a) => a.toFixed(0)).join(', ')})`,
+  );
+}
+
+/** The table of every row measured, medians of the rounds and the range of their ratios. */
+function printRows(): void {
   console.log(
     '\nresults (samples/s, medians of the rounds; ratio = medcnn ÷ PyTorch — Pillow for import — median of the rounds and their range)',
   );

@@ -142,7 +142,7 @@ test('compressed DICOM from dcmtk and GDCM: RLE, JPEG lossless, JPEG-LS, JPEG 20
   }
 });
 
-test('JPEG extended (1.2.840.10008.1.2.4.51) from dcmtk: 8-bit within JPEG rounding; 12-bit refused by name', async (t) => {
+test('JPEG extended (1.2.840.10008.1.2.4.51) from dcmtk: 8- and 12-bit within JPEG rounding; damaged 12-bit refused', async (t) => {
   if (!have('dcmcjpeg')) return t.skip('dcmtk is not installed (apt-get install dcmtk)');
   const eight = path.join(work, 'xray-jpeg-extended.dcm');
   run('dcmcjpeg', ['+ee', '+q', '95', path.join(work, 'xray.dcm'), eight]);
@@ -151,17 +151,31 @@ test('JPEG extended (1.2.840.10008.1.2.4.51) from dcmtk: 8-bit within JPEG round
   let worst = 0;
   for (let i = 0; i < 784; i++) worst = Math.max(worst, Math.abs(got[i] - xray[i]));
   assert.ok(worst > 0 && worst <= 8, `8-bit JPEG extended differs by up to ${worst} gray levels (lossy, allowed 8)`);
-  // The X-ray on 12 bits (0…4095), stored in 16: the libjpeg-turbo codec decodes 8-bit samples only, so the file
-  // is refused with its transfer syntax and what to do, rather than decoded wrongly.
+  // The X-ray on 12 bits (0…4095), stored in 16, compressed by dcmtk as 12-bit JPEG (process 4): decoded by
+  // dcmjs-codecs (the libjpeg-turbo codec is 8-bit only), it must come back as the 12-bit source, within JPEG's loss.
   const stored = Array.from(xray, (v, i) => v * 16 + ((i * 7) % 16));
   const src = path.join(work, 'xray12.dcm');
   writeDicom(src, { rows: 28, columns: 28, values: stored, bits: 16, window: [2048, 4096] });
   const twelve = path.join(work, 'xray12-jpeg-extended.dcm');
-  run('dcmcjpeg', ['+ee', src, twelve]);
-  await assert.rejects(
-    readBack(twelve),
-    /transfer syntax 1\.2\.840\.10008\.1\.2\.4\.51 \(JPEG extended\) holds 12-bit JPEG samples, which medcnn cannot decode yet .*dcmdjpeg/,
-  );
+  run('dcmcjpeg', ['+ee', '+q', '95', src, twelve]);
+  const bytes = fs.readFileSync(twelve);
+  assert.ok(bytes.includes('1.2.840.10008.1.2.4.51'), 'dcmcjpeg wrote JPEG extended');
+  const sof1 = bytes.indexOf(Buffer.from([0xff, 0xc1]));
+  assert.ok(sof1 > 0 && bytes[sof1 + 4] === 12, 'the JPEG is 12-bit (SOF1, precision 12)');
+  const decoded = await readBack(twelve);
+  const expected = applyWindow(Float32Array.from(stored), { center: 2048, width: 4096 });
+  let worst12 = 0;
+  for (let i = 0; i < 784; i++) worst12 = Math.max(worst12, Math.abs(decoded.data[i] - expected[i]));
+  // 1 gray level of the window is 16 stored values: JPEG's rounding on 12 bits stays well within a few levels.
+  assert.ok(worst12 > 0 && worst12 <= 4, `12-bit JPEG extended differs by up to ${worst12} gray levels (allowed 4)`);
+  // Damaged data: the IJG codec fills them in silently, so medcnn checks the JPEG's Huffman data first.
+  const sos = bytes.indexOf(Buffer.from([0xff, 0xda]));
+  const eoi = bytes.lastIndexOf(Buffer.from([0xff, 0xd9]));
+  const damaged = Buffer.from(bytes);
+  damaged.fill(0, (sos + eoi) >> 1, ((sos + eoi) >> 1) + 16);
+  const bad = path.join(work, 'xray12-jpeg-damaged.dcm');
+  fs.writeFileSync(bad, damaged);
+  await assert.rejects(readBack(bad), /JPEG image data: .*the file is (damaged|truncated)/);
 });
 
 test('a 16-bit CT image: rescale to HU, the file window or --window, MONOCHROME1 inverted, multi-frame', async () => {

@@ -20,8 +20,9 @@ export async function decodeFiles(
   const out: DecodedRecord[] = new Array(files.length);
   const threads = Math.min(decodeThreads(), Math.ceil(files.length / 16));
   if (threads <= 1) {
+    const buffer = { bytes: Buffer.alloc(0) };
     for (let i = 0; i < files.length; i++) {
-      out[i] = await decodeForTraining(files[i], prep);
+      out[i] = await decodeForTraining(files[i], prep, buffer);
       onProgress(i + 1);
     }
     return out;

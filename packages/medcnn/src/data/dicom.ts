@@ -1,14 +1,14 @@
 /**
  * DICOM files to pixels, through dicom-parser (the parser Cornerstone uses) and the Cornerstone codec packages
- * (libjpeg-turbo, CharLS, OpenJPEG, the JPEG lossless decoder), all WebAssembly or JavaScript from the npm
- * registry: nothing leaves the machine. The stored values become Hounsfield units (or whatever the rescale says),
+ * (libjpeg-turbo, CharLS, OpenJPEG, the JPEG lossless decoder) — 12-bit JPEG through dcmjs-codecs (DCMTK's IJG
+ * codec) —, all WebAssembly or JavaScript from the npm registry: nothing leaves the machine. The stored values become Hounsfield units (or whatever the rescale says),
  * then 0…255 through the VOI window (the file's, `--window C,W`, or the 1st–99th percentile), MONOCHROME1 inverted.
  */
 import { createRequire } from 'node:module';
 import { Decoder as LosslessDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 import dicomParser from 'dicom-parser';
 import type { Localized } from '../i18n/messages.js';
-import type { Raster } from './pixels.js';
+import { imageDataProblem, type Raster } from './pixels.js';
 
 /** Whether bytes are a DICOM Part 10 file: a 128-byte preamble, then 'DICM'. */
 export function isDicom(bytes: Uint8Array): boolean {
@@ -250,7 +250,8 @@ async function framePixels(
       );
       return maskBits(signedView(decoded, px), px);
     }
-    if (codec === 'jpeg' && jpegPrecision(encoded) > 8) throw twelveBitJpeg(uid, jpegPrecision(encoded));
+    if (codec === 'jpeg' && jpegPrecision(encoded) > 8)
+      return maskBits(signedView(await decodeJpeg12(encoded, px, uid), px), px);
     const decoded = await wasmDecode(codec, encoded, px);
     return maskBits(signedView(decoded, px), px);
   } catch (e) {
@@ -431,10 +432,53 @@ function jpegPrecision(b: Uint8Array): number {
   return 0;
 }
 
-/** 12-bit JPEG: the Cornerstone libjpeg-turbo codec decodes 8-bit samples only. */
-function twelveBitJpeg(uid: string, bits: number): DicomProblem {
-  return problem(
-    `its transfer syntax ${uid} (${SYNTAXES[uid].name}) holds ${bits}-bit JPEG samples, which medcnn cannot decode yet (8-bit only); convert it, e.g. with dcmtk's 'dcmdjpeg' or gdcmconv --raw`,
-    `転送構文 ${uid}（${SYNTAXES[uid].name}）の JPEG は ${bits} ビットで、medcnn はまだ復号できません（8 ビットのみ対応）。dcmtk の 'dcmdjpeg' や gdcmconv --raw などで変換してください`,
-  );
+// dcmjs-codecs (DCMTK's IJG codecs in WebAssembly) for 12-bit JPEG, which the libjpeg-turbo codec cannot decode;
+// loaded on the first such file only.
+interface Jpeg12Codecs {
+  NativeCodecs: {
+    initializeAsync(opts?: object): Promise<void>;
+    decodeJpeg(context: object, parameters?: object): { getDecodedBuffer(): Uint8Array | undefined };
+  };
+  Context: new (attrs: object) => object;
+}
+let jpeg12: Promise<Jpeg12Codecs> | null = null;
+
+/**
+ * A 12-bit JPEG frame (JPEG extended, process 4) to its samples. The IJG codec fills in missing or damaged data
+ * without an error (it only logs a warning), so the frame's structure and Huffman codes are checked first, as for
+ * a JPEG file.
+ */
+async function decodeJpeg12(encoded: Uint8Array, px: PixelModule, uid: string): Promise<Uint16Array> {
+  if (px.samples !== 1)
+    throw problem(
+      `its transfer syntax ${uid} (${SYNTAXES[uid].name}) holds 12-bit colour JPEG, which medcnn does not read; convert it, e.g. with dcmtk's 'dcmdjpeg'`,
+      `転送構文 ${uid}（${SYNTAXES[uid].name}）の 12 ビットのカラー JPEG には対応していません。dcmtk の 'dcmdjpeg' などで変換してください`,
+    );
+  const damaged = imageDataProblem(encoded);
+  if (damaged)
+    throw new DicomProblem({ en: `its JPEG image data: ${damaged.en}`, ja: `JPEG 画像データ：${damaged.ja}` });
+  if (!jpeg12) {
+    const codecs = require('dcmjs-codecs') as Jpeg12Codecs;
+    jpeg12 = codecs.NativeCodecs.initializeAsync({ logCodecsInfo: false, logCodecsTrace: false }).then(() => codecs);
+  }
+  const { NativeCodecs, Context } = await jpeg12;
+  const context = new Context({
+    width: px.columns,
+    height: px.rows,
+    bitsAllocated: px.bitsAllocated,
+    bitsStored: px.bitsStored,
+    samplesPerPixel: 1,
+    pixelRepresentation: px.signed ? 1 : 0,
+    planarConfiguration: 0,
+    photometricInterpretation: px.photometric,
+    encodedBuffer: encoded,
+  });
+  const bytes = NativeCodecs.decodeJpeg(context).getDecodedBuffer();
+  const n = px.rows * px.columns;
+  if (!bytes || bytes.length !== n * 2)
+    throw problem(
+      `its 12-bit JPEG decodes to ${bytes?.length ?? 0} bytes where ${px.columns}×${px.rows} samples of 2 bytes are needed; the file is damaged`,
+      `12 ビット JPEG を復号すると ${bytes?.length ?? 0} バイトですが、${px.columns}×${px.rows} 個 × 2 バイト必要です。ファイルが壊れています`,
+    );
+  return new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 }
