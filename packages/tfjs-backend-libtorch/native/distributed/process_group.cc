@@ -295,6 +295,10 @@ std::vector<at::Tensor> targetsOf(const Napi::Value& v) {
 Napi::Value Join(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (group || joining) throw Napi::Error::New(env, "join: this process is already in a process group");
+  // Gloo reduces host memory; GPU tensors would need NCCL (c10d's ProcessGroupNCCL), which is not built in.
+  if (!currentDevice().is_cpu())
+    throw Napi::Error::New(env, "join: data-parallel training runs on the CPU only (Gloo); the backend's device is " +
+                                    currentDevice().str() + " (GPUs would need NCCL)");
   std::string addr = info[0].As<Napi::String>().Utf8Value();
   int port = info[1].As<Napi::Number>().Int32Value();
   int size = info[2].As<Napi::Number>().Int32Value();
