@@ -321,7 +321,9 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
       }
     }
   });
-  it('transform: every interpolation and fill mode, one row per image or one for all, other output sizes', { skip: cpuOnlySkip }, async () => {
+  it('transform: every interpolation and fill mode, one row per image or one for all, other output sizes', {
+    skip: cpuOnlySkip,
+  }, async () => {
     // Rotations, shears, zooms and a projective row, reaching outside the image so that the fill modes matter.
     const rows = [
       [0.9, -0.3, 2.5, 0.35, 1.1, -1.7, 0, 0],

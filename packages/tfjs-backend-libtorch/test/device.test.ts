@@ -61,7 +61,10 @@ describe('device placement', { skip: cpuOnlySkip }, () => {
     assert.throws(() => setDevice('cuda'), /needs a libtorch built with CUDA; .*LIBTORCH=/);
     assert.throws(() => setDevice('cuda:1'), /without CUDA/);
     // The addon's own check, for callers that skip checkDevice.
-    assert.throws(() => addon().setDevice('cuda:0'), /libtorch: device 'cuda:0': this libtorch .* was built without CUDA/);
+    assert.throws(
+      () => addon().setDevice('cuda:0'),
+      /libtorch: device 'cuda:0': this libtorch .* was built without CUDA/,
+    );
     assert.equal(currentDevice(), 'cpu');
   });
 
@@ -157,7 +160,7 @@ function assertClose(a: number[][], b: number[][], tol: number, what: string): v
   );
 }
 
-describe("the ATen formulations a GPU runs instead of the host loops (here on the CPU)", { skip: cpuOnlySkip }, () => {
+describe('the ATen formulations a GPU runs instead of the host loops (here on the CPU)', { skip: cpuOnlySkip }, () => {
   it('Adam, SGD and momentum (Nesterov too), with and without weight decay: the same steps as the loops', async () => {
     await tf.setBackend('libtorch');
     const makers: [string, () => tf.Optimizer, boolean][] = [

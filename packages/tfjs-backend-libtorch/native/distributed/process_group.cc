@@ -17,7 +17,10 @@
 #include "../table.h"
 
 // Gloo's headers come from libgloo-dev on Debian (an unpacked libtorch has its own); without them, no collectives.
-#if __has_include(<gloo/algorithm.h>) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
+// TL_NO_GLOO (TFJS_LIBTORCH_NO_GLOO=1 at build time) leaves the collectives out, for a libtorch whose c10d
+// API this file was not written against (only Debian's 1.13 with libgloo-dev is built and tested).
+#if !defined(TL_NO_GLOO) && __has_include(<gloo/algorithm.h>) && \
+    __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
 #define TL_HAVE_GLOO 1
 #define USE_C10D_GLOO 1  // what the headers test for the Gloo process group
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>

@@ -90,9 +90,7 @@ static Result oneHot(const Args& a) {
 TL_OP("one_hot", oneHot, "depth onValue offValue");
 
 // no inputs; attrs: value, shape
-static Result fill(const Args& a) {
-  return at::full(a.ints("shape"), a.f("value"), onDevice(at::kFloat));
-}
+static Result fill(const Args& a) { return at::full(a.ints("shape"), a.f("value"), onDevice(at::kFloat)); }
 TL_OP("fill", fill, "value shape[]");
 
 }  // namespace tl
