@@ -443,10 +443,15 @@ void initDistributed(Napi::Env env, Napi::Object exports) {
 
 #else
 
-// Built without Gloo's headers (libgloo-dev): the addon says so instead of offering collectives.
+// Built without Gloo's headers (libgloo-dev), or told to leave them out: the addon says so instead of offering
+// collectives.
 void initDistributed(Napi::Env env, Napi::Object exports) {
-  exports.Set("distributedUnavailable",
-              Napi::String::New(env, "this build has no c10d/Gloo (install libgloo-dev and rebuild the addon)"));
+#ifdef TL_NO_GLOO
+  const char* why = "this build left the Gloo collectives out (TFJS_LIBTORCH_NO_GLOO=1; rebuild without it)";
+#else
+  const char* why = "this build has no c10d/Gloo (install libgloo-dev and rebuild the addon)";
+#endif
+  exports.Set("distributedUnavailable", Napi::String::New(env, why));
 }
 
 #endif

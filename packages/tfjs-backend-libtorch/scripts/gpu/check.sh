@@ -8,10 +8,11 @@
 #   bash packages/tfjs-backend-libtorch/scripts/gpu/check.sh [build] [tests] [bench] [train]   (default: all four)
 # Environment: GPU_CHECK_DEVICE (default cuda; cpu dry-runs it all on a machine without a GPU), PYTHON (the
 # Python with torch; default python3), OUT (where logs go; default ./gpu-out), GPU_CHECK_KEEP_BUILD=1 (reuse
-# build/, e.g. in a dry run), GPU_CHECK_DIRECT_BUILD=1 (g++ without node-gyp, as where make is missing),
-# GPU_CHECK_BENCH_EPOCHS (default 3), GPU_CHECK_SIMPLECNN_SAMPLES and GPU_CHECK_RESNET_SAMPLES (default 4708 and
-# 2560), GPU_CHECK_DATA (a folder with pneumoniamnist.npz; default the carried one). Each phase runs under its own time limit so
-# that the whole stays inside one 10-minute command; the summary at the end says what passed.
+# build/, e.g. in a dry run or a second call), GPU_CHECK_DIRECT_BUILD=1 (g++ without node-gyp, as where make is
+# missing), GPU_CHECK_CARRIED_NODE=1 (the carried Node even where one is installed), GPU_CHECK_BENCH_EPOCHS
+# (default 3), GPU_CHECK_SIMPLECNN_SAMPLES and GPU_CHECK_RESNET_SAMPLES (default 4708 and 2560), GPU_CHECK_DATA
+# (a folder with pneumoniamnist.npz; default the carried one), GPU_CHECK_TESTS_LIMIT (seconds; default 240).
+# Each phase runs under its own time limit so that the whole fits one 10-minute command; a summary ends it.
 set -uo pipefail
 root=$(pwd)
 carry=$root/.gpu-carry
@@ -50,7 +51,7 @@ direct_build() {
 
 test -d "$carry" || { echo "no .gpu-carry/: run scripts/gpu/pack.sh here first, and carry it" >&2; exit 1; }
 start=$SECONDS
-if ! command -v node >/dev/null || [[ $(node -v) != v20* ]]; then
+if [[ -n ${GPU_CHECK_CARRIED_NODE:-} ]] || ! command -v node >/dev/null || [[ $(node -v) != v20* ]]; then
   mkdir -p /tmp/gpu-node && unpack "$carry/node.tar.xz" /tmp/gpu-node && export PATH=/tmp/gpu-node/node/bin:$PATH
 fi
 [[ -d node_modules/@tensorflow ]] || unpack "$carry/modules.tar.xz" "$root"
@@ -69,12 +70,12 @@ if [[ " $phases " == *" build "* ]]; then
     # may not carry Gloo's headers.
     export TFJS_LIBTORCH_NO_GLOO=1 TFJS_LIBTORCH_PYTHON=$python
     if command -v make >/dev/null && [[ -z ${GPU_CHECK_DIRECT_BUILD:-} ]]; then
-      timeout 420 node scripts/install.cjs 2>&1 | tee "$out/build.log" | tail -n 40
+      timeout 300 node scripts/install.cjs 2>&1 | tee "$out/build.log" | tail -n 40
     else
       echo "no make (or GPU_CHECK_DIRECT_BUILD): compiling with g++ directly" | tee "$out/build.log"
       node -e "const p = require('./scripts/libtorch-path.cjs'); const f = p.search(); console.log(p.describe(f)); p.record(f)" |
         tee -a "$out/build.log"
-      TFJS_LIBTORCH_FOUND=$(cat build/libtorch.json) timeout 420 bash -c "$(declare -f direct_build); direct_build" \
+      TFJS_LIBTORCH_FOUND=$(cat build/libtorch.json) timeout 300 bash -c "$(declare -f direct_build); direct_build" \
         >> "$out/build.log" 2>&1 || tail -n 40 "$out/build.log"
     fi
     unset TFJS_LIBTORCH_NO_GLOO
@@ -91,7 +92,7 @@ fi
 
 if [[ " $phases " == *" tests "* ]]; then
   t=$SECONDS
-  TFJS_LIBTORCH_TEST_DEVICE=$device timeout 300 node --test --test-concurrency=1 dist/test/ > "$out/tests.log" 2>&1
+  TFJS_LIBTORCH_TEST_DEVICE=$device timeout ${GPU_CHECK_TESTS_LIMIT:-240} node --test --test-concurrency=1 dist/test/ > "$out/tests.log" 2>&1
   rc=$?
   grep -E '^not ok|^# (tests|pass|fail|skipped|cancelled)|# skipping|^# Subtest' "$out/tests.log" | grep -v '^# Subtest' | tail -n 30
   grep -B2 -A12 '^    not ok' "$out/tests.log" | head -n 80
@@ -102,7 +103,7 @@ if [[ " $phases " == *" bench "* ]]; then
   for spec in "simplecnn ${GPU_CHECK_SIMPLECNN_SAMPLES:-4708}" "resnet18 ${GPU_CHECK_RESNET_SAMPLES:-2560}"; do
     set -- $spec
     t=$SECONDS
-    timeout 200 node dist/bench/run.js --model "$1" --samples "$2" --epochs "$epochs" --threads 4 --device "$device" \
+    timeout 120 node dist/bench/run.js --model "$1" --samples "$2" --epochs "$epochs" --threads 4 --device "$device" \
       --python "$python" 2>&1 | tee -a "$out/bench.log" | tail -n 4
     note "bench $1 on $device in $(elapsed $t): $(grep -E "^$1: " "$out/bench.log" | tail -n 1)"
   done
@@ -113,7 +114,7 @@ if [[ " $phases " == *" train "* ]]; then
     t=$SECONDS
     run=/tmp/gpu-check-runs/$model
     rm -rf "$run"
-    MEDMNIST_ROOT=${GPU_CHECK_DATA:-$carry/medmnist} timeout 240 node "$root/packages/medcnn/dist/src/cli/main.js" train --dataset pneumoniamnist \
+    MEDMNIST_ROOT=${GPU_CHECK_DATA:-$carry/medmnist} timeout 150 node "$root/packages/medcnn/dist/src/cli/main.js" train --dataset pneumoniamnist \
       --model "$model" --epochs 1 --device "$device" --out "$run" --no-progress > "$out/train-$model.log" 2>&1
     rc=$?
     tail -n 12 "$out/train-$model.log"

@@ -13,7 +13,6 @@ test -f packages/tfjs-backend-libtorch/package.json || { echo "run from the repo
 shared=${MEDCNN_SHARED:-$root/../shared}
 test -f "$shared/bench/torch_reference.py" || shared=/work/shared
 out=$root/.gpu-carry
-rm -rf "$out"
 mkdir -p "$out/medmnist"
 
 node_bin=$(command -v node)
@@ -21,13 +20,17 @@ prefix=$(cd "$(dirname "$(readlink -f "$node_bin")")/.." && pwd)
 test -f "$prefix/include/node/node_api.h" || { echo "no Node headers under $prefix/include/node" >&2; exit 1; }
 npm_dir=$prefix/lib/node_modules/npm
 test -d "$npm_dir" || { echo "no npm under $npm_dir" >&2; exit 1; }
-stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/node/bin" "$stage/node/include" "$stage/node/lib/node_modules"
-cp "$(readlink -f "$node_bin")" "$stage/node/bin/node"
-cp -r "$prefix/include/node" "$stage/node/include/"
-cp -r "$npm_dir" "$stage/node/lib/node_modules/"
-tar -C "$stage" -cf - node | xz -T2 -6 > "$out/node.tar.xz"
+# Node is packed again only when it changed (compressing it takes minutes).
+if [[ ! -f $out/node.tar.xz || $(cat "$out/node.version" 2>/dev/null) != "$(node -v)" ]]; then
+  stage=$(mktemp -d)
+  trap 'rm -rf "$stage"' EXIT
+  mkdir -p "$stage/node/bin" "$stage/node/include" "$stage/node/lib/node_modules"
+  cp "$(readlink -f "$node_bin")" "$stage/node/bin/node"
+  cp -r "$prefix/include/node" "$stage/node/include/"
+  cp -r "$npm_dir" "$stage/node/lib/node_modules/"
+  tar -C "$stage" -cf - node | xz -T2 -6 > "$out/node.tar.xz"
+  node -v > "$out/node.version"
+fi
 
 # Build tools, bundlers, browsers and ONNX Runtime are not needed to build the addon, test and train.
 tar -cf - \
