@@ -11,7 +11,8 @@
 # build/, e.g. in a dry run or a second call), GPU_CHECK_DIRECT_BUILD=1 (g++ without node-gyp, as where make is
 # missing), GPU_CHECK_CARRIED_NODE=1 (the carried Node even where one is installed), GPU_CHECK_BENCH_EPOCHS
 # (default 3), GPU_CHECK_SIMPLECNN_SAMPLES and GPU_CHECK_RESNET_SAMPLES (default 4708 and 2560), GPU_CHECK_DATA
-# (a folder with pneumoniamnist.npz; default the carried one), GPU_CHECK_TESTS_LIMIT (seconds; default 240).
+# (a folder with pneumoniamnist.npz; default the carried one), GPU_CHECK_BUILD_LIMIT and GPU_CHECK_TESTS_LIMIT
+# (seconds; default 300 and 240).
 # Each phase runs under its own time limit so that the whole fits one 10-minute command; a summary ends it.
 set -uo pipefail
 root=$(pwd)
@@ -44,7 +45,8 @@ direct_build() {
     -DNODE_ADDON_API_DISABLE_DEPRECATED $(node scripts/libtorch-path.cjs defines | sed 's/[^ ]*/-D&/g'))
   mkdir -p "$obj" build/Release
   node -p "JSON.parse(require('fs').readFileSync('binding.gyp', 'utf8')).targets[0].sources.join('\n')" |
-    xargs -P "$(nproc)" -I{} sh -c 'g++ "$@" -c {} -o '"$obj"'/$(echo {} | tr / _).o || exit 255' _ "${flags[@]}" &&
+    xargs -P "$(nproc)" -I{} sh -c 'o='"$obj"'/$(echo {} | tr / _).o; [ "$o" -nt {} ] || g++ "$@" -c {} -o "$o" || exit 255' \
+      _ "${flags[@]}" &&
     g++ -shared -fopenmp -o build/Release/tfjs_libtorch.node "$obj"/*.o -L"$lib" -Wl,-rpath,"$lib" -Wl,--no-as-needed \
       $(node scripts/libtorch-path.cjs libs)
 }
@@ -65,17 +67,19 @@ if [[ " $phases " == *" build "* ]]; then
   if [[ -n ${GPU_CHECK_KEEP_BUILD:-} && -f build/Release/tfjs_libtorch.node ]]; then
     note "build: kept build/ (GPU_CHECK_KEEP_BUILD)"
   else
-    rm -rf build
+    # A direct build keeps its objects (build/direct) for a second try; node-gyp starts afresh.
+    [[ -n ${GPU_CHECK_DIRECT_BUILD:-} ]] || rm -rf build
+    build_limit=${GPU_CHECK_BUILD_LIMIT:-300}
     # Gloo's collectives are left out: data-parallel training runs on the CPU only, and PyTorch's wheels
     # may not carry Gloo's headers.
     export TFJS_LIBTORCH_NO_GLOO=1 TFJS_LIBTORCH_PYTHON=$python
     if command -v make >/dev/null && [[ -z ${GPU_CHECK_DIRECT_BUILD:-} ]]; then
-      timeout 300 node scripts/install.cjs 2>&1 | tee "$out/build.log" | tail -n 40
+      timeout "$build_limit" node scripts/install.cjs 2>&1 | tee "$out/build.log" | tail -n 40
     else
       echo "no make (or GPU_CHECK_DIRECT_BUILD): compiling with g++ directly" | tee "$out/build.log"
       node -e "const p = require('./scripts/libtorch-path.cjs'); const f = p.search(); console.log(p.describe(f)); p.record(f)" |
         tee -a "$out/build.log"
-      TFJS_LIBTORCH_FOUND=$(cat build/libtorch.json) timeout 300 bash -c "$(declare -f direct_build); direct_build" \
+      TFJS_LIBTORCH_FOUND=$(cat build/libtorch.json) timeout "$build_limit" bash -c "$(declare -f direct_build); direct_build" \
         >> "$out/build.log" 2>&1 || tail -n 40 "$out/build.log"
     fi
     unset TFJS_LIBTORCH_NO_GLOO
