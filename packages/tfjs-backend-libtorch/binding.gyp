@@ -48,7 +48,7 @@
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-fopenmp", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
+      "cflags_cc": ["<!(node scripts/libtorch-path.cjs std)", "-fexceptions", "-frtti", "-O3", "-fopenmp", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
     }
   ]
 }

@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-import { registerLibtorchBackend, setNumThreads } from '../src/index.js';
+import { registerLibtorchBackend, setCudnnBenchmark, setDevice, setNumThreads } from '../src/index.js';
 import { batchTensors, syntheticBatch } from '../testing/data.js';
 import { resnet18, simpleCnn } from '../testing/models.js';
 
@@ -15,10 +16,15 @@ export interface TrainBenchOptions {
   batch?: number;
   epochs?: number;
   threads?: number;
+  /** libtorch: cpu, cuda or cuda:N (default cpu). */
+  device?: string;
+  /** libtorch on a GPU: cuDNN's benchmark mode (default off: deterministic). */
+  cudnnBenchmark?: boolean;
 }
 
 export interface TrainBenchResult {
   backend: string;
+  device: string;
   model: string;
   threads: number;
   batch: number;
@@ -40,6 +46,9 @@ export async function benchTraining(opts: TrainBenchOptions = {}): Promise<Train
     const r = registerLibtorchBackend({ threads });
     if (!r.ok) throw new Error(r.reason);
     setNumThreads(threads);
+    // Before any tensor exists on the backend: each keeps the device it was made on.
+    setDevice(opts.device ?? 'cpu');
+    setCudnnBenchmark(opts.cudnnBenchmark ?? false);
   }
   await tf.setBackend(backend);
   const net = model === 'resnet18' ? resnet18() : simpleCnn();
@@ -71,6 +80,7 @@ export async function benchTraining(opts: TrainBenchOptions = {}): Promise<Train
   const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2; // as Python's statistics.median
   return {
     backend,
+    device: backend === 'libtorch' ? (opts.device ?? 'cpu') : 'cpu',
     model,
     threads,
     batch,
@@ -81,7 +91,11 @@ export async function benchTraining(opts: TrainBenchOptions = {}): Promise<Train
   };
 }
 
-/** Runs /work/shared/bench/torch_reference.py (Debian python3-torch) and returns its JSON line, or null. */
+/**
+ * Runs /work/shared/bench/torch_reference.py (Debian python3-torch) and returns its JSON line, or null. With a
+ * `device`, runs this package's bench/torch_device_reference.py instead, which trains torch_reference.py's
+ * models on that device (`python`: a Python whose torch has CUDA; default /usr/bin/python3).
+ */
 export function torchReference(opts: {
   script: string;
   npz: string;
@@ -89,9 +103,16 @@ export function torchReference(opts: {
   epochs?: number;
   threads?: number;
   limit?: number;
+  device?: string;
+  cudnnBenchmark?: boolean;
+  python?: string;
 }): Record<string, unknown> | null {
   if (!existsSync(opts.script) || !existsSync(opts.npz)) return null;
+  const onDevice = opts.device !== undefined;
   const args = [
+    ...(onDevice
+      ? [fileURLToPath(new URL('../../bench/torch_device_reference.py', import.meta.url)), '--reference']
+      : []),
     opts.script,
     '--npz',
     opts.npz,
@@ -103,7 +124,9 @@ export function torchReference(opts: {
     String(opts.threads ?? 2),
   ];
   if (opts.limit) args.push('--limit', String(opts.limit));
-  const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
+  if (onDevice) args.push('--device', opts.device as string, ...(opts.cudnnBenchmark ? ['--cudnn-benchmark'] : []));
+  const r = spawnSync(opts.python ?? '/usr/bin/python3', args, { encoding: 'utf8' });
+  if (r.status !== 0) process.stderr.write(r.stderr ?? '');
   const last = r.stdout?.trim().split('\n').pop();
   try {
     return last ? JSON.parse(last) : null;

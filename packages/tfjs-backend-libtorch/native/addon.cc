@@ -81,6 +81,41 @@ static std::vector<int64_t> intList(const Napi::Value& v) {
   return out;
 }
 
+c10::Device& currentDevice() {
+  static c10::Device device(at::kCPU);
+  return device;
+}
+
+bool& hostLoopsOff() {
+  static bool off = false;
+  return off;
+}
+
+// setHostLoops(on): false makes the kernels with host-memory loops take their ATen formulation (op.h).
+static Napi::Value SetHostLoops(const Napi::CallbackInfo& info) {
+  hostLoopsOff() = !info[0].As<Napi::Boolean>().Value();
+  return info.Env().Undefined();
+}
+
+void requireCpu(const at::Tensor& t, const char* kernel) {
+  if (!t.is_cpu())
+    throw std::runtime_error(std::string("kernel '") + kernel + "' runs on the CPU only (it loops over host memory), " +
+                             "and its input is on " + t.device().str() + "; use the cpu device for it");
+}
+
+// The inputs of an op must be on the current device: a tensor made before setDevice stays where it was made,
+// and copying it silently would hide the mistake (and cost a transfer per use).
+static void checkDevices(const Args& args) {
+  const c10::Device& want = currentDevice();
+  for (size_t k = 0; k < args.in.size(); ++k) {
+    const c10::Device d = args.in[k]->t.device();
+    if (d != want)
+      throw std::runtime_error("input " + std::to_string(k) + " is on " + d.str() + ", but the backend runs on " +
+                               want.str() + " (tensors stay on the device they were created on; set the " +
+                               "device before creating any)");
+  }
+}
+
 // write(data: TypedArray, shape: number[], dtype: code) -> id
 static Napi::Value Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -95,6 +130,7 @@ static Napi::Value Write(const Napi::CallbackInfo& info) {
       throw std::runtime_error("data has " + std::to_string(arr.ByteLength()) + " bytes, shape needs " +
                                std::to_string(bytes));
     if (bytes) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), bytes);
+    if (!currentDevice().is_cpu()) t = t.to(currentDevice());  // one host-to-device copy
     int64_t id = keep(Entry{t, {}});
     if (Recorder* r = recorder()) r->written(id, t);
     return Napi::Number::New(env, static_cast<double>(id));
@@ -110,7 +146,9 @@ static Napi::Value Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
     int64_t id = info[0].As<Napi::Number>().Int64Value();
-    const at::Tensor t = lookup(id).t.contiguous();
+    // Off the CPU: a row-major copy on the device, then to host memory (this waits for the device's queue).
+    const at::Tensor& held = lookup(id).t;
+    const at::Tensor t = held.is_cpu() ? held.contiguous() : held.contiguous().to(at::kCPU);
     if (Recorder* r = recorder()) r->read(id);
     size_t n = t.numel();
     auto buf = Napi::ArrayBuffer::New(env, n * t.element_size());
@@ -236,6 +274,51 @@ static Napi::Value Devices(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// setDevice(name: "cpu" | "cuda" | "cuda:N") -> the device's canonical name. Throws when this libtorch cannot
+// place tensors there (no CUDA, no such GPU); tensors made before keep their device (see checkDevices).
+static Napi::Value SetDevice(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  try {
+    c10::Device d(name);
+    if (d.is_cuda()) {
+      if (!at::hasCUDA()) throw std::runtime_error("this libtorch " TORCH_VERSION " was built without CUDA");
+      const int64_t gpus = at::detail::getCUDAHooks().getNumGPUs();
+      const int64_t index = d.has_index() ? d.index() : 0;
+      if (index >= gpus)
+        throw std::runtime_error("this libtorch sees " + std::to_string(gpus) + " GPU(s), numbered from 0");
+      d = c10::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+    } else if (d.type() != at::kMeta && (!d.is_cpu() || d.has_index())) {
+      // meta (tensors with shapes and no data) lets tests on a CPU-only machine check the device plumbing.
+      throw std::runtime_error("only cpu, cuda and cuda:N are supported");
+    }
+    currentDevice() = d;
+    return Napi::String::New(env, d.str());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, "libtorch: device '" + name + "': " + errorText(e));
+  }
+}
+
+static Napi::Value GetDevice(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), currentDevice().str());
+}
+
+// setCudnn(benchmark: bool, deterministic: bool): how cuDNN picks convolution algorithms (ATen's global
+// context; a CPU-only libtorch keeps the flags and never reads them).
+static Napi::Value SetCudnn(const Napi::CallbackInfo& info) {
+  at::globalContext().setBenchmarkCuDNN(info[0].As<Napi::Boolean>().Value());
+  at::globalContext().setDeterministicCuDNN(info[1].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
+// getCudnn() -> [benchmark, deterministic]
+static Napi::Value GetCudnn(const Napi::CallbackInfo& info) {
+  auto out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, at::globalContext().benchmarkCuDNN());
+  out.Set(1u, at::globalContext().deterministicCuDNN());
+  return out;
+}
+
 std::vector<Entry> execute(const OpDef& def, const Args& args, int castTo) {
   c10::InferenceMode guard;
   Result r = def.fn(args);
@@ -291,6 +374,7 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
     std::vector<double> values(attrs.Length());
     for (uint32_t k = 0; k < attrs.Length(); ++k) values[k] = attrs.Get(k).As<Napi::Number>().DoubleValue();
     args.setAttrs(def, values);
+    checkDevices(args);
     int castTo = info[3].As<Napi::Number>().Int32Value();
     std::vector<int64_t> out;
     for (Entry& e : execute(def, args, castTo)) out.push_back(keep(std::move(e)));
@@ -321,6 +405,11 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("devices", Napi::Function::New(env, Devices));
+  exports.Set("setDevice", Napi::Function::New(env, SetDevice));
+  exports.Set("getDevice", Napi::Function::New(env, GetDevice));
+  exports.Set("setHostLoops", Napi::Function::New(env, SetHostLoops));
+  exports.Set("setCudnn", Napi::Function::New(env, SetCudnn));
+  exports.Set("getCudnn", Napi::Function::New(env, GetCudnn));
   exports.Set("setConvLayout", Napi::Function::New(env, SetConvLayout));
   exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));

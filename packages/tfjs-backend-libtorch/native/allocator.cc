@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <list>
 #include <map>
 #include <mutex>
@@ -42,7 +43,13 @@ class CachingAllocator final : public c10::Allocator {
     cap_ = std::max<size_t>(size_t(512) << 20, physical / 4);
   }
 
-  c10::DataPtr allocate(size_t n) const override {
+  // libtorch 2.x's Allocator differs from 1.13's: allocate lost its const, and copy_data (pure virtual) came.
+  // Both forms of allocate and copy_data are here, without `override`, so that each version overrides
+  // what it declares and the others are plain members.
+  c10::DataPtr allocate(size_t n) { return static_cast<const CachingAllocator*>(this)->allocate(n); }
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
+
+  c10::DataPtr allocate(size_t n) const {
     if (n < kMinCached) {
       void* p = base_->raw_allocate(n);
       return {p, p, &release, c10::Device(c10::DeviceType::CPU)};

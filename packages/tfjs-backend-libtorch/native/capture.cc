@@ -332,6 +332,10 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* what, F f) {
 
 Napi::Value CaptureBegin(const Napi::CallbackInfo& info) {
   if (active) throw Napi::Error::New(info.Env(), "libtorch capture: a step is already being recorded");
+  // Only the CPU path has been checked op by op (constants, in-place state swaps); elsewhere steps run plainly.
+  if (!currentDevice().is_cpu())
+    throw Napi::Error::New(info.Env(), "libtorch capture: step capture runs on the CPU only (not yet checked on " +
+                                           currentDevice().str() + ")");
   active = new Trace();
   return info.Env().Undefined();
 }

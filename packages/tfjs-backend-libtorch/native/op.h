@@ -76,6 +76,23 @@ struct Register {
 inline at::Tensor toNCHW(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2}); }
 inline at::Tensor toNHWC(const at::Tensor& nchw) { return nchw.permute({0, 2, 3, 1}); }
 
+// The device every new tensor is created on, set once from JS (setDevice; the CPU by default). Kernels that
+// make tensors of their own (fill, random numbers, index tables) put them there; the inputs of every op
+// must already be there (`run` checks), so nothing is copied between devices behind the caller's back.
+c10::Device& currentDevice();
+// Options for a new tensor of `type` on the current device.
+inline at::TensorOptions onDevice(at::ScalarType type) {
+  return at::TensorOptions().dtype(type).device(currentDevice());
+}
+// Whether a kernel with a loop over host memory runs that loop for `t`: on the CPU, unless the ATen
+// formulation that other devices take is asked for on the CPU too (setHostLoops(false): tests check that
+// formulation against the loops without a GPU).
+bool& hostLoopsOff();
+inline bool hostLoops(const at::Tensor& t) { return t.is_cpu() && !hostLoopsOff(); }
+// Throws, naming the kernel, when `t` is not in host memory: for the kernels that loop over raw memory and
+// have no ATen formulation for other devices yet.
+void requireCpu(const at::Tensor& t, const char* kernel);
+
 // How convolutions choose their memory order (see convFormat in conv_common.h).
 enum class ConvLayout { kAuto = 0, kChannelsLast = 1, kNchw = 2 };
 ConvLayout& convLayout();

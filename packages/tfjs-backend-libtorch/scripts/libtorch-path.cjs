@@ -3,7 +3,7 @@
 //   2. the torch package of a Python ($TFJS_LIBTORCH_PYTHON, else python3 on the PATH, else /usr/bin/python3):
 //      PyTorch's own wheels carry a full libtorch (with CUDA, cuDNN and NCCL on GPU machines);
 //   3. Debian's libtorch-dev.
-// `node libtorch-path.cjs include|lib|libs|defines|describe` prints one answer (binding.gyp uses the first four);
+// `node libtorch-path.cjs include|lib|libs|defines|std|describe` prints one answer (binding.gyp uses all but the last);
 // required as a module it exports find(), which returns the libtorch found or {reason}.
 // The install step records what it found in build/libtorch.json (after the build: node-gyp empties build/), so
 // that later calls (tests, the backend's "why unavailable" message) need not start Python again.
@@ -38,7 +38,23 @@ function cxx11Abi(lib) {
   return fs.readFileSync(file).includes('_ZNSt7__cxx1112basic_string');
 }
 
-/** What a libtorch in (include, lib) is: version, CUDA or not, ABI. */
+/**
+ * The C++ standard a libtorch's headers ask for: the newest named in their "C++NN or later compatible compiler
+ * is required" checks (1.13 and 2.x name C++17; a later one may name C++20), else 17.
+ */
+function cxxStandard(include) {
+  let std = 17;
+  const headers = [path.join('torch', 'csrc', 'api', 'include', 'torch', 'all.h'), path.join('ATen', 'ATen.h')];
+  for (const rel of headers) {
+    const file = path.join(include, rel);
+    if (!fs.existsSync(file)) continue;
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/C\+\+(\d\d) or later compatible compiler is required/g))
+      std = Math.max(std, Number(m[1]));
+  }
+  return std;
+}
+
+/** What a libtorch in (include, lib) is: version, CUDA or not, ABI, the C++ standard its headers need. */
 function describeAt(include, lib, source) {
   return {
     include,
@@ -47,6 +63,7 @@ function describeAt(include, lib, source) {
     version: headerVersion(include) ?? 'unknown',
     cuda: fs.existsSync(path.join(lib, 'libtorch_cuda.so')),
     cxx11Abi: cxx11Abi(lib),
+    cxxStd: cxxStandard(include),
   };
 }
 
@@ -136,12 +153,23 @@ function libraries(found) {
   return ['-ltorch_cpu', '-lc10', ...(found.cuda ? ['-ltorch_cuda', '-lc10_cuda'] : [])];
 }
 
-/** The compiler's defines that depend on the libtorch: its C++ string ABI. */
+/**
+ * The compiler's defines that depend on the libtorch: its C++ string ABI; TL_NO_GLOO when the build is asked to
+ * leave the Gloo collectives out (TFJS_LIBTORCH_NO_GLOO=1, e.g. against a PyTorch whose c10d API differs).
+ */
 function defines(found) {
-  return [`_GLIBCXX_USE_CXX11_ABI=${found.cxx11Abi ? 1 : 0}`];
+  return [
+    `_GLIBCXX_USE_CXX11_ABI=${found.cxx11Abi ? 1 : 0}`,
+    ...(process.env.TFJS_LIBTORCH_NO_GLOO ? ['TL_NO_GLOO'] : []),
+  ];
 }
 
-module.exports = { find, search, record, describe, libraries, defines };
+/** The compiler's -std flag: the standard the headers need (records from before it was recorded: 17). */
+function standard(found) {
+  return `-std=c++${found.cxxStd ?? 17}`;
+}
+
+module.exports = { find, search, record, describe, libraries, defines, standard, cxxStandard };
 
 if (require.main === module) {
   const found = find();
@@ -153,6 +181,7 @@ if (require.main === module) {
   if (what === 'lib') console.log(found.lib);
   else if (what === 'libs') console.log(libraries(found).join(' '));
   else if (what === 'defines') console.log(defines(found).join(' '));
+  else if (what === 'std') console.log(standard(found));
   else if (what === 'describe') console.log(describe(found));
   else console.log(found.include);
 }

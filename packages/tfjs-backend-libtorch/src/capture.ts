@@ -89,6 +89,12 @@ export class StepCapture {
 
   private record(inputs: Tensor[], rate: number, body: () => Tensor, key: string): Tensor {
     const { addon } = this.backend;
+    // Only the CPU path has been checked op by op (the addon refuses too): elsewhere steps run plainly.
+    const device = addon.getDevice();
+    if (device !== 'cpu') {
+      this.refuse(`step capture runs on the CPU only (not yet checked on ${device})`);
+      return body();
+    }
     this.status = { kind: 'recording' };
     const vars = variablesByName();
     const before = vars.map(([, v]) => this.backend.nativeId(v));

@@ -53,6 +53,8 @@ export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: 
     installFusedAdam();
     installFusedSgd();
     if (registered) return { ok: true };
+    // cuDNN's defaults for a GPU: its heuristic's choice, deterministic (setCudnnBenchmark changes it).
+    addon.setCudnn(false, true);
     registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), 0);
     const native = new Set<string>();
     for (const config of nativeKernels) {
@@ -159,11 +161,10 @@ export function deviceSupport(): DeviceSupport | null {
 }
 
 /**
- * Checks that a device name (cpu, cuda, cuda:N) can be used, and returns it; throws an Error saying why not.
- * Kernels run on the CPU only in this version: a CUDA request is refused with the reason even where libtorch
- * has CUDA, until the kernels are placed on the device (see the README's "GPU" section).
+ * Checks that a device name (cpu, cuda, cuda:N) can be used, and returns its canonical name ('cpu', 'cuda:0');
+ * throws an Error saying why not: an unknown name, no addon, a libtorch without CUDA, no such GPU.
  */
-export function checkDevice(name: string): 'cpu' {
+export function checkDevice(name: string): string {
   const m = /^(cpu|cuda)(?::(\d+))?$/.exec(name);
   if (!m || (m[1] === 'cpu' && m[2] !== undefined))
     throw new Error(`unknown device '${name}'; use cpu, cuda or cuda:N`);
@@ -178,9 +179,48 @@ export function checkDevice(name: string): 'cpu' {
   const index = Number(m[2] ?? 0);
   if (index >= support.gpus)
     throw new Error(`device '${name}': this libtorch sees ${support.gpus} GPU(s) (numbered from 0)`);
-  throw new Error(
-    `device '${name}': this libtorch has CUDA and sees the GPU, but the backend's kernels do not run on CUDA yet; use cpu`,
-  );
+  return `cuda:${index}`;
+}
+
+/**
+ * Makes the backend create every tensor on `name` (cpu, cuda, cuda:N), where its kernels then run; `read`
+ * copies back to the host. Call it before creating tensors on the libtorch backend: a tensor keeps the device
+ * it was made on, and an op whose inputs are on another device than the current one is an error (no silent
+ * copies). Returns the canonical name; throws as checkDevice does. The CPU is the default.
+ */
+export function setDevice(name: string): string {
+  const device = checkDevice(name);
+  const loaded = loadAddon();
+  if (!('addon' in loaded)) {
+    if (device === 'cpu') return device;
+    throw new Error(`device '${name}' needs the native addon, which is unavailable: ${loaded.reason}`);
+  }
+  return loaded.addon.setDevice(device);
+}
+
+/** The device new tensors are made on ('cpu', 'cuda:0'); 'cpu' when the addon is unavailable. */
+export function currentDevice(): string {
+  const loaded = loadAddon();
+  return 'addon' in loaded ? loaded.addon.getDevice() : 'cpu';
+}
+
+/**
+ * How cuDNN chooses convolution algorithms on a GPU. The default, `benchmark: false`, takes cuDNN's
+ * heuristic choice and asks for its deterministic algorithms (the same result for the same inputs, run to
+ * run); `benchmark: true` times the candidates at each new shape and keeps the fastest (faster after the
+ * first step; results may differ in the last bits between runs). Harmless on the CPU (ATen keeps the flags).
+ */
+export function setCudnnBenchmark(benchmark: boolean): void {
+  const loaded = loadAddon();
+  if ('addon' in loaded) loaded.addon.setCudnn(benchmark, !benchmark);
+}
+
+/** ATen's cuDNN flags, or null when the addon is unavailable. */
+export function cudnnFlags(): { benchmark: boolean; deterministic: boolean } | null {
+  const loaded = loadAddon();
+  if (!('addon' in loaded)) return null;
+  const [benchmark, deterministic] = loaded.addon.getCudnn();
+  return { benchmark, deterministic };
 }
 
 /** Why the backend is unavailable, or null when the addon loads. */

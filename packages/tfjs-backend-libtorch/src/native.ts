@@ -21,6 +21,16 @@ export interface NativeAddon {
   version(): string;
   /** [1 if this libtorch has CUDA else 0, the number of GPUs it sees]. */
   devices(): [number, number];
+  /** Makes every new tensor on `name` (cpu, cuda, cuda:N); returns its canonical name; throws when impossible. */
+  setDevice(name: string): string;
+  /** false: kernels with host-memory loops take the ATen formulation other devices take, on the CPU too (tests). */
+  setHostLoops(on: boolean): void;
+  /** The device new tensors are made on ("cpu", "cuda:0"). */
+  getDevice(): string;
+  /** cuDNN's algorithm choice: benchmark (time candidates, keep the fastest) and deterministic. */
+  setCudnn(benchmark: boolean, deterministic: boolean): void;
+  /** [benchmark, deterministic] as ATen holds them. */
+  getCudnn(): [boolean, boolean];
   /** 0: each convolution's memory order chosen by its size, 1: all channels_last, 2: all NCHW. */
   setConvLayout(mode: number): void;
   /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */

@@ -10,7 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { type CaptureStatus, StepCapture } from '../src/index.js';
 import { type Batch, syntheticBatch } from '../testing/data.js';
-import { setSeed, skipReason } from '../testing/helpers.js';
+import { cpuOnlySkip, setSeed } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, resnet18, simpleCnn } from '../testing/models.js';
 
 type Build = () => tfl.LayersModel;
@@ -106,7 +106,7 @@ const captured = (r: Run) => {
   assert.equal(r.status?.kind, 'captured', JSON.stringify(r.status));
 };
 
-describe('captured training steps', { skip: skipReason }, () => {
+describe('captured training steps', { skip: cpuOnlySkip }, () => {
   it('SimpleCNN: replayed steps give the losses and weights of plain steps', async () => {
     captured(await sameAsPlain({ build: () => simpleCnn([16, 16, 1]), shape: [16, 16, 1], steps: 8 }));
   });

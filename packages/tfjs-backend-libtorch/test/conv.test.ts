@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { setConvAlgorithm, type ConvAlgorithm } from '../src/index.js';
-import { compareBackends, skipReason } from '../testing/helpers.js';
+import { compareBackends, cpuOnlySkip, skipReason } from '../testing/helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase {
@@ -55,7 +55,7 @@ describe('conv2d', { skip: skipReason }, () => {
 
 // The same cases with every convolution as one matrix product over im2col columns (conv_gemm.cc), which
 // 'auto' uses only for small output maps.
-describe('conv2d as a matrix product', { skip: skipReason }, () => {
+describe('conv2d as a matrix product', { skip: cpuOnlySkip }, () => {
   convTests('gemm');
   // ResNet's last-stage sizes, where 'auto' itself picks the product (with one image, for all three passes):
   // 3x3 512 -> 512 on 4x4, strided 3x3 256 -> 512 to 4x4.
@@ -321,7 +321,9 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
       }
     }
   });
-  it('transform: every interpolation and fill mode, one row per image or one for all, other output sizes', async () => {
+  it('transform: every interpolation and fill mode, one row per image or one for all, other output sizes', {
+    skip: cpuOnlySkip,
+  }, async () => {
     // Rotations, shears, zooms and a projective row, reaching outside the image so that the fill modes matter.
     const rows = [
       [0.9, -0.3, 2.5, 0.35, 1.1, -1.7, 0, 0],

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-import { skipReason } from '../testing/helpers.js';
+import { cpuOnlySkip } from '../testing/helpers.js';
 import { distributedUnavailableReason, groupAddressFromEnv, ProcessGroup } from '../src/index.js';
 import { loadAddon } from '../src/native.js';
 
@@ -67,7 +67,7 @@ async function runRanks(scenario: string, timeoutMs = 20000, limitMs = 60000): P
   );
 }
 
-const unavailable = skipReason || distributedUnavailableReason() || false;
+const unavailable = cpuOnlySkip || distributedUnavailableReason() || false;
 
 describe('distributed collectives (c10d, Gloo)', { skip: unavailable }, () => {
   it('reduces and broadcasts float32 and int32 tensors of several shapes to the sums worked out by hand', async () => {

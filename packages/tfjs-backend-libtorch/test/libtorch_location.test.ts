@@ -19,6 +19,7 @@ const paths = createRequire(import.meta.url)(script) as {
   libraries(found: unknown): string[];
   defines(found: unknown): string[];
   describe(found: unknown): string;
+  standard(found: unknown): string;
 };
 const debianLib = '/usr/lib/x86_64-linux-gnu';
 const hasDebian = fs.existsSync('/usr/include/ATen/ATen.h') && fs.existsSync(`${debianLib}/libtorch_cpu.so`);
@@ -30,6 +31,7 @@ interface Found {
   version?: string;
   cuda?: boolean;
   cxx11Abi?: boolean;
+  cxxStd?: number;
   reason?: string;
 }
 
@@ -72,6 +74,25 @@ describe('finding libtorch', { skip: hasDebian ? false : "Debian's libtorch-dev 
     assert.match(found.version ?? '', /^1\.13\./);
     assert.equal(found.cuda, false);
     assert.equal(found.cxx11Abi, true);
+    assert.equal(found.cxxStd, 17); // its headers ask for C++14; the addon needs 17
+    assert.equal(paths.standard(found), '-std=c++17');
+  });
+
+  it('compiles with the C++ standard the headers ask for (a libtorch that requires C++20 gets -std=c++20)', () => {
+    const root = path.join(tmp, 'libtorch-cxx20');
+    fakeLibtorch(root, 'debian');
+    // Headers of their own, as a libtorch that checks for C++20 would have.
+    fs.unlinkSync(path.join(root, 'include', 'ATen'));
+    fs.mkdirSync(path.join(root, 'include', 'ATen'));
+    fs.writeFileSync(
+      path.join(root, 'include', 'ATen', 'ATen.h'),
+      '#if __cplusplus < 202002L\n#error C++20 or later compatible compiler is required to use ATen.\n#endif\n',
+    );
+    const found = search({ LIBTORCH: root });
+    assert.equal(found.cxxStd, 20);
+    assert.equal(paths.standard(found), '-std=c++20');
+    // A record from before the standard was recorded builds as before.
+    assert.equal(paths.standard({ ...found, cxxStd: undefined }), '-std=c++17');
   });
 
   it('takes LIBTORCH first, and says when it holds no libtorch', () => {

@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { skipReason } from '../testing/helpers.js';
+import { cpuOnlySkip } from '../testing/helpers.js';
 
 const cached = (): number => (tf.memory() as { numBytesCachedInLibtorch?: number }).numBytesCachedInLibtorch ?? NaN;
 
-describe('allocator', { skip: skipReason }, () => {
+describe('allocator', { skip: cpuOnlySkip }, () => {
   it('keeps a freed large block and gives it to the next request of its size', async () => {
     await tf.setBackend('libtorch');
     const n = 1 << 20; // 4 MiB of float32

@@ -5,11 +5,39 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers the gradient functions of the core ops.
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { fallbackCounts, installFusedBatchNorm, registerLibtorchBackend, resetFallbackCounts } from '../src/index.js';
+import {
+  fallbackCounts,
+  installFusedBatchNorm,
+  registerLibtorchBackend,
+  resetFallbackCounts,
+  setDevice,
+} from '../src/index.js';
+import { loadAddon } from '../src/native.js';
 
 const registered = registerLibtorchBackend({ threads: Number(process.env.TFJS_LIBTORCH_TEST_THREADS ?? 2) });
 // Every model test trains BatchNorm through the fused path on libtorch (and tfjs-layers' own on cpu).
 installFusedBatchNorm(tfl);
+
+/**
+ * The device the native tests run the libtorch backend on: TFJS_LIBTORCH_TEST_DEVICE (cpu, cuda, cuda:N), else
+ * cpu. The cpu backend they compare with stays tfjs' own. Where that device is unavailable (no CUDA in this
+ * libtorch, no GPU) every native test is skipped with the reason.
+ */
+export const testDevice = process.env.TFJS_LIBTORCH_TEST_DEVICE ?? 'cpu';
+let deviceProblem: string | null = null;
+// TFJS_LIBTORCH_TEST_HOST_LOOPS=0: the kernels with host-memory loops take the ATen formulation a GPU takes,
+// here on the CPU, so that the same tests check it without one.
+if (registered.ok && process.env.TFJS_LIBTORCH_TEST_HOST_LOOPS === '0') {
+  const loaded = loadAddon();
+  if ('addon' in loaded) loaded.addon.setHostLoops(false);
+}
+if (registered.ok) {
+  try {
+    setDevice(testDevice);
+  } catch (e) {
+    deviceProblem = (e as Error).message;
+  }
+}
 
 /**
  * false when native tests can run, else the reason they are skipped (printed once). Where libtorch is
@@ -17,7 +45,18 @@ installFusedBatchNorm(tfl);
  * imports this module, rather than letting the native tests skip green. TFJS_LIBTORCH_SKIP_BUILD=1 (no
  * addon wanted) lets them skip.
  */
-export const skipReason: string | false = registered.ok ? false : `libtorch backend unavailable: ${registered.reason}`;
+export const skipReason: string | false = !registered.ok
+  ? `libtorch backend unavailable: ${registered.reason}`
+  : deviceProblem
+    ? `TFJS_LIBTORCH_TEST_DEVICE=${testDevice} unavailable: ${deviceProblem}`
+    : false;
+if (deviceProblem) console.log(`# skipping native tests: ${skipReason}`);
+/**
+ * For tests of what runs on the CPU only (step capture, Gloo collectives, the host allocator, the matrix-product
+ * convolutions, tf.image.transform): false on the CPU, else why they are skipped on the test device.
+ */
+export const cpuOnlySkip: string | false =
+  skipReason || (testDevice === 'cpu' ? false : `runs on the CPU only (TFJS_LIBTORCH_TEST_DEVICE=${testDevice})`);
 if (!registered.ok) {
   const libtorch = libtorchFound();
   if (libtorch && !process.env.TFJS_LIBTORCH_SKIP_BUILD) {

@@ -47,17 +47,23 @@ function transformRows(maps: Affine[], info: BatchInfo): Float32Array {
   return rows;
 }
 
+/** Whether the backend keeps tensors in host memory: libtorch may place them on a GPU (its addon's device). */
+function onHostMemory(): boolean {
+  const addon = (tf.backend() as { addon?: { getDevice?: () => string } }).addon;
+  return addon?.getDevice === undefined || addon.getDevice() === 'cpu';
+}
+
 /**
  * Resamples every image once with its own affine map: bilinear, exact for flips and quarter turns. Where the
  * backend has its own Transform kernel (libtorch, wasm, webgl) this is tf.image.transform, one pass. On the cpu
  * backend it is a gather of the four source pixels worked out here, because tfjs-backend-cpu 4.22's Transform
- * kernel fills only the first image of a batch. (The two differ slightly at the border in reflect mode; each is
- * deterministic.)
+ * kernel fills only the first image of a batch, and on libtorch on a GPU, where the Transform kernel cannot run.
+ * (The two differ slightly at the border in reflect mode; each is deterministic.)
  */
 function resample(x: tf.Tensor4D, maps: Affine[], info: BatchInfo, opts: PipelineOptions): tf.Tensor4D {
   if (maps.every(isIdentity)) return x;
   const backend = tf.getBackend();
-  if (backend !== 'cpu' && tf.getKernel('Transform', backend) !== undefined) {
+  if (backend !== 'cpu' && onHostMemory() && tf.getKernel('Transform', backend) !== undefined) {
     return tf.image.transform(
       x,
       tf.tensor2d(transformRows(maps, info), [info.n, 8]),

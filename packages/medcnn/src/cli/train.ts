@@ -1,3 +1,4 @@
+import { deviceForGroup } from '../engine/backend.js';
 import { groupAddressFromEnv, hasJoinedGroup } from '../engine/distributed.js';
 import { MedcnnError } from '../errors.js';
 import { launchWorkers, workerArgs } from '../run/launch.js';
@@ -51,6 +52,10 @@ const flags = {
     min: 1,
   },
   'sync-bn': { kind: 'boolean', help: 'synchronise BatchNorm statistics between ranks (not available yet)' },
+  'cudnn-benchmark': {
+    kind: 'boolean',
+    help: "on a GPU: let cuDNN time its convolution algorithms and keep the fastest (default off: cuDNN's deterministic choice)",
+  },
 } as const;
 
 export const trainCommand: Command = {
@@ -89,6 +94,7 @@ export const trainCommand: Command = {
         '--nproc はこのマシンでジョブのワーカーを起動します。WORLD_SIZE が設定されているので、このプロセスはすでにジョブの 1 ランクです。どちらかを外してください。',
       );
     if (!address && f.nproc !== undefined && f.nproc > 1) {
+      deviceForGroup(f.device); // the workers would refuse a GPU one by one: refuse it once, here
       perRankBatch(training.batchSize, f.nproc);
       return launchWorkers({
         nproc: f.nproc,
@@ -129,6 +135,7 @@ export const trainCommand: Command = {
         backend: f.backend,
         threads: f.threads,
         device: f.device,
+        cudnnBenchmark: f['cudnn-benchmark'],
         lang,
         stop,
         ...(address ? { distributed: { address, timeoutMs } } : {}),

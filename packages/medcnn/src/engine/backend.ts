@@ -13,10 +13,12 @@ export const BACKENDS: readonly BackendName[] = ['libtorch', 'wasm', 'cpu'];
 export interface EngineInfo {
   backend: BackendName;
   threads: number;
-  /** Where the kernels run: 'cpu' (the only device in this version; see resolveDevice). */
+  /** Where the kernels run: 'cpu', or 'cuda:N' on libtorch built with CUDA (see resolveDevice). */
   device: string;
   /** Why the device is what it is, when a GPU was visible but not used. */
   deviceNote?: string;
+  /** cuDNN's benchmark mode (--cudnn-benchmark; only a GPU reads it). */
+  cudnnBenchmark: boolean;
   /** Backends tried before this one, with the reason each was unavailable. */
   skipped: { backend: BackendName; reason: string }[];
   versions: Record<string, string>;
@@ -35,7 +37,9 @@ interface LibtorchModule {
   installFusedBatchNorm(layers: typeof tfl): void;
   setWeightDecay(optimizer: tf.Optimizer, weightDecay: number, decoupled: boolean): boolean;
   deviceSupport(): { cudaBuilt: boolean; gpus: number } | null;
-  checkDevice(name: string): 'cpu';
+  checkDevice(name: string): string;
+  setDevice(name: string): string;
+  setCudnnBenchmark(benchmark: boolean): void;
   StepCapture: new (opts: { onStatus?: (s: CaptureStatus) => void }) => CapturedStep;
 }
 
@@ -83,7 +87,6 @@ async function tryLibtorch(threads: number): Promise<string | null> {
     libtorch = mod;
     // BatchNorm layers train with one native kernel each way instead of tfjs-layers' chain of small ones.
     mod.installFusedBatchNorm(tfl);
-    if (!(await tf.setBackend('libtorch'))) return 'the libtorch backend failed to initialise';
     return null;
   } catch (e) {
     return `the tfjs-backend-libtorch package is not installed (${(e as Error).message.split('\n')[0]})`;
@@ -93,6 +96,19 @@ async function tryLibtorch(threads: number): Promise<string | null> {
 async function tryCpu(): Promise<string | null> {
   registerCpuTrainingKernels();
   return (await tf.setBackend('cpu')) ? null : 'the cpu backend failed to initialise';
+}
+
+/**
+ * Places the libtorch backend on its device before tfjs creates any tensor there (a tensor keeps the device it
+ * was made on), then selects it. Throws a MedcnnError for a device that cannot be used.
+ */
+async function startLibtorch(wanted: string, cudnnBenchmark: boolean): Promise<DevicePlacement | string> {
+  const placed = resolveDevice('libtorch', wanted);
+  const mod = libtorch as LibtorchModule;
+  mod.setDevice(placed.device);
+  mod.setCudnnBenchmark(cudnnBenchmark);
+  if (!(await tf.setBackend('libtorch'))) return 'the libtorch backend failed to initialise';
+  return placed;
 }
 
 async function tryWasm(): Promise<string | null> {
@@ -111,7 +127,7 @@ async function tryWasm(): Promise<string | null> {
  * (--backend, else MEDCNN_BACKEND). Returns what it got and why better ones were skipped.
  */
 export async function initEngine(
-  opts: { backend?: string; threads?: number; device?: string } = {},
+  opts: { backend?: string; threads?: number; device?: string; cudnnBenchmark?: boolean } = {},
 ): Promise<EngineInfo> {
   const wanted = opts.backend ?? process.env.MEDCNN_BACKEND ?? 'auto';
   if (wanted !== 'auto' && !BACKENDS.includes(wanted as BackendName)) {
@@ -134,24 +150,32 @@ export async function initEngine(
       `--threads ${threads} is more than this machine's ${cores} core(s); extra threads only wait on each other and make training slower. Use --threads ${cores} or fewer.`,
       `--threads ${threads} はこのマシンのコア数 ${cores} を超えています。余分なスレッドは互いに待ち合うだけで、学習が遅くなります。--threads は ${cores} 以下にしてください。`,
     );
+  const deviceWanted = opts.device ?? process.env.MEDCNN_DEVICE ?? 'auto';
+  const cudnnBenchmark = opts.cudnnBenchmark ?? false;
   const order = wanted === 'auto' ? BACKENDS : [wanted as BackendName];
   const skipped: EngineInfo['skipped'] = [];
   for (const name of order) {
-    const reason =
-      name === 'libtorch' ? await tryLibtorch(threads) : name === 'wasm' ? await tryWasm() : await tryCpu();
-    if (reason === null) {
+    let placed: DevicePlacement | string | null = null;
+    if (name === 'libtorch') {
+      const reason = await tryLibtorch(threads);
+      placed = reason ?? (await startLibtorch(deviceWanted, cudnnBenchmark));
+    } else {
+      const reason = name === 'wasm' ? await tryWasm() : await tryCpu();
+      placed = reason ?? resolveDevice(name, deviceWanted);
+    }
+    if (typeof placed !== 'string') {
       const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.versions.node };
-      const placed = resolveDevice(name, opts.device ?? process.env.MEDCNN_DEVICE ?? 'auto');
       current = {
         backend: name,
         threads: name === 'cpu' || name === 'wasm' ? 1 : threads,
         ...placed,
+        cudnnBenchmark,
         skipped,
         versions,
       };
       return current;
     }
-    skipped.push({ backend: name, reason });
+    skipped.push({ backend: name, reason: placed });
   }
   throw new MedcnnError(
     `Backend '${wanted}' is not available: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}. Try --backend auto.`,
@@ -159,12 +183,19 @@ export async function initEngine(
   );
 }
 
+/** Where the kernels run, and why not on a GPU when one was visible but not taken. */
+export interface DevicePlacement {
+  device: string;
+  deviceNote?: string;
+}
+
 /**
- * The device for --device (auto, cpu, cuda, cuda:N) on a backend: cpu, or a clear error. `auto` takes the GPU
- * where the backend can run on it, as the tutorial does; in this version the native kernels run on the CPU
- * only, so auto says so when a GPU is visible, and cuda is refused with the reason.
+ * The device for --device (auto, cpu, cuda, cuda:N) on a backend: 'cpu' or 'cuda:N', or a clear error. `auto`
+ * takes the first GPU where the libtorch backend has CUDA and sees one, as the tutorial does (`cuda` if
+ * available), else the CPU; cuda is refused with the reason where it cannot be had (another backend, a
+ * libtorch without CUDA, no such GPU).
  */
-export function resolveDevice(backend: BackendName, wanted: string): { device: string; deviceNote?: string } {
+export function resolveDevice(backend: BackendName, wanted: string): DevicePlacement {
   const name = wanted.toLowerCase();
   if (name !== 'auto' && !/^(cpu|cuda(:\d+)?)$/.test(name))
     throw new MedcnnError(
@@ -181,9 +212,7 @@ export function resolveDevice(backend: BackendName, wanted: string): { device: s
   }
   if (name === 'auto') {
     const support = libtorch.deviceSupport();
-    return support?.cudaBuilt && support.gpus > 0
-      ? { device: 'cpu', deviceNote: 'a GPU is visible, but the native kernels run on the CPU in this version' }
-      : { device: 'cpu' };
+    return { device: support?.cudaBuilt && support.gpus > 0 ? 'cuda:0' : 'cpu' };
   }
   try {
     return { device: libtorch.checkDevice(name) };
@@ -191,4 +220,17 @@ export function resolveDevice(backend: BackendName, wanted: string): { device: s
     const why = (e as Error).message;
     throw new MedcnnError(`--device ${wanted}: ${why}.`, `--device ${wanted} は使えません: ${why}。`);
   }
+}
+
+/**
+ * The device of one rank of a data-parallel job (--nproc, WORLD_SIZE): the CPU, since the collectives are
+ * Gloo's, which reduce host memory (a GPU would need NCCL). `auto` means cpu there; cuda is refused.
+ */
+export function deviceForGroup(wanted: string | undefined): string {
+  const name = (wanted ?? process.env.MEDCNN_DEVICE ?? 'auto').toLowerCase();
+  if (name === 'auto' || name === 'cpu') return 'cpu';
+  throw new MedcnnError(
+    `--device ${name}: data-parallel training (--nproc, WORLD_SIZE) runs on the CPU only (its collectives are Gloo's; GPUs would need NCCL). Use --device cpu, or train on the GPU in one process.`,
+    `--device ${name}: データ並列学習（--nproc、WORLD_SIZE）は CPU でのみ動きます（集団通信は Gloo のもので、GPU には NCCL が必要です）。--device cpu を使うか、GPU では 1 プロセスで学習してください。`,
+  );
 }

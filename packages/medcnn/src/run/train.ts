@@ -13,7 +13,7 @@ import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
-import { initEngine } from '../engine/backend.js';
+import { deviceForGroup, initEngine } from '../engine/backend.js';
 import { type Collectives, type GroupAddress, joinGroup } from '../engine/distributed.js';
 import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
@@ -85,6 +85,8 @@ export interface TrainRunOptions {
   threads?: number;
   /** auto, cpu, cuda, cuda:N (see engine/backend.ts resolveDevice). */
   device?: string;
+  /** cuDNN's benchmark mode on a GPU (default off: deterministic algorithms; see engine/backend.ts). */
+  cudnnBenchmark?: boolean;
   lang: Lang;
   /** Where progress lines go (default: stdout). */
   log?: (line: string) => void;
@@ -205,7 +207,14 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       : null;
   let group: Collectives | null = null;
   try {
-    const engine = await initEngine({ backend: opts.backend, threads: opts.threads, device: opts.device });
+    // A rank of a data-parallel job runs on the CPU (Gloo's collectives); a GPU asked for is refused here.
+    const device = dist ? deviceForGroup(opts.device) : opts.device;
+    const engine = await initEngine({
+      backend: opts.backend,
+      threads: opts.threads,
+      device,
+      cudnnBenchmark: opts.cudnnBenchmark,
+    });
     log(t(lang, 'backend', { backend: engine.backend, threads: engine.threads, device: engine.device }));
     if (engine.deviceNote) log(`  (${engine.deviceNote})`);
     for (const s of engine.skipped) log(t(lang, 'backendSkipped', s));
@@ -249,6 +258,7 @@ async function prepare(opts: TrainRunOptions, log: (line: string) => void): Prom
       backend: engine.backend,
       threads: engine.threads,
       device: engine.device,
+      cudnnBenchmark: engine.cudnnBenchmark,
       ...(group ? { worldSize: group.worldSize } : {}),
       versions: { ...engine.versions, medcnn: MEDCNN_VERSION },
       lang,

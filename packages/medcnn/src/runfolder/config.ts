@@ -54,6 +54,8 @@ export interface RunConfig {
   threads: number;
   /** Where the kernels ran (absent in runs from before the device flag: cpu). */
   device?: string;
+  /** cuDNN's benchmark mode (--cudnn-benchmark; read on a GPU only; absent in runs from before the flag: off). */
+  cudnnBenchmark?: boolean;
   /** Data-parallel runs: the number of ranks (processes) that trained it; batchSize is their total. */
   worldSize?: number;
   versions: Record<string, string>;

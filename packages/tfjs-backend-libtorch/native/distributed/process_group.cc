@@ -17,7 +17,10 @@
 #include "../table.h"
 
 // Gloo's headers come from libgloo-dev on Debian (an unpacked libtorch has its own); without them, no collectives.
-#if __has_include(<gloo/algorithm.h>) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
+// TL_NO_GLOO (TFJS_LIBTORCH_NO_GLOO=1 at build time) leaves the collectives out, for a libtorch whose c10d
+// API this file was not written against (only Debian's 1.13 with libgloo-dev is built and tested).
+#if !defined(TL_NO_GLOO) && __has_include(<gloo/algorithm.h>) && \
+    __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
 #define TL_HAVE_GLOO 1
 #define USE_C10D_GLOO 1  // what the headers test for the Gloo process group
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -295,6 +298,10 @@ std::vector<at::Tensor> targetsOf(const Napi::Value& v) {
 Napi::Value Join(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (group || joining) throw Napi::Error::New(env, "join: this process is already in a process group");
+  // Gloo reduces host memory; GPU tensors would need NCCL (c10d's ProcessGroupNCCL), which is not built in.
+  if (!currentDevice().is_cpu())
+    throw Napi::Error::New(env, "join: data-parallel training runs on the CPU only (Gloo); the backend's device is " +
+                                    currentDevice().str() + " (GPUs would need NCCL)");
   std::string addr = info[0].As<Napi::String>().Utf8Value();
   int port = info[1].As<Napi::Number>().Int32Value();
   int size = info[2].As<Napi::Number>().Int32Value();
@@ -436,10 +443,15 @@ void initDistributed(Napi::Env env, Napi::Object exports) {
 
 #else
 
-// Built without Gloo's headers (libgloo-dev): the addon says so instead of offering collectives.
+// Built without Gloo's headers (libgloo-dev), or told to leave them out: the addon says so instead of offering
+// collectives.
 void initDistributed(Napi::Env env, Napi::Object exports) {
-  exports.Set("distributedUnavailable",
-              Napi::String::New(env, "this build has no c10d/Gloo (install libgloo-dev and rebuild the addon)"));
+#ifdef TL_NO_GLOO
+  const char* why = "this build left the Gloo collectives out (TFJS_LIBTORCH_NO_GLOO=1; rebuild without it)";
+#else
+  const char* why = "this build has no c10d/Gloo (install libgloo-dev and rebuild the addon)";
+#endif
+  exports.Set("distributedUnavailable", Napi::String::New(env, why));
 }
 
 #endif

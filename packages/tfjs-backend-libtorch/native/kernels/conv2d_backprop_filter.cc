@@ -20,8 +20,8 @@ static Result conv2dBackpropFilter(const Args& a) {
   at::MemoryFormat f = convFormat(toNCHW(x), fs, g);
   at::Tensor shapeOnly = at::empty(wShape, x.options().memory_format(f));
   at::Tensor dy = toNCHW(a.x(1)).contiguous(f);
-  auto grads = at::convolution_backward(dy, convInput(x, g, f), shapeOnly, c10::nullopt, {g.sH, g.sW}, g.atenPad(),
-                                        {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g), {false, true, false});
+  auto grads = at::convolution_backward(dy, convInput(x, g, f), shapeOnly, at::OptionalIntArrayRef(), {g.sH, g.sW},
+                                        g.atenPad(), {g.dH, g.dW}, false, {0, 0}, groupsOf(x, g), {false, true, false});
   if (g.depthwise) return tfjsWeight(std::get<1>(grads), fs, true);
   // The gradient stays in the filter order oneDNN gave it ((out, in, kh, kw) for NCHW convolutions,
   // (out, kh, kw, in) for channels_last): the optimiser keeps the variable in the gradient's order, so

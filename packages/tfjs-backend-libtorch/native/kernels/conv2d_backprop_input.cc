@@ -21,8 +21,8 @@ static Result conv2dBackpropInput(const Args& a) {
   at::Tensor shapeOnly = at::empty({n, c, hp, wp}, a.x(0).options().memory_format(f));
   at::Tensor dy = toNCHW(a.x(0)).contiguous(f);
   auto grads =
-      at::convolution_backward(dy, shapeOnly, atenWeight(a.x(1), g.depthwise), c10::nullopt, {g.sH, g.sW}, g.atenPad(),
-                               {g.dH, g.dW}, false, {0, 0}, g.depthwise ? c : 1, {true, false, false});
+      at::convolution_backward(dy, shapeOnly, atenWeight(a.x(1), g.depthwise), at::OptionalIntArrayRef(), {g.sH, g.sW},
+                               g.atenPad(), {g.dH, g.dW}, false, {0, 0}, g.depthwise ? c : 1, {true, false, false});
   return toNHWC(unpad(std::get<0>(grads), g));
 }
 TL_OP("conv2d_backprop_input", conv2dBackpropInput, CONV_GEOMETRY_ATTRS " inputShape[]");

@@ -74,10 +74,12 @@ ConvSizes convSizes(int64_t n, int64_t c, int64_t h, int64_t w, int64_t co, int6
 
 bool useGemm(ConvPass pass, const ConvSizes& s, const ConvGeom& g,
              std::initializer_list<std::pair<const at::Tensor*, std::vector<int64_t>>> tensors) {
-  if (g.depthwise || s.n < 1 || s.c < 1 || s.co < 1 || s.kh < 1 || s.kw < 1 || s.oh < 1 || s.ow < 1 || !gemmAvailable())
+  if (hostLoopsOff() || g.depthwise || s.n < 1 || s.c < 1 || s.co < 1 || s.kh < 1 || s.kw < 1 || s.oh < 1 || s.ow < 1 ||
+      !gemmAvailable())
     return false;
+  // The matrix product reads host memory: on another device the convolution is ATen's (cuDNN on a GPU).
   for (const auto& [t, sizes] : tensors)
-    if (t->scalar_type() != at::kFloat || t->sizes() != at::IntArrayRef(sizes)) return false;
+    if (!t->is_cpu() || t->scalar_type() != at::kFloat || t->sizes() != at::IntArrayRef(sizes)) return false;
   switch (convAlgorithm()) {
     case ConvAlgorithm::kOneDnn: return false;
     case ConvAlgorithm::kGemm: return true;

@@ -9,6 +9,8 @@
 //   1 contrast    (x − mean of the image)·v + mean, clipped
 //   2 gamma       u = clip((x − black)/(white − black), 0, 1); exp(v·log u)·(white − black) + black
 //   3 noise       x + v·z with z standard normal from `seed` (the numbers random_normal draws), clipped
+// The loop reads host memory; on another device (a GPU) the chain runs as ATen expressions over the whole
+// batch, in the same order of operations (onDevice below).
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
@@ -20,6 +22,27 @@
 namespace tl {
 
 enum Step { kBrightness = 0, kContrast = 1, kGamma = 2, kNoise = 3 };
+
+// The chain as ATen expressions on x's device: `noise` holds the host-drawn numbers of each noise step.
+static at::Tensor onDeviceChain(const at::Tensor& x, const at::Tensor& values, const std::vector<int64_t>& codes,
+                                const std::vector<at::Tensor>& noise, double black, double white) {
+  const double span = white - black;
+  at::Tensor out = x.clone();
+  for (size_t s = 0; s < codes.size(); ++s) {
+    const at::Tensor v = values[s].view({-1, 1, 1, 1});
+    if (codes[s] == kBrightness) {
+      out = (out + v).clamp(black, white);
+    } else if (codes[s] == kContrast) {
+      const at::Tensor mean = out.to(at::kDouble).sum({1, 2, 3}, true).div(out[0].numel()).to(at::kFloat);
+      out = ((out - mean) * v + mean).clamp(black, white);
+    } else if (codes[s] == kGamma) {
+      out = out.sub(black).div(span).clamp(0, 1).log().mul(v).exp().mul(span).add(black);
+    } else {
+      out = (out + noise[s].to(x.device()) * v).clamp(black, white);
+    }
+  }
+  return out;
+}
 
 static Result intensity(const Args& a) {
   const at::Tensor x = a.x(0).to(at::kFloat).contiguous();
@@ -37,9 +60,10 @@ static Result intensity(const Args& a) {
     TORCH_CHECK(codes[s] >= kBrightness && codes[s] <= kNoise, "unknown step code ", codes[s]);
     if (codes[s] == kNoise) {
       at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(seeds[s]));
-      noise[s] = at::randn(x.sizes(), gen, x.options());
+      noise[s] = at::randn(x.sizes(), gen, x.options().device(at::kCPU));
     }
   }
+  if (!hostLoops(x)) return onDeviceChain(x, values, codes, noise, black, white);
   at::Tensor out = x.clone();
   if (n == 0) return out;
   const int64_t perImage = x.numel() / n;

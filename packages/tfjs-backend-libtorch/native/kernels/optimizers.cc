@@ -10,6 +10,9 @@
 // Weight decay (attributes weightDecay, decoupled; none when weightDecay is 0), as callers composed it in
 // JS before: L2 adds wd·x to the gradient (g + x·wd, torch.optim's weight_decay); decoupled (AdamW)
 // scales the variable first, x·(1 − lr·wd), and the step then starts from that value (torch.optim.AdamW).
+//
+// The loops read host memory; on another device (a GPU) each step is the same arithmetic as ATen expressions
+// (several kernels each, in the loop's order of operations).
 #include <ATen/Parallel.h>
 
 #include <cmath>
@@ -66,6 +69,13 @@ static void checkShapes(const at::Tensor& g, std::initializer_list<at::Tensor> t
   for (const at::Tensor& t : ts) TORCH_CHECK(t.sizes() == g.sizes(), what, " and the gradient must have one shape");
 }
 
+// The decayed gradient and variable as ATen expressions (off the CPU).
+static std::pair<at::Tensor, at::Tensor> decayed(const Decay& decay, const at::Tensor& x, const at::Tensor& g) {
+  if (decay.l2) return {x, g + x * decay.wd};
+  if (decay.decoupled) return {x * decay.factor, g};
+  return {x, g};
+}
+
 static Result adam(const Args& a) {
   at::Tensor g = gradient(a, 3);
   checkShapes(g, {a.x(0), a.x(1), a.x(2)}, "x, m, v");
@@ -74,8 +84,14 @@ static Result adam(const Args& a) {
   const float negLr = static_cast<float>(-lr), eps = static_cast<float>(a.f("epsilon"));
   const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
   const float d1 = static_cast<float>(1.0 - beta1), d2 = static_cast<float>(1.0 - beta2);
-  const float c1 = 1.0f - scalarOf(a.x(4)), c2 = 1.0f - scalarOf(a.x(5));
   const Decay decay(a, lr);
+  if (!hostLoops(g)) {
+    auto [xi, gi] = decayed(decay, x, g);
+    at::Tensor c1t = 1 - a.x(4).to(at::kFloat), c2t = 1 - a.x(5).to(at::kFloat);
+    at::Tensor mi = m * b1 + gi * d1, vi = v * b2 + (gi * gi) * d2;
+    return std::vector<at::Tensor>{(mi / c1t) / (at::sqrt(vi / c2t) + eps) * negLr + xi, mi, vi};
+  }
+  const float c1 = 1.0f - scalarOf(a.x(4)), c2 = 1.0f - scalarOf(a.x(5));
   at::Tensor x2 = at::empty_like(g), m2 = at::empty_like(g), v2 = at::empty_like(g);
   const float *px = x.data_ptr<float>(), *pm = m.data_ptr<float>(), *pv = v.data_ptr<float>(),
               *pg = g.data_ptr<float>();
@@ -103,8 +119,12 @@ static Result sgd(const Args& a) {
   at::Tensor g = gradient(a, 1);
   checkShapes(g, {a.x(0)}, "x");
   at::Tensor x = inLayoutOf(a.x(0), g);
-  const float c = scalarOf(a.x(2));
   const Decay decay(a, a.f("learningRate"));
+  if (!hostLoops(g)) {
+    auto [xi, gi] = decayed(decay, x, g);
+    return a.x(2).to(at::kFloat) * gi + xi;
+  }
+  const float c = scalarOf(a.x(2));
   at::Tensor x2 = at::empty_like(g);
   const float *px = x.data_ptr<float>(), *pg = g.data_ptr<float>();
   float* qx = x2.data_ptr<float>();
@@ -127,9 +147,15 @@ static Result momentum(const Args& a) {
   at::Tensor g = gradient(a, 2);
   checkShapes(g, {a.x(0), a.x(1)}, "x, the accumulation");
   at::Tensor x = inLayoutOf(a.x(0), g), acc = inLayoutOf(a.x(1), g);
-  const float c = scalarOf(a.x(3)), mu = scalarOf(a.x(4));
   const bool nesterov = a.b("nesterov");
   const Decay decay(a, a.f("learningRate"));
+  if (!hostLoops(g)) {
+    auto [xi, gi] = decayed(decay, x, g);
+    at::Tensor ct = a.x(3).to(at::kFloat), mut = a.x(4).to(at::kFloat);
+    at::Tensor ai = mut * acc + gi;
+    return std::vector<at::Tensor>{(nesterov ? ct * (gi + ai * mut) : ct * ai) + xi, ai};
+  }
+  const float c = scalarOf(a.x(3)), mu = scalarOf(a.x(4));
   at::Tensor x2 = at::empty_like(g), acc2 = at::empty_like(g);
   const float *px = x.data_ptr<float>(), *pa = acc.data_ptr<float>(), *pg = g.data_ptr<float>();
   float *qx = x2.data_ptr<float>(), *qa = acc2.data_ptr<float>();

@@ -12,7 +12,8 @@ struct AxisMap {
   at::Tensor lo, hi, w;  // [out] long, long, float
 };
 
-static AxisMap axisMap(int64_t in, int64_t out, bool align, bool half) {
+// The tables are built on the host and copied to `device` (the images' device).
+static AxisMap axisMap(int64_t in, int64_t out, bool align, bool half, const c10::Device& device) {
   double scale = (align && out > 1) ? double(in - 1) / double(out - 1) : double(in) / double(out);
   std::vector<int64_t> lo(out), hi(out);
   std::vector<float> w(out);
@@ -23,7 +24,7 @@ static AxisMap axisMap(int64_t in, int64_t out, bool align, bool half) {
     hi[d] = std::min<int64_t>(static_cast<int64_t>(std::ceil(src)), in - 1);
     w[d] = static_cast<float>(src - f);
   }
-  return {at::tensor(lo), at::tensor(hi), at::tensor(w)};
+  return {at::tensor(lo).to(device), at::tensor(hi).to(device), at::tensor(w).to(device)};
 }
 
 // Blend along `dim` of x: x[lo] + (x[hi] - x[lo]) * w
@@ -50,7 +51,8 @@ static at::Tensor blendGrad(const at::Tensor& g, int64_t dim, int64_t in, const 
 static Result resizeBilinear(const Args& a) {
   at::Tensor x = a.x(0).to(at::kFloat);
   bool align = a.b("alignCorners"), half = a.b("halfPixelCenters");
-  AxisMap mh = axisMap(x.size(1), a.i("outHeight"), align, half), mw = axisMap(x.size(2), a.i("outWidth"), align, half);
+  AxisMap mh = axisMap(x.size(1), a.i("outHeight"), align, half, x.device()),
+          mw = axisMap(x.size(2), a.i("outWidth"), align, half, x.device());
   return blend(blend(x, 1, mh), 2, mw);
 }
 TL_OP("resize_bilinear", resizeBilinear, "outHeight outWidth alignCorners halfPixelCenters");
@@ -60,7 +62,8 @@ static Result resizeBilinearGrad(const Args& a) {
   const at::Tensor& dy = a.x(0);
   const at::Tensor& x = a.x(1);
   bool align = a.b("alignCorners"), half = a.b("halfPixelCenters");
-  AxisMap mh = axisMap(x.size(1), dy.size(1), align, half), mw = axisMap(x.size(2), dy.size(2), align, half);
+  AxisMap mh = axisMap(x.size(1), dy.size(1), align, half, dy.device()),
+          mw = axisMap(x.size(2), dy.size(2), align, half, dy.device());
   return blendGrad(blendGrad(dy, 2, x.size(2), mw), 1, x.size(1), mh);
 }
 TL_OP("resize_bilinear_grad", resizeBilinearGrad, "alignCorners halfPixelCenters");

@@ -84,14 +84,13 @@ TL_OP("gather", gather, "axis");
 static Result oneHot(const Args& a) {
   at::Tensor classes = at::arange(a.i("depth"), a.x(0).options().dtype(at::kLong));
   at::Tensor hit = at::eq(a.x(0).to(at::kLong).unsqueeze(-1), classes);
-  return at::where(hit, at::scalar_tensor(a.f("onValue")), at::scalar_tensor(a.f("offValue")));
+  at::TensorOptions scalar = at::TensorOptions().device(hit.device());
+  return at::where(hit, at::scalar_tensor(a.f("onValue"), scalar), at::scalar_tensor(a.f("offValue"), scalar));
 }
 TL_OP("one_hot", oneHot, "depth onValue offValue");
 
 // no inputs; attrs: value, shape
-static Result fill(const Args& a) {
-  return at::full(a.ints("shape"), a.f("value"), at::TensorOptions().dtype(at::kFloat));
-}
+static Result fill(const Args& a) { return at::full(a.ints("shape"), a.f("value"), onDevice(at::kFloat)); }
 TL_OP("fill", fill, "value shape[]");
 
 }  // namespace tl

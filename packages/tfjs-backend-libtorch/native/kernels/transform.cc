@@ -47,6 +47,7 @@ static double mapCoord(double v, int64_t len, int mode) {
 }
 
 static Result transform(const Args& a) {
+  requireCpu(a.x(0), "transform");
   at::Tensor image = a.x(0).to(at::kFloat).contiguous();
   at::Tensor rows = a.x(1).to(at::kFloat).contiguous();
   const int interp = static_cast<int>(a.i("interpolation")), mode = static_cast<int>(a.i("fillMode"));
