@@ -4,6 +4,7 @@
  * transfer models need before they load, and registers the transformer layers a saved ViT names.
  */
 import './models/resizing-fix.js';
+import './models/activations.js';
 import './models/transformer-layers.js';
 
 export { MedcnnError } from './errors.js';

@@ -94,6 +94,8 @@ export const NATIVE_OPS = {
   relu_grad: [],
   relu6_grad: [],
   elu_grad: [],
+  silu_grad: [],
+  gelu_grad: [],
   add_n: [],
   select: [],
   // reduce.cc

@@ -32,6 +32,7 @@ import { libtorchBatchNormTrainingConfig } from './kernels/LibtorchBatchNormTrai
 import { libtorchBatchNormTrainingGradConfig } from './kernels/LibtorchBatchNormTrainingGrad.js';
 import { libtorchFusedBatchNormGradConfig } from './kernels/LibtorchFusedBatchNormGrad.js';
 import { libtorchIntensityConfig } from './kernels/LibtorchIntensity.js';
+import { libtorchGeluGradConfig, libtorchSiluGradConfig } from './kernels/LibtorchActivationGrad.js';
 import { libtorchMeanGradConfig } from './kernels/LibtorchMeanGrad.js';
 import { libtorchRandomNormalConfig } from './kernels/LibtorchRandomNormal.js';
 import { libtorchMomentumConfig, libtorchSgdConfig } from './kernels/LibtorchSgd.js';
@@ -84,6 +85,8 @@ export const nativeKernels: KernelConfig[] = [
   libtorchFusedBatchNormGradConfig,
   libtorchIntensityConfig,
   libtorchMeanGradConfig,
+  libtorchSiluGradConfig,
+  libtorchGeluGradConfig,
   libtorchMomentumConfig,
   libtorchRandomNormalConfig,
   libtorchSgdConfig,

@@ -194,6 +194,24 @@ describe('unary ops', { skip: skipReason }, () => {
       }
     }
   });
+  it('SiLU and exact GELU gradients (LibtorchSiluGrad, LibtorchGeluGrad) against tfjs autodiff of the composed ops', async () => {
+    const silu = (x: tf.Tensor) => tf.mul(tf.sigmoid(x), x);
+    const gelu = (x: tf.Tensor) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))));
+    for (const [kernel, f] of [
+      ['LibtorchSiluGrad', silu],
+      ['LibtorchGeluGrad', gelu],
+    ] as const) {
+      // On libtorch the one kernel; on cpu, tfjs' gradient of the composition it replaces.
+      const grad = (dy: tf.Tensor, x: tf.Tensor) =>
+        tf.getBackend() === 'libtorch'
+          ? (tf.engine().runKernel(kernel, { dy, x }) as tf.Tensor)
+          : tf.grad((v: tf.Tensor) => f(v))(x, dy);
+      await compareBackends(kernel, (x, dy) => grad(dy, x), [
+        { shape: [3, 4, 5], range: [-8, 8] },
+        { shape: [3, 4, 5] },
+      ]);
+    }
+  });
   it('softmax and logSoftmax with gradient', async () => {
     await compareBackends('softmax', (x) => tf.softmax(x), [{ shape: [4, 5] }]);
     await compareBackends('logSoftmax', (x) => tf.logSoftmax(x), [{ shape: [4, 5] }]);

@@ -72,6 +72,8 @@ const CASES: Record<string, () => unknown> = {
   ArgMin: () => run('ArgMin', { x: floats([2, 3]) }, { axis: 0 }),
   LibtorchMeanGrad: () =>
     run('LibtorchMeanGrad', { dy: floats([2, 1]) }, { count: 3, expanded: [2, 1], shape: [2, 3] }),
+  LibtorchSiluGrad: () => run('LibtorchSiluGrad', { dy: floats([2, 3]), x: floats([2, 3]) }),
+  LibtorchGeluGrad: () => run('LibtorchGeluGrad', { dy: floats([2, 3]), x: floats([2, 3]) }),
   AddN: () => tf.addN([floats([2, 3]), floats([2, 3]), floats([2, 3])]),
   Select: () => run('Select', { condition: bools([2]), t: floats([2, 3]), e: floats([2, 3]) }),
   Cast: () => run('Cast', { x: floats([2, 3]) }, { dtype: 'int32' }),

@@ -1,5 +1,7 @@
 // Every trainable model: the registry architectures (one file each; importing a file registers it) and the
 // pretrained backbones, built through one factory (create.ts).
+// Memory-lean SiLU and GELU in place of tfjs-layers' (activations.ts), before any model is built.
+import './activations.js';
 import './simplecnn.js';
 import './lenet5.js';
 import './alexnet.js';
@@ -19,7 +21,7 @@ export {
   type TransferRecord,
   transferModelName,
 } from './create.js';
-export { graphLayers, isConvLayer, runGraph } from './graph.js';
+export { applyForTraining, graphLayers, isConvLayer, runGraph } from './graph.js';
 export { loadModel, readModelFiles, saveModel } from './io.js';
 export { type ChannelNormalization, checkChannelNormalization, onnxSidecarPath } from './onnx/backbone.js';
 export { type BackboneEntry, findBackbone, listBackbones } from './pretrained/backbones.js';

@@ -5,7 +5,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { MedcnnError } from '../errors.js';
 // Saved transfer models resize inside the graph; tfjs-layers 4.22 needs this fix to load them.
 import './resizing-fix.js';
-// A saved ViT names medcnn's own transformer layers; registering them lets it load.
+// Memory-lean SiLU and GELU under tfjs' names; a saved ViT names medcnn's own transformer layers.
+import './activations.js';
 import './transformer-layers.js';
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fuseWeightDecay } from '../engine/backend.js';
+import { variableGrads } from '../engine/backward.js';
 import type { TrainingRecipe } from './recipe.js';
 
 /** One group of variables and its optimizer (a fine-tuned backbone gets its own, at a lower rate). */
@@ -55,7 +56,13 @@ export class Optimizers {
 
   /** One step on the loss; returns the loss before the step (inside the caller's tidy). */
   step(lossOf: () => tf.Scalar): tf.Scalar {
-    if (this.plain) return this.groups[0].optimizer.minimize(lossOf, true, this.vars)!;
+    if (this.plain) {
+      // tfjs' own minimize, but with gradients that free memory as the backward pass goes.
+      const { value, grads } = variableGrads(lossOf, this.vars);
+      this.groups[0].optimizer.applyGradients(grads);
+      tf.dispose(grads);
+      return value;
+    }
     const { value, grads } = this.gradients(lossOf);
     this.apply(grads);
     return value;
@@ -63,7 +70,7 @@ export class Optimizers {
 
   /** The loss and its gradients, one per variable in the order given (for averaging between ranks before `apply`). */
   gradients(lossOf: () => tf.Scalar): { value: tf.Scalar; grads: tf.Tensor[] } {
-    const { value, grads } = tf.variableGrads(lossOf, this.vars);
+    const { value, grads } = variableGrads(lossOf, this.vars);
     return { value, grads: this.vars.map((v) => grads[v.name]) };
   }
 

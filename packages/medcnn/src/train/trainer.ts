@@ -9,6 +9,7 @@ import type { Collectives } from '../engine/distributed.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
+import { applyForTraining } from '../models/graph.js';
 import { anyRankStops, collective, perRankBatch, predictSharded, shardOf } from './distributed.js';
 import { crossEntropy } from './loss.js';
 import { Optimizers } from './optimizer.js';
@@ -149,7 +150,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           const y = labelsToTensor(train, idx, multiLabel);
           return {
             inputs: [x, y],
-            lossOf: () => crossEntropy(task, model.apply(x, { training: true }) as tf.Tensor, y, lossOptions),
+            // model.apply, freeing each intermediate after its last reader (models/graph.ts).
+            lossOf: () => crossEntropy(task, applyForTraining(model, [x])[0], y, lossOptions),
           };
         };
         let batchLoss: number;

@@ -37,6 +37,10 @@ BINARY("prelu", at::where(a > 0, a, at::mul(a, b)));
 BINARY("relu_grad", at::threshold_backward(a, b, 0));                                   // (dy, x): one fused pass
 BINARY("relu6_grad", at::where(at::logical_and(b > 0, b <= 6), a, at::zeros_like(a)));  // (dy, x)
 BINARY("elu_grad", at::where(b >= 0, a, at::mul(a, b + 1)));                            // (dy, y)
+// SiLU and exact GELU, whose derivatives medcnn computes from x alone (so a step keeps x, not the composed
+// activation's intermediates): one pass instead of five or six elementwise ops and their temporaries.
+BINARY("silu_grad", at::silu_backward(a, b));          // (dy, x)
+BINARY("gelu_grad", at::gelu_backward(a, b, "none"));  // (dy, x)
 
 // AddN: sum of any number of same-shape tensors.
 static Result addN(const Args& args) {
