@@ -164,16 +164,30 @@ test('damaged JPEGs are refused with libjpeg’s words, naming the file; a non-J
   await assert.rejects(decodeJpeg(Buffer.alloc(0), 1, 1), (e: unknown) => isJpegError(e));
 });
 
-test('a folder with a truncated JPEG: import names it; 16-bit PNGs are still read by sharp', { skip }, async () => {
+test('a JPEG folder (decoding threads) gives the pixels predict reads; a truncated JPEG in it is named; 16-bit PNGs still go through sharp', {
+  skip,
+}, async () => {
   const dir = path.join(work, 'folder');
+  const second = await gray(await bigXray(3, 640), 640, 640)
+    .jpeg({ quality: 85 })
+    .toBuffer();
   for (const c of ['normal', 'pneumonia']) {
     fs.mkdirSync(path.join(dir, c), { recursive: true });
-    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(dir, c, `${i}.jpg`), xray);
+    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(dir, c, `${i}.jpg`), i % 2 ? second : xray);
   }
-  fs.writeFileSync(path.join(dir, 'pneumonia', 'cut.jpg'), xray.subarray(0, xray.length >> 1));
   const prep = { size: 64, fit: 'pad' as const, dicom: {} };
   const opts = { source: dir, prep, onBadFile: 'error' as const, seed: 1, progress: false, log: () => {} };
   process.env.MEDCNN_CACHE = 'off';
+  process.env.MEDCNN_DECODE_THREADS = '2';
+  const own = await loadOwnData(opts);
+  const byFile = new Map<string, Uint8Array>();
+  for (const s of [own.train, own.val, own.test]) {
+    const rows = own.rows.filter((r) => r.split === s.split);
+    rows.forEach((r, n) => byFile.set(r.path, s.images.subarray(n * 64 * 64, (n + 1) * 64 * 64)));
+  }
+  for (const rel of ['normal/0.jpg', 'pneumonia/1.jpg'])
+    assert.deepEqual(byFile.get(rel), await readImageFile(path.join(dir, rel), 64, 64, 1, { fit: 'pad' }), rel);
+  fs.writeFileSync(path.join(dir, 'pneumonia', 'cut.jpg'), xray.subarray(0, xray.length >> 1));
   await assert.rejects(
     loadOwnData(opts),
     /pneumonia\/cut\.jpg: its image data end before all of the image \(libjpeg: .*\); the file is truncated/,
