@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MINUS_ONE_TO_ONE } from '../src/data/batch.js';
+import { jpegDecoder } from '../src/data/decode.js';
 import { readSplits, type SplitData } from '../src/data/load.js';
 import { initEngine, type BackendName } from '../src/engine/backend.js';
 import { seedEverything } from '../src/engine/seed.js';
@@ -284,7 +285,9 @@ async function importRows(importRounds: number): Promise<void> {
     python,
     rounds: importRounds,
   });
-  rows.push({ what: 'import 1,000 JPEGs 1024²→224', backend: 'sharp', ours: imp.ours, torch: imp.pillow });
+  // The library that decoded the JPEGs: libjpeg-turbo through jpeg-native, or sharp where it is not built.
+  const decoder = jpegDecoder === 'libjpeg-turbo' ? 'libjpeg' : 'sharp';
+  rows.push({ what: 'import 1,000 JPEGs 1024²→224', backend: decoder, ours: imp.ours, torch: imp.pillow });
   rows.push({ what: 'import again (from the cache)', backend: 'cache', ours: imp.cached, torch: imp.pillow });
   const cpu = (ms: (number | null)[]) => ms.map((v) => (v === null ? 'n/a' : v.toFixed(2))).join(', ');
   console.log(

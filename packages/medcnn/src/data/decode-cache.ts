@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { jpegDecoder } from './decode.js';
 import type { DecodedRecord, Preprocessing } from './own-decode.js';
 
-// 2: images resized by libvips (was: in TypeScript).
-const CACHE_VERSION = 2;
+// 2: images resized by libvips (was: in TypeScript). 3: JPEGs decoded by libjpeg-turbo at a DCT scale (jpeg-native).
+const CACHE_VERSION = 3;
 
 /** The cache folder, or null when the cache is off. */
 export function cacheDir(): string | null {
@@ -48,7 +49,7 @@ export class DecodeCache {
     const dir = cacheDir();
     const key = crypto
       .createHash('sha256')
-      .update(JSON.stringify([CACHE_VERSION, path.resolve(source), prep]))
+      .update(JSON.stringify([CACHE_VERSION, jpegDecoder, path.resolve(source), prep]))
       .digest('hex')
       .slice(0, 32);
     const cache = new DecodeCache(dir ? path.join(dir, `${key}.pack`) : null);

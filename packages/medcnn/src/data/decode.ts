@@ -1,22 +1,50 @@
 /**
- * Any image file medcnn reads — PNG and JPEG (8- or 16-bit, gray, RGB, with alpha) through sharp (libvips, its
- * prebuilt binary from the npm registry), DICOM through data/dicom.ts — to a Raster (decodeImage) or straight to the
- * pixels a model takes (decodeFitted), with damaged files refused before decoding, so that a truncated X-ray is
- * never classified or trained on as if it were whole.
+ * Any image file medcnn reads — 8-bit gray and colour JPEGs through libjpeg-turbo (packages/jpeg-native, when it
+ * was built), PNG and other JPEGs (8- or 16-bit, gray, RGB, with alpha) through sharp (libvips, its prebuilt binary
+ * from the npm registry), DICOM through data/dicom.ts — to a Raster (decodeImage) or straight to the pixels a model
+ * takes (decodeFitted), with damaged files refused, so that a truncated X-ray is never classified or trained on as
+ * if it were whole.
  */
 import zlib from 'node:zlib';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Localized } from '../i18n/messages.js';
 import { type DicomOptions, DicomProblem, isDicom, readDicom } from './dicom.js';
 import {
+  DAMAGED,
   type Fit,
   fitPixels,
   imageDataProblem,
   imageHeader,
   imageSizeProblem,
   isGrayRaster,
+  problem,
   type Raster,
+  TRUNCATED,
 } from './pixels.js';
+
+type JpegNative = typeof import('jpeg-native');
+
+/**
+ * jpeg-native (an optional dependency, imported at run time) when its addon is built, else why not: libjpeg-turbo
+ * decodes and checks a JPEG in one pass, shrunk while it is decoded; without it, sharp decodes and our TypeScript
+ * walk of the Huffman data (imageDataProblem) checks, as before.
+ */
+const jpegNative: JpegNative | string = await import('jpeg-native').then(
+  (m) => (m.loadProblem === null ? m : m.loadProblem),
+  (e: Error) => `the jpeg-native package is not installed (${e.message.split('\n')[0]})`,
+);
+
+/** Which library decodes 8-bit gray and colour JPEGs here (part of the decode cache's key). */
+export const jpegDecoder: 'libjpeg-turbo' | 'sharp' = typeof jpegNative === 'string' ? 'sharp' : 'libjpeg-turbo';
+
+/** A one-line note when JPEGs are decoded by sharp because jpeg-native's addon is not there, else null. */
+export function jpegDecoderNote(): Localized | null {
+  if (typeof jpegNative !== 'string') return null;
+  return {
+    en: `note: JPEGs are decoded with sharp, more slowly: jpeg-native is not built (${jpegNative}); install libjpeg62-turbo-dev and run npm ci again`,
+    ja: `注意: JPEG は sharp で読み込みます（低速）。jpeg-native がビルドされていません（${jpegNative}）。libjpeg62-turbo-dev を入れて npm ci をやり直してください`,
+  };
+}
 
 // One libvips thread per image: medcnn decodes several images at once instead (files in flight on worker threads),
 // and no cache.
@@ -75,6 +103,12 @@ export async function decodeImage(bytes: Uint8Array, dicom: DicomOptions = {}): 
       throw e;
     }
   }
+  if (kind === 'jpeg' && typeof jpegNative !== 'string' && eightBitLayout(bytes)) {
+    const header = sizedHeader(bytes);
+    const jpeg = await decodeJpegChecked(jpegNative, bytes, header.width, header.height);
+    const raster: Raster = { ...jpeg, maxValue: 255 };
+    return { kind, raster, patientId: null };
+  }
   const header = checkedHeader(bytes);
   let decoded: { data: Buffer; info: OutputInfo };
   let deep = false;
@@ -120,13 +154,97 @@ const DECODE_OPTIONS = { failOn: 'error', limitInputPixels: false } as const;
  * here rather than used.
  */
 function checkedHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: number; height: number } {
-  const header = imageHeader(bytes)!;
-  const tooBig = header.width > 0 ? sizeProblem(header.width, header.height) : null;
-  if (tooBig) throw new ImageProblem(tooBig, 'unusable');
+  const header = sizedHeader(bytes);
   // libpng refuses pixel rows cut short but not a stream that runs on past them: that is checked here too.
   const damaged = imageDataProblem(bytes) ?? (header.kind === 'png' ? pngPixelDataProblem(bytes) : null);
   if (damaged) throw new ImageProblem(damaged);
   return header;
+}
+
+/** A PNG or JPEG's header, once its size is usable (not so large that decoding it would take too much memory). */
+function sizedHeader(bytes: Uint8Array): { kind: 'png' | 'jpeg'; width: number; height: number } {
+  const header = imageHeader(bytes)!;
+  const tooBig = header.width > 0 ? sizeProblem(header.width, header.height) : null;
+  if (tooBig) throw new ImageProblem(tooBig, 'unusable');
+  return header;
+}
+
+/** Decodes a JPEG with jpeg-native, at least atLeastWidth × atLeastHeight; libjpeg's refusal as an ImageProblem. */
+async function decodeJpegChecked(
+  native: JpegNative,
+  bytes: Uint8Array,
+  atLeastWidth: number,
+  atLeastHeight: number,
+): Promise<{ data: Buffer; width: number; height: number; channels: 1 | 3 }> {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  try {
+    return await native.decodeJpeg(buffer, atLeastWidth, atLeastHeight);
+  } catch (e) {
+    if (native.isJpegError(e)) throw libjpegProblem(e);
+    throw e;
+  }
+}
+
+/**
+ * What libjpeg's refusal means for the file, in each language, with libjpeg's own words: each of its warnings (it
+ * would otherwise fill in what is missing or damaged) is taken as an error.
+ */
+function libjpegProblem(e: import('jpeg-native').JpegError): ImageProblem {
+  const said = `libjpeg: ${e.message}`;
+  const say = (en: string, ja: string, verdict: Localized): ImageProblem =>
+    new ImageProblem(problem(`${en} (${said})`, `${ja}（${said}）`, verdict));
+  if (e.endOfFile) {
+    // libjpeg read past the last byte: where it was says what is missing.
+    if (e.phase === 'end')
+      return say(
+        'it ends before its end-of-image marker',
+        '画像の終わりを示すマーカー（EOI）より前で終わっています',
+        TRUNCATED,
+      );
+    if (e.phase === 'header') return say('it ends inside its header', 'ヘッダーの途中で終わっています', TRUNCATED);
+    return say('its image data end before all of the image', '画像データが画像の途中で終わっています', TRUNCATED);
+  }
+  switch (e.code) {
+    case 'JWRN_HIT_MARKER':
+      return say('its image data end before all of the image', '画像データが画像の途中で終わっています', TRUNCATED);
+    case 'JWRN_HUFF_BAD_CODE':
+    case 'JWRN_ARITH_BAD_CODE':
+      return say('its image data hold an invalid code', '画像データに不正な符号があります', DAMAGED);
+    case 'JWRN_MUST_RESYNC':
+      return say(
+        'a restart marker is missing from its image data',
+        '画像データにリスタートマーカーが欠けています',
+        DAMAGED,
+      );
+    case 'JWRN_EXTRANEOUS_DATA':
+      return e.phase === 'end'
+        ? say(
+            'its image data run on past the image its header declares',
+            '画像データが、ヘッダーの示す画像の大きさを超えて続いています',
+            DAMAGED,
+          )
+        : say('it has stray bytes where a marker should be', 'マーカーがあるべき位置に余分なバイトがあります', DAMAGED);
+    case 'JERR_SOF_UNSUPPORTED':
+    case 'JERR_BAD_PRECISION':
+    case 'JERR_NOT_COMPILED':
+    case 'JERR_ARITH_NOTIMPL':
+    case 'JERR_CONVERSION_NOTIMPL':
+      return new ImageProblem(
+        {
+          en: `it is a kind of JPEG that cannot be decoded (${said})`,
+          ja: `読み込めない種類の JPEG です（${said}）`,
+        },
+        'unusable',
+      );
+    default:
+      return say(
+        'its image data cannot be decoded',
+        '画像データを復号できません',
+        e.phase === 'header'
+          ? DAMAGED
+          : { en: 'the file is truncated or damaged', ja: 'ファイルが途中で切れているか壊れています' },
+      );
+  }
 }
 
 /** What libvips' error means for the file, in each language. */
@@ -157,11 +275,14 @@ const SHARP_FIT = { pad: 'contain', crop: 'cover', stretch: 'fill' } as const;
 
 /**
  * THE preprocessing in Node, from a file's bytes to the uint8 pixels a model takes (training, import, predict,
- * explain alike): libvips decodes the image (a JPEG shrunk while it is decoded, on load) and reduces it with a
+ * explain alike): the image is decoded (a JPEG shrunk while it is decoded) and libvips reduces it with a
  * triangle (bilinear) filter widened by the shrink factor, as Pillow's bilinear resize does, fitted by `fit` (pad:
- * black borders, centred; crop: the centre; stretch). 8-bit PNG and JPEG go straight through libvips; DICOM,
- * 16-bit and images with alpha are decoded to a raster first (windowed, scaled to 8 bits, alpha dropped) and then
- * reduced the same way. An image that must be enlarged is fitted by fitPixels (pixels.ts), the TypeScript twin
+ * black borders, centred; crop: the centre; stretch). 8-bit gray and colour JPEGs are decoded by libjpeg-turbo
+ * (jpeg-native) at the smallest DCT scale (1/8 … 8/8) that still covers twice the fitted size, checked in the same
+ * pass;
+ * 8-bit PNG (and those JPEGs when jpeg-native is not built: libvips' shrink-on-load) go straight through libvips;
+ * DICOM, 16-bit and images with alpha are decoded to a raster first (windowed, scaled to 8 bits, alpha dropped) and
+ * then reduced the same way. An image that must be enlarged is fitted by fitPixels (pixels.ts), the TypeScript twin
  * that the browser page, which cannot use libvips, runs on every image: the page's pixels are the same for an
  * enlarged image and about one gray level apart for a reduced one (measured in the tests).
  */
@@ -171,6 +292,26 @@ export async function decodeFitted(
   dicom: DicomOptions = {},
 ): Promise<FittedImage> {
   const kind = imageKind(bytes);
+  if (kind === 'jpeg' && typeof jpegNative !== 'string') {
+    const header = sizedHeader(bytes);
+    const layout = enlarges(header.width, header.height, geometry) ? null : eightBitLayout(bytes);
+    if (layout) {
+      // Decoded by libjpeg at the smallest scale that still covers twice the fitted size, then reduced by libvips:
+      // a DCT scale right down to the fitted size keeps high frequencies that a triangle filter averages out (on the
+      // bench's X-rays 3.5 gray levels from the page's pixels on average, against 1.0 with twice the size left).
+      const [w, h] = coveringSize(header.width, header.height, geometry);
+      const jpeg = await decodeJpegChecked(jpegNative, bytes, 2 * w, 2 * h);
+      const input = sharp(jpeg.data, {
+        raw: { width: jpeg.width, height: jpeg.height, channels: jpeg.channels },
+        limitInputPixels: false,
+      });
+      try {
+        return { kind, ...(await fitResize(input, geometry, jpeg.channels === 1)), patientId: null };
+      } catch (e) {
+        throw decodeProblem(e);
+      }
+    }
+  }
   if (kind === 'png' || kind === 'jpeg') {
     const header = checkedHeader(bytes);
     const layout = enlarges(header.width, header.height, geometry) ? null : eightBitLayout(bytes);
@@ -230,6 +371,13 @@ function enlarges(w: number, h: number, { width, height, fit }: FitGeometry): bo
   if (fit === 'stretch') return width > w || height > h;
   const scale = fit === 'pad' ? Math.min(width / w, height / h) : Math.max(width / w, height / h);
   return scale > 1;
+}
+
+/** The size a w×h image is resized to before it is fitted (pad: inside the geometry; crop: covering it). */
+function coveringSize(w: number, h: number, { width, height, fit }: FitGeometry): [number, number] {
+  if (fit === 'stretch') return [width, height];
+  const scale = fit === 'pad' ? Math.min(width / w, height / h) : Math.max(width / w, height / h);
+  return [Math.min(w, Math.ceil(w * scale)), Math.min(h, Math.ceil(h * scale))];
 }
 
 /** Resizes with libvips into the geometry (see decodeFitted); an RGB result that is gray everywhere is 1 channel. */

@@ -10,6 +10,7 @@ import { MedcnnError } from '../errors.js';
 import { type Lang, t } from '../i18n/messages.js';
 import { ProgressBar } from '../util/progress.js';
 import { isMultiLabel, SPLITS, type Split, type Task } from './dataset-info.js';
+import { jpegDecoderNote } from './decode.js';
 import { DecodeCache, type FileStamp } from './decode-cache.js';
 import { decodeFiles } from './decode-pool.js';
 import { readSplits, type SplitData } from './load.js';
@@ -88,7 +89,7 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
         files: `${scanned.ignored.slice(0, 3).join(', ')}${scanned.ignored.length > 3 ? ', …' : ''}`,
       }),
     );
-  const records = await decodeWithCache(scanned, opts.prep, opts.progress !== false, lang);
+  const records = await decodeWithCache(scanned, opts.prep, opts.progress !== false, lang, log);
   // Bad files: all of them named at once, or left out.
   const bad = scanned.entries.flatMap((e, i) => {
     const r = records[i];
@@ -203,6 +204,7 @@ async function decodeWithCache(
   prep: Preprocessing,
   progress: boolean,
   lang: Lang,
+  log: (line: string) => void,
 ): Promise<DecodedRecord[]> {
   const stamps: FileStamp[] = scanned.entries.map((e) => {
     const st = fs.statSync(e.file);
@@ -212,6 +214,8 @@ async function decodeWithCache(
   const records: (DecodedRecord | undefined)[] = stamps.map((s) => cache.get(s));
   const todo = records.flatMap((r, i) => (r ? [] : [i]));
   if (todo.length) {
+    const note = jpegDecoderNote();
+    if (note && todo.some((i) => /\.jpe?g$/i.test(scanned.entries[i].file))) log(note[lang]);
     const bar = progress ? new ProgressBar(todo.length, t(lang, 'decoding')) : null;
     const decoded = await decodeFiles(
       todo.map((i) => scanned.entries[i].file),

@@ -253,11 +253,11 @@ export function imageDataProblem(bytes: Uint8Array): Localized | null {
   return header.kind === 'png' ? pngProblem(bytes) : jpegProblem(bytes);
 }
 
-const TRUNCATED: Localized = { en: 'the file is truncated', ja: 'ファイルが途中で切れています' };
-const DAMAGED: Localized = { en: 'the file is damaged', ja: 'ファイルが壊れています' };
+export const TRUNCATED: Localized = { en: 'the file is truncated', ja: 'ファイルが途中で切れています' };
+export const DAMAGED: Localized = { en: 'the file is damaged', ja: 'ファイルが壊れています' };
 
 /** What is wrong, then what that means for the file (TRUNCATED or DAMAGED), in each language. */
-const problem = (en: string, ja: string, verdict: Localized): Localized => ({
+export const problem = (en: string, ja: string, verdict: Localized): Localized => ({
   en: `${en}; ${verdict.en}`,
   ja: `${ja}。${verdict.ja}`,
 });
