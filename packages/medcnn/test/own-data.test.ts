@@ -73,6 +73,12 @@ test('a folder of PNGs reads back as the very arrays it was written from, in the
     fs.readdirSync(cache).some((f) => f.endsWith('.pack')),
     'decoded images are cached',
   );
+  // Read again: every image from the cache, whose pack is reordered in place into the splits' arrays.
+  const again = await loadOwnData(options(path.join(work, 'png')));
+  for (const [k, s] of [again.train, again.val, again.test].entries()) {
+    assert.deepEqual(s.images, small[k].images, `${s.split} pixels from the cache`);
+    assert.deepEqual(s.labels, small[k].labels, `${s.split} labels from the cache`);
+  }
 });
 
 test('16-bit PNGs and JPEGs of the same X-rays: exact, and within JPEG rounding', async () => {
