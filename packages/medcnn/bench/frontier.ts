@@ -16,6 +16,26 @@ import { createModel } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
 
+/**
+ * Training or inference samples/s of a case, measured in a fresh process as torch_reference.py is: in one process
+ * for all rounds, our later rounds found oneDNN's kernels compiled and the allocator warm (the first of two epochs
+ * of 2 steps each then ran ~4× faster), which PyTorch, started afresh each round, never does.
+ */
+export function frontierSpeedInChild(kind: 'train' | 'infer', c: FrontierCase, threads: number): number {
+  const r = spawnSync(process.execPath, [import.meta.filename, '--speed-probe', kind, c.model, String(threads)], {
+    encoding: 'utf8',
+    env: { ...process.env },
+  });
+  const last = r.stdout?.trim().split('\n').at(-1) ?? '';
+  try {
+    return (JSON.parse(last) as { samplesPerSecond: number }).samplesPerSecond;
+  } catch {
+    throw new Error(
+      `the ${kind} probe of ${c.model} failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`,
+    );
+  }
+}
+
 /** One row: an architecture at a size, trained on `limit` images in batches of `batch`. */
 export interface FrontierCase {
   model: string;
@@ -179,4 +199,19 @@ async function rssProbe(argv: string[]): Promise<void> {
   console.log(JSON.stringify({ maxRssMiB: peakRssKiB() / 1024 }));
 }
 
+/** The child side of frontierSpeedInChild: the case's data as the bench makes it, one measurement, printed. */
+async function speedProbe([kind, model, threads]: string[]): Promise<void> {
+  const c = FRONTIER_CASES.find((f) => f.model === model)!;
+  await initEngine({ backend: 'libtorch', threads: Number(threads) });
+  const sharedDir = path.resolve(import.meta.dirname, '../../../../../shared');
+  const npz = path.join(process.env.MEDMNIST_ROOT ?? path.join(sharedDir, 'medmnist'), 'pneumoniamnist.npz');
+  const [train, val, test] = readSplits(npz, ['train', 'val', 'test']);
+  const samplesPerSecond =
+    kind === 'train'
+      ? await frontierTrainSpeed(c, resizedSplit(train, c.limit, c.size), resizedSplit(val, 32, c.size))
+      : frontierInferSpeed(c, resizedSplit(test, c.limit, c.size));
+  console.log(JSON.stringify({ samplesPerSecond }));
+}
+
 if (process.argv[2] === '--rss-probe') await rssProbe(process.argv.slice(3));
+if (process.argv[2] === '--speed-probe') await speedProbe(process.argv.slice(3));

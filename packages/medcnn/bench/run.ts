@@ -37,14 +37,7 @@ import { trainModel } from '../src/train/trainer.js';
 import { ownBlas, torchBlas } from './blas.js';
 import { benchDistributed } from './distributed-bench.js';
 import { runExtraBenches } from './extra.js';
-import {
-  FRONTIER_CASES,
-  frontierInferSpeed,
-  frontierTrainSpeed,
-  medcnnTrainingRss,
-  resizedSplit,
-  torchTrainingRss,
-} from './frontier.js';
+import { FRONTIER_CASES, frontierSpeedInChild, medcnnTrainingRss, resizedSplit, torchTrainingRss } from './frontier.js';
 import { benchImport, cpuRatios } from './import-bench.js';
 
 const args = process.argv.slice(2);
@@ -322,11 +315,6 @@ function printRows(): void {
 /** Training and inference of the frontier's architectures at their sizes (frontier.ts), as figures of the table. */
 function frontierFigures(train: SplitData, val: SplitData, test: SplitData, t: string) {
   return FRONTIER_CASES.filter((c) => !frontierModels || frontierModels.includes(c.model)).flatMap((c) => {
-    const sized = () => ({
-      train: resizedSplit(train, c.limit, c.size),
-      val: resizedSplit(val, 32, c.size),
-      test: resizedSplit(test, c.limit, c.size),
-    });
     const common = ['--npz', npz, '--model', c.model, '--size', String(c.size), '--threads', t];
     const batch = ['--batch', String(c.batch), '--limit', String(c.limit)];
     return [
@@ -334,17 +322,14 @@ function frontierFigures(train: SplitData, val: SplitData, test: SplitData, t: s
         what: `${c.title} (${c.size}) train (${c.limit})`,
         resnet: false,
         frontier: true,
-        ours: () => {
-          const d = sized();
-          return frontierTrainSpeed(c, d.train, d.val);
-        },
+        ours: async () => frontierSpeedInChild('train', c, Number(t)),
         torch: () => torch(reference, [...common, ...batch, '--epochs', '2']),
       },
       {
         what: `${c.title} (${c.size}) inference (${c.limit})`,
         resnet: false,
         frontier: true,
-        ours: async () => frontierInferSpeed(c, sized().test),
+        ours: async () => frontierSpeedInChild('infer', c, Number(t)),
         torch: () =>
           torch(path.join(import.meta.dirname, '../../bench/torch_inference.py'), [
             '--reference',
