@@ -7,6 +7,8 @@ import { MedcnnError } from '../errors.js';
 import './resizing-fix.js';
 // A saved ViT names medcnn's own transformer layers; registering them lets it load.
 import './transformer-layers.js';
+// A saved Dropout loads into medcnn's, whose mask the native backend draws (a captured step replays it).
+import './dropout.js';
 
 /**
  * Saves a model in the TF.js layers format (model.json + weights.bin), which a browser loads unchanged.
