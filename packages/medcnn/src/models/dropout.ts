@@ -9,6 +9,8 @@
  * backbones, ONNX export's reading) loads into it.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Loaded first: its Dropout, registered on import, is the class this one extends.
+import '@tensorflow/tfjs-layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DropoutLayerArgs, Dropout as TfjsDropoutClass } from '@tensorflow/tfjs-layers/dist/layers/core.js';
 
