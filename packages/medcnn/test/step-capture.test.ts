@@ -54,3 +54,38 @@ test('on libtorch the training step is captured and replayed, with the numbers o
   assert.doesNotMatch(plain.out, /training step captured/);
   assert.deepEqual(outcome(path.join(dir, 'captured')), outcome(path.join(dir, 'plain')));
 });
+
+test('a model with dropout (MobileNetV2: its classifier dropout) is captured too, with the numbers of plain steps', (t) => {
+  const root = smallPneumoniaRoot(320, 64, 64);
+  const dir = tempDir();
+  const args = (out: string) => [
+    'train',
+    '--dataset',
+    'pneumoniamnist',
+    '--root',
+    root,
+    '--model',
+    'mobilenet_v2',
+    '--epochs',
+    '2',
+    '--seed',
+    '3',
+    '--threads',
+    '1',
+    '--out',
+    out,
+    '--no-progress',
+  ];
+  const captured = medcnn(args(path.join(dir, 'captured')), { MEDCNN_BACKEND: 'libtorch' });
+  if (captured.code !== 0 && /libtorch/.test(captured.err) && /unavailable|not available/.test(captured.err)) {
+    t.skip(`libtorch unavailable: ${captured.err.trim()}`);
+    return;
+  }
+  assert.equal(captured.code, 0, captured.err);
+  assert.match(captured.out, /training step captured: \d+ native ops replayed per batch/);
+  // The dropout masks come from the backend's generator, seeded by --seed: plain steps draw the same ones.
+  const plain = medcnn(args(path.join(dir, 'plain')), { MEDCNN_BACKEND: 'libtorch', MEDCNN_STEP_CAPTURE: '0' });
+  assert.equal(plain.code, 0, plain.err);
+  assert.doesNotMatch(plain.out, /training step captured/);
+  assert.deepEqual(outcome(path.join(dir, 'captured')), outcome(path.join(dir, 'plain')));
+});

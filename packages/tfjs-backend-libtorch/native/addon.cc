@@ -414,6 +414,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setConvAlgorithm", Napi::Function::New(env, SetConvAlgorithm));
   exports.Set("run", Napi::Function::New(env, Run));
   exportCapture(env, exports);
+  exportRandom(env, exports);
   initDistributed(env, exports);
   return exports;
 }

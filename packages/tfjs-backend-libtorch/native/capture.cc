@@ -7,23 +7,28 @@
 // loss). Each input of each op is resolved to what it is: a batch input, a state variable, an output of an
 // earlier op of the step, a constant the step wrote, or a tensor from outside the step (kept by id). The two
 // steps must agree op by op: same ops, same attributes, same constants, same structure. Whatever differs
-// between two steps (a random seed, a value computed in JavaScript from the data, a read of a tensor's
-// values that JavaScript could branch on) makes compiling fail with the reason, and the caller keeps the
-// plain path. The one attribute allowed to change is the optimizers' learning rate, which must follow the
-// rate the caller passes (a schedule): replay scales it.
+// between two steps (a seed or random numbers written by JavaScript, a value computed in JavaScript from the
+// data, a read of a tensor's values that JavaScript could branch on) makes compiling fail with the reason, and
+// the caller keeps the plain path. The one attribute allowed to change is the optimizers' learning rate, which
+// must follow the rate the caller passes (a schedule): replay scales it.
 //
 // Replay runs the ops on the new batch in order, frees each intermediate after its last use (a plain tfjs
 // step keeps them until its scope ends), and finally swaps the new state into the variables' table entries in
 // place, so the tfjs variables keep their ids and are current after every step: nothing has to be written
 // back. A failure leaves the state as it was. This is TorchScript tracing's idea (and a CUDA graph's) with
-// their rule for randomness (captured seeds are not replayed: such a step is refused) and for state (only what
-// the caller names as state may change).
+// their rule for state (only what the caller names as state may change) and for randomness: an op marked
+// random (OpDef::random: a dropout mask) draws from the backend's own generator, so it is never left out or
+// taken for a constant, and replay runs it again in its recorded place, drawing fresh numbers — exactly the
+// numbers the same plain step would draw, since plain, recorded and replayed steps advance the one generator
+// alike (a failed replay puts it back as it was). A seed or numbers JavaScript draws and writes differ between
+// the recordings and are refused.
 #include "capture.h"
 
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -85,6 +90,7 @@ struct Program {
   size_t slots = 0;
   size_t state = 0;
   double rate = 1;
+  bool random = false;  // draws from the backend's generator
 };
 
 // The ids a step's roles name (from JavaScript).
@@ -236,9 +242,12 @@ std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra
     program->outputs.push_back(r);
   }
   // Kernels are pure, so an op whose outputs nothing needs is left out: a plain step computes such values
-  // (the gradient of the image, which no variable needs) and drops them.
+  // (the gradient of the image, which no variable needs) and drops them. A random op always runs: leaving out
+  // its draw would shift every later one.
   std::vector<bool> live(steps.size(), false);
   for (size_t i = steps.size(); i-- > 0;) {
+    live[i] = steps[i].def->random;
+    program->random = program->random || live[i];
     for (size_t k = 0; k < a.ops[i].out.size(); ++k) live[i] = live[i] || needed[steps[i].firstSlot + k];
     if (live[i])
       for (const Ref& r : steps[i].in)
@@ -373,7 +382,16 @@ Napi::Value CaptureReplay(const Napi::CallbackInfo& info) {
     auto p = programs.find(info[0].As<Napi::Number>().Int64Value());
     if (p == programs.end()) throw std::runtime_error("unknown program");
     c10::InferenceMode guard;
-    std::vector<int64_t> out = replay(*p->second, ids(info[1]), ids(info[2]), info[3].As<Napi::Number>().DoubleValue());
+    // A failed replay puts the generator back: the plain step that then does the batch draws what it would have.
+    std::optional<at::Generator> saved;
+    if (p->second->random) saved = randomGenerator().clone();
+    std::vector<int64_t> out;
+    try {
+      out = replay(*p->second, ids(info[1]), ids(info[2]), info[3].As<Napi::Number>().DoubleValue());
+    } catch (...) {
+      if (saved) randomGenerator() = *saved;
+      throw;
+    }
     return describeOutputs(info.Env(), out);
   });
 }

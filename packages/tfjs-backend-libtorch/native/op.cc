@@ -12,14 +12,14 @@ std::vector<OpDef>& registry() {
   return ops;
 }
 
-Register::Register(const char* name, OpFn fn, const char* attrs) {
+Register::Register(const char* name, OpFn fn, const char* attrs, bool random) {
   std::vector<AttrSpec> specs;
   std::istringstream words(attrs);
   for (std::string w; words >> w;) {
     bool list = w.size() > 2 && w.compare(w.size() - 2, 2, "[]") == 0;
     specs.push_back({list ? w.substr(0, w.size() - 2) : w, list});
   }
-  registry().push_back({name, fn, std::move(specs)});
+  registry().push_back({name, fn, std::move(specs), random});
 }
 
 // "a, b, c[]": the declared attributes, for messages.

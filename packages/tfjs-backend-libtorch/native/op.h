@@ -63,13 +63,20 @@ struct OpDef {
   const char* name;
   OpFn fn;
   std::vector<AttrSpec> attrs;
+  // Draws from the backend's generator (randomGenerator()): not a pure function of its inputs and attributes,
+  // so a captured step always runs it, in its place, on replay (capture.cc).
+  bool random = false;
 };
 
 std::vector<OpDef>& registry();
 // `attrs`: the op's attribute names separated by spaces, lists marked with "[]" ("keepDims axes[]").
 struct Register {
-  Register(const char* name, OpFn fn, const char* attrs);
+  Register(const char* name, OpFn fn, const char* attrs, bool random = false);
 };
+
+// The backend's own random number generator (ATen's CPU generator, seeded by setRandomSeed; random.cc). Ops
+// marked random draw from it, on the CPU on every device, so that a seed gives the same numbers everywhere.
+at::Generator& randomGenerator();
 
 // NHWC <-> NCHW views, never a copy. tfjs sees every image tensor as NHWC; its memory may be in
 // either order (NHWC memory permuted to NCHW has channels_last strides), and ATen's kernels take both.
@@ -111,3 +118,5 @@ at::Tensor activate(const at::Tensor& x, int64_t code, double alpha, const at::T
 #define TL_CAT(a, b) TL_CAT2(a, b)
 // Registers op `name`, run by `fn`, with its attributes (see Register).
 #define TL_OP(name, fn, attrs) static ::tl::Register TL_CAT(tl_reg_, __LINE__)(name, fn, attrs)
+// Registers op `name` that draws from randomGenerator() (see OpDef::random).
+#define TL_RANDOM_OP(name, fn, attrs) static ::tl::Register TL_CAT(tl_reg_, __LINE__)(name, fn, attrs, true)

@@ -14,4 +14,7 @@ Entry& lookup(int64_t id);
 // Adds the distributed collectives (native/distributed/process_group.cc) to the addon's exports.
 void initDistributed(Napi::Env env, Napi::Object exports);
 
+// Adds setRandomSeed, which seeds the generator random ops draw from (native/kernels/random.cc).
+void exportRandom(Napi::Env env, Napi::Object exports);
+
 }  // namespace tl

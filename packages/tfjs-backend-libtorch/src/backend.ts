@@ -78,6 +78,14 @@ export class LibtorchBackend extends KernelBackend {
     return s.id;
   }
 
+  /**
+   * Seeds the backend's own generator, which the random kernels (LibtorchDropoutMask) draw from: the same seed
+   * gives the same numbers, on any device and in captured steps alike. Unseeded, it differs run to run.
+   */
+  setRandomSeed(seed: number): void {
+    this.addon.setRandomSeed(seed);
+  }
+
   /** A native op by name (native/kernels/*.cc). */
   private op(name: NativeOp): OpEntry {
     const entry = this.ops.get(name);

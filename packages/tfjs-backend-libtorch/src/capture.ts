@@ -4,8 +4,9 @@
  * they did exactly the same thing (native/capture.cc says what that means), every later step on inputs of the
  * same shapes is replayed natively in one call. Variables keep their tensors' ids and are current after each
  * replayed step, so reading or saving the model needs nothing written back. What cannot be captured — a
- * kernel that falls back to the cpu backend, a random op, a value JavaScript computes from the data, a step
- * that creates variables — is refused with the reason, and the plain step runs as before.
+ * kernel that falls back to the cpu backend, random numbers drawn in JavaScript (tfjs' own dropout), a value
+ * JavaScript computes from the data, a step that creates variables — is refused with the reason, and the plain
+ * step runs as before. Random numbers the backend draws itself (LibtorchDropoutMask) are replayed.
  */
 import { engine, getBackend, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 

@@ -145,6 +145,7 @@ export const NATIVE_OPS = {
   resize_bilinear_grad: ['alignCorners', 'halfPixelCenters'],
   transform: ['interpolation', 'fillMode', 'fillValue', 'outHeight', 'outWidth'],
   random_normal: ['seed', 'shape[]'],
+  dropout_mask: ['keep', 'shape[]'],
   intensity: ['black', 'white', 'codes[]', 'seeds[]'],
   // optimizers.cc (weightDecay: 0 for none; decoupled: AdamW's x·(1 − lr·wd) instead of L2's g + wd·x)
   adam: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'decoupled'],

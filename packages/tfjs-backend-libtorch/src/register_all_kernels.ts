@@ -30,6 +30,7 @@ import { identityConfig } from './kernels/Identity.js';
 import { libtorchAdamConfig } from './kernels/LibtorchAdam.js';
 import { libtorchBatchNormTrainingConfig } from './kernels/LibtorchBatchNormTraining.js';
 import { libtorchBatchNormTrainingGradConfig } from './kernels/LibtorchBatchNormTrainingGrad.js';
+import { libtorchDropoutMaskConfig } from './kernels/LibtorchDropoutMask.js';
 import { libtorchFusedBatchNormGradConfig } from './kernels/LibtorchFusedBatchNormGrad.js';
 import { libtorchIntensityConfig } from './kernels/LibtorchIntensity.js';
 import { libtorchGeluGradConfig, libtorchSiluGradConfig } from './kernels/LibtorchActivationGrad.js';
@@ -89,6 +90,7 @@ export const nativeKernels: KernelConfig[] = [
   libtorchGeluGradConfig,
   libtorchMomentumConfig,
   libtorchRandomNormalConfig,
+  libtorchDropoutMaskConfig,
   libtorchSgdConfig,
   maxPoolConfig,
   maxPoolGradConfig,

@@ -1,14 +1,15 @@
 /**
  * Captured training steps: the same losses and weights as plain steps (SimpleCNN, a residual net, a MobileNetV2
- * block, ResNet-18), a learning-rate schedule followed, what cannot be captured refused with the reason (random
- * ops, a tensor the caller replaces), other batch sizes run plainly, and nothing leaks.
+ * block, ResNet-18, dropout from the backend's generator), a learning-rate schedule followed, what cannot be
+ * captured refused with the reason (random numbers written by JavaScript, a tensor the caller replaces), other
+ * batch sizes run plainly, and nothing leaks.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { type CaptureStatus, StepCapture } from '../src/index.js';
+import { type CaptureStatus, type LibtorchBackend, StepCapture } from '../src/index.js';
 import { type Batch, syntheticBatch } from '../testing/data.js';
 import { cpuOnlySkip, setSeed } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, resnet18, simpleCnn } from '../testing/models.js';
@@ -33,6 +34,11 @@ interface Setup {
   rate?: (step: number) => number;
   /** How a step sets the optimizer's rate (Adam: its field; SGD: setLearningRate). */
   setRate?: (o: tf.Optimizer, rate: number) => void;
+  /**
+   * Dropout on the logits with the native mask (LibtorchDropoutMask) at this keep probability, the generator
+   * seeded alike for both runs; `unusedDraw`: a mask is also drawn that nothing uses.
+   */
+  dropout?: { keep: number; unusedDraw?: boolean };
 }
 
 const BASE_RATE = 1e-3;
@@ -50,6 +56,18 @@ async function train(s: Setup, weights: tf.Tensor[], capture: boolean): Promise<
   const optimizer = (s.optimizer ?? ((r) => tf.train.adam(r)))(BASE_RATE);
   const setRate = s.setRate ?? ((o, r) => ((o as unknown as { learningRate: number }).learningRate = r));
   const stepper = capture ? new StepCapture() : null;
+  (tf.backend() as LibtorchBackend).setRandomSeed(21);
+  const mask = (shape: number[]) =>
+    tf.engine().runKernel('LibtorchDropoutMask', {}, {
+      keep: s.dropout!.keep,
+      shape,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const forward = (x: tf.Tensor): tf.Tensor => {
+    const logits = model.apply(x, { training: true }) as tf.Tensor;
+    if (!s.dropout) return logits;
+    if (s.dropout.unusedDraw) mask([x.shape[0], 5]);
+    return tf.mul(logits, mask(logits.shape));
+  };
   const losses: number[] = [];
   let current = 1;
   for (const [i, b] of batches(s).entries()) {
@@ -60,11 +78,7 @@ async function train(s: Setup, weights: tf.Tensor[], capture: boolean): Promise<
     const x = tf.tensor4d(b.x, b.shape);
     const y = tf.tensor2d(b.y, [b.shape[0], b.y.length / b.shape[0]]);
     const loss = tf.tidy(() => {
-      const body = () =>
-        optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-          true,
-        )!;
+      const body = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, forward(x)) as tf.Scalar, true)!;
       return stepper ? stepper.step([x, y], factor, body) : body();
     });
     losses.push(loss.dataSync()[0]);
@@ -144,7 +158,27 @@ describe('captured training steps', { skip: cpuOnlySkip }, () => {
     assert.match((r.status as { reason: string }).reason, /replay failed: .*disposed/);
   });
 
-  it('a step with dropout (random) is refused with the reason, and trains as before', async () => {
+  it("dropout from the backend's generator: replay draws fresh masks, the ones plain steps draw", async () => {
+    const simple = { build: () => simpleCnn([16, 16, 1]), shape: [16, 16, 1] as [number, number, number], steps: 8 };
+    captured(await sameAsPlain({ ...simple, dropout: { keep: 0.5 } }));
+    // A draw nothing uses still runs: leaving it out would shift every later draw.
+    captured(await sameAsPlain({ ...simple, dropout: { keep: 0.8, unusedDraw: true } }));
+  });
+
+  it('a failed replay leaves the generator as the plain step that then runs needs it', async () => {
+    const r = await sameAsPlain({
+      build: () => simpleCnn([16, 16, 1]),
+      shape: [16, 16, 1],
+      steps: 7,
+      optimizer: (rate) => tf.train.momentum(rate, 0.9),
+      setRate: (o, rate) => (o as tf.SGDOptimizer).setLearningRate(rate),
+      rate: (i) => (i < 5 ? 1 : 0.5),
+      dropout: { keep: 0.5 },
+    });
+    assert.match((r.status as { reason: string }).reason, /replay failed: .*disposed/);
+  });
+
+  it("tfjs' own dropout (its mask drawn in JavaScript and written) is refused with the reason, and trains as before", async () => {
     const build = () => {
       const m = simpleCnn([16, 16, 1]);
       const out = tfl.layers.dropout({ rate: 0.5 }).apply(m.outputs[0]) as tfl.SymbolicTensor;

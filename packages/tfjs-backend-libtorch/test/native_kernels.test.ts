@@ -211,6 +211,7 @@ const CASES: Record<string, () => unknown> = {
       { learningRate: 0.1, useNesterov: true },
     ),
   LibtorchRandomNormal: () => run('LibtorchRandomNormal', {}, { seed: 5, shape: [2, 3] }),
+  LibtorchDropoutMask: () => run('LibtorchDropoutMask', {}, { keep: 0.8, shape: [2, 3] }),
   LibtorchIntensity: () =>
     run(
       'LibtorchIntensity',

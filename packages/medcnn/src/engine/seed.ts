@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+
 /** A small fast seeded PRNG (mulberry32): the same seed gives the same stream on every machine. */
 export function makeRng(seed: number): () => number {
   let a = seed >>> 0;
@@ -12,10 +14,15 @@ export function makeRng(seed: number): () => number {
 
 /**
  * Seeds everything that draws random numbers without a seed of its own. TF.js's initialisers and
- * dropout fall back to Math.random for their seeds, so Math.random itself is made seeded.
+ * dropout fall back to Math.random for their seeds, so Math.random itself is made seeded. On the libtorch
+ * backend dropout masks come from the backend's own generator (models/dropout.ts), which is seeded too: call
+ * this once the engine is chosen.
  */
 export function seedEverything(seed: number): void {
   Math.random = makeRng(seed ^ 0x5eed);
+  // backendName, unlike getBackend(), starts no backend.
+  if (tf.engine().backendName === 'libtorch')
+    (tf.engine().backend as unknown as { setRandomSeed(seed: number): void }).setRandomSeed(seed >>> 0);
 }
 
 /** Fisher–Yates shuffle of 0..n-1 with the given generator. */

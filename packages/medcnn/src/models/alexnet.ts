@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { dropout } from './dropout.js';
 import { registerModel, type ModelOptions } from './registry.js';
 import { torchBiasInit, torchKernelInit } from './init.js';
 import { checkModelInput, outSize } from './common.js';
@@ -65,9 +66,9 @@ export function alexnet(opts: ModelOptions): tfl.LayersModel {
       }),
     );
   };
-  model.add(tfl.layers.dropout({ rate: 0.5, name: 'drop6' }));
+  model.add(dropout({ rate: 0.5, name: 'drop6' }));
   dense(4096, flat, 'fc6', 'relu');
-  model.add(tfl.layers.dropout({ rate: 0.5, name: 'drop7' }));
+  model.add(dropout({ rate: 0.5, name: 'drop7' }));
   dense(4096, 4096, 'fc7', 'relu');
   dense(numClasses, 4096, 'logits');
   return model;

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { dropout } from './dropout.js';
 import { torchBatchNorm } from './init.js';
 
 type SymbolicTensor = tfl.SymbolicTensor;
@@ -84,9 +85,7 @@ export function convBnAct(
  */
 export function stochasticDepth(x: SymbolicTensor, rate: number, name: string): SymbolicTensor {
   if (rate <= 0) return x;
-  return tfl.layers
-    .dropout({ rate, noiseShape: [null, 1, 1, 1] as unknown as number[], name })
-    .apply(x) as SymbolicTensor;
+  return dropout({ rate, noiseShape: [null, 1, 1, 1] as unknown as number[], name }).apply(x) as SymbolicTensor;
 }
 
 /** A classifier head as torchvision's mobile networks end: dropout, then one linear layer. */
@@ -94,7 +93,7 @@ export function dropoutLinear(
   x: SymbolicTensor,
   opts: { rate: number; units: number; init: Initializer; biasInit: Initializer },
 ): SymbolicTensor {
-  if (opts.rate > 0) x = tfl.layers.dropout({ rate: opts.rate, name: 'classifier_dropout' }).apply(x) as SymbolicTensor;
+  if (opts.rate > 0) x = dropout({ rate: opts.rate, name: 'classifier_dropout' }).apply(x) as SymbolicTensor;
   return tfl.layers
     .dense({ units: opts.units, name: 'classifier', kernelInitializer: opts.init, biasInitializer: opts.biasInit })
     .apply(x) as SymbolicTensor;

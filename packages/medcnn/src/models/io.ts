@@ -8,6 +8,8 @@ import './resizing-fix.js';
 // Memory-lean SiLU and GELU under tfjs' names; a saved ViT names medcnn's own transformer layers.
 import './activations.js';
 import './transformer-layers.js';
+// A saved Dropout loads into medcnn's, whose mask the native backend draws (a captured step replays it).
+import './dropout.js';
 
 /**
  * Saves a model in the TF.js layers format (model.json + weights.bin), which a browser loads unchanged.

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { dropout } from './dropout.js';
 import { registerModel, type ModelOptions } from './registry.js';
 import { torchBatchNorm } from './init.js';
 import { checkModelInput, kaimingFanOut, normal001 } from './common.js';
@@ -52,9 +53,9 @@ export function vgg(depth: 11 | 16, batchNorm: boolean, opts: ModelOptions): tfl
     );
   };
   dense(4096, 'fc6', 'relu');
-  model.add(tfl.layers.dropout({ rate: 0.5, name: 'drop6' }));
+  model.add(dropout({ rate: 0.5, name: 'drop6' }));
   dense(4096, 'fc7', 'relu');
-  model.add(tfl.layers.dropout({ rate: 0.5, name: 'drop7' }));
+  model.add(dropout({ rate: 0.5, name: 'drop7' }));
   dense(numClasses, 'logits');
   return model;
 }

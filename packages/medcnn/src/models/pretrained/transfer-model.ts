@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '../resizing-fix.js';
 import type { Normalization } from '../../data/batch.js';
 import { MedcnnError } from '../../errors.js';
+import { dropout as dropoutLayer } from '../dropout.js';
 import { graphLayers, runGraph } from '../graph.js';
 import type { LoadedBackbone } from './load.js';
 
@@ -52,7 +53,7 @@ export function buildTransferModel(
   // (Grad-CAM and the feature-map panels can reach every backbone layer by name).
   const [features] = runGraph<tfl.SymbolicTensor>(backbone.model, [x]);
   const poolLayer = tfl.layers.globalAveragePooling2d({ name: 'head_pool' });
-  const dropLayer = tfl.layers.dropout({ rate: dropout, name: 'head_dropout' });
+  const dropLayer = dropoutLayer({ rate: dropout, name: 'head_dropout' });
   const denseLayer = tfl.layers.dense({ units: numClasses, name: 'head_logits' });
   const pooled = poolLayer.apply(features) as tfl.SymbolicTensor;
   const logits = denseLayer.apply(dropLayer.apply(pooled)) as tfl.SymbolicTensor;
