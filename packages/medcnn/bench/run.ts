@@ -37,7 +37,7 @@ import { trainModel } from '../src/train/trainer.js';
 import { ownBlas, torchBlas } from './blas.js';
 import { benchDistributed } from './distributed-bench.js';
 import { runExtraBenches } from './extra.js';
-import { FRONTIER_CASES, frontierSpeedInChild, medcnnTrainingRss, resizedSplit, torchTrainingRss } from './frontier.js';
+import { FRONTIER_CASES, frontierSpeedInChild, medcnnTrainingRss, torchTrainingRss } from './frontier.js';
 import { benchImport, cpuRatios } from './import-bench.js';
 
 const args = process.argv.slice(2);
@@ -313,7 +313,7 @@ function printRows(): void {
 }
 
 /** Training and inference of the frontier's architectures at their sizes (frontier.ts), as figures of the table. */
-function frontierFigures(train: SplitData, val: SplitData, test: SplitData, t: string) {
+function frontierFigures(_train: SplitData, _val: SplitData, _test: SplitData, t: string) {
   return FRONTIER_CASES.filter((c) => !frontierModels || frontierModels.includes(c.model)).flatMap((c) => {
     const common = ['--npz', npz, '--model', c.model, '--size', String(c.size), '--threads', t];
     const batch = ['--batch', String(c.batch), '--limit', String(c.limit)];
