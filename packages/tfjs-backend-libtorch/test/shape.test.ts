@@ -111,6 +111,20 @@ describe('layout ops', { skip: skipReason }, () => {
     await compareBackends('fill', () => tf.fill([2, 3], 1.5), []);
     await compareBackends('zeros int', () => tf.zeros([2, 3], 'int32'), []);
   });
+  it('tile gradient (one reshape and sum on libtorch): reps on every axis, a scale tiled over batch × tokens', async () => {
+    // Weighted, so that a wrong fold of the repetitions changes the result.
+    const gradOfTile = (reps: number[]) => (x: tf.Tensor, w: tf.Tensor) =>
+      tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.tile(y, reps), w)))(x);
+    await compareBackends('grad tile [2,3,1]×[2,1,3]', gradOfTile([2, 1, 3]), [
+      { shape: [2, 3, 1] },
+      { shape: [4, 3, 3] },
+    ]);
+    await compareBackends('grad tile [1,1,4]×[5,7,1]', gradOfTile([5, 7, 1]), [
+      { shape: [1, 1, 4] },
+      { shape: [5, 7, 4] },
+    ]);
+    await compareBackends('grad tile [3]×[1]', gradOfTile([1]), [{ shape: [3] }, { shape: [3] }]);
+  });
   it('gradients of layout ops', async () => {
     await compareBackends(
       'grad slice/concat/pad/gather/tile',
