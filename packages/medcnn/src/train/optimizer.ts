@@ -27,7 +27,7 @@ export class Optimizers {
     const fastVars = vars.filter((v) => !slowVars.includes(v));
     this.groups = [this.group(fastVars, learningRate)];
     if (slowVars.length > 0) this.groups.push(this.group(slowVars, slow!.learningRate));
-    // One group whose decay (if any) runs in the kernel: tfjs' own minimize (the tutorial's exact arithmetic).
+    // One group whose decay (if any) runs in the kernel: minimize's steps, gradients then the optimizer's update.
     this.plain = this.groups.length === 1 && (recipe.weightDecay === 0 || this.groups[0].decayInKernel);
   }
 
@@ -57,7 +57,7 @@ export class Optimizers {
   /** One step on the loss; returns the loss before the step (inside the caller's tidy). */
   step(lossOf: () => tf.Scalar): tf.Scalar {
     if (this.plain) {
-      // tfjs' own minimize, but with gradients that free memory as the backward pass goes.
+      // What tfjs' minimize does, but with gradients that free memory as the backward pass goes.
       const { value, grads } = variableGrads(lossOf, this.vars);
       this.groups[0].optimizer.applyGradients(grads);
       tf.dispose(grads);
