@@ -17,7 +17,12 @@ function outcome(dir: string) {
   };
 }
 
-test('on libtorch the training step is captured and replayed, with the numbers of plain steps (a cosine schedule, class weights)', (t) => {
+/**
+ * Trains twice on a small slice with `flags`, captured and with MEDCNN_STEP_CAPTURE=0, and asserts that the first was
+ * captured, the second not, and both gave the same history and metrics. Returns the run folder, or null (skipped)
+ * where libtorch is unavailable.
+ */
+function capturedMatchesPlain(t: { skip(why: string): void }, flags: string[]): string | null {
   const root = smallPneumoniaRoot(320, 64, 64);
   const dir = tempDir();
   const args = (out: string) => [
@@ -26,14 +31,7 @@ test('on libtorch the training step is captured and replayed, with the numbers o
     'pneumoniamnist',
     '--root',
     root,
-    '--model',
-    'simplecnn',
-    '--epochs',
-    '2',
-    '--schedule',
-    'cosine',
-    '--class-weight',
-    'balanced',
+    ...flags,
     '--threads',
     '1',
     '--out',
@@ -43,49 +41,26 @@ test('on libtorch the training step is captured and replayed, with the numbers o
   const captured = medcnn(args(path.join(dir, 'captured')), { MEDCNN_BACKEND: 'libtorch' });
   if (captured.code !== 0 && /libtorch/.test(captured.err) && /unavailable|not available/.test(captured.err)) {
     t.skip(`libtorch unavailable: ${captured.err.trim()}`);
-    return;
+    return null;
   }
   assert.equal(captured.code, 0, captured.err);
   assert.match(captured.out, /training step captured: \d+ native ops replayed per batch/);
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'captured', 'config.json'), 'utf8'));
-  assert.equal(config.stepCapture, 'captured');
   const plain = medcnn(args(path.join(dir, 'plain')), { MEDCNN_BACKEND: 'libtorch', MEDCNN_STEP_CAPTURE: '0' });
   assert.equal(plain.code, 0, plain.err);
   assert.doesNotMatch(plain.out, /training step captured/);
   assert.deepEqual(outcome(path.join(dir, 'captured')), outcome(path.join(dir, 'plain')));
+  return dir;
+}
+
+test('on libtorch the training step is captured and replayed, with the numbers of plain steps (a cosine schedule, class weights)', (t) => {
+  const flags = ['--model', 'simplecnn', '--epochs', '2', '--schedule', 'cosine', '--class-weight', 'balanced'];
+  const dir = capturedMatchesPlain(t, flags);
+  if (dir === null) return;
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'captured', 'config.json'), 'utf8'));
+  assert.equal(config.stepCapture, 'captured');
 });
 
 test('a model with dropout (MobileNetV2: its classifier dropout) is captured too, with the numbers of plain steps', (t) => {
-  const root = smallPneumoniaRoot(320, 64, 64);
-  const dir = tempDir();
-  const args = (out: string) => [
-    'train',
-    '--dataset',
-    'pneumoniamnist',
-    '--root',
-    root,
-    '--model',
-    'mobilenet_v2',
-    '--epochs',
-    '2',
-    '--seed',
-    '3',
-    '--threads',
-    '1',
-    '--out',
-    out,
-    '--no-progress',
-  ];
-  const captured = medcnn(args(path.join(dir, 'captured')), { MEDCNN_BACKEND: 'libtorch' });
-  if (captured.code !== 0 && /libtorch/.test(captured.err) && /unavailable|not available/.test(captured.err)) {
-    t.skip(`libtorch unavailable: ${captured.err.trim()}`);
-    return;
-  }
-  assert.equal(captured.code, 0, captured.err);
-  assert.match(captured.out, /training step captured: \d+ native ops replayed per batch/);
   // The dropout masks come from the backend's generator, seeded by --seed: plain steps draw the same ones.
-  const plain = medcnn(args(path.join(dir, 'plain')), { MEDCNN_BACKEND: 'libtorch', MEDCNN_STEP_CAPTURE: '0' });
-  assert.equal(plain.code, 0, plain.err);
-  assert.doesNotMatch(plain.out, /training step captured/);
-  assert.deepEqual(outcome(path.join(dir, 'captured')), outcome(path.join(dir, 'plain')));
+  capturedMatchesPlain(t, ['--model', 'mobilenet_v2', '--epochs', '2', '--seed', '3']);
 });
