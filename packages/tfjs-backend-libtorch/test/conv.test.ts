@@ -281,6 +281,27 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
         1e-3,
       );
     }
+    // Vectors and a one-wide inner dimension (strides that a row-major sgemm must read right), and operands that
+    // are views of bigger tensors (a slice, a transposed slice).
+    for (const [sa, sb] of [
+      [[1, 4], [4, 1]],
+      [[4, 1], [1, 4]],
+      [[7, 1], [1, 5]],
+    ])
+      for (const [ta, tb] of [
+        [false, false],
+        [true, true],
+      ])
+        await compareBackends(
+          `matMul ${sa}x${sb} ${ta} ${tb}`,
+          (a, b) => tf.matMul(ta ? tf.transpose(a) : a, tb ? tf.transpose(b) : b, ta, tb),
+          [{ shape: sa }, { shape: sb }],
+        );
+    await compareBackends(
+      'matMul of slices',
+      (a, b) => tf.matMul(tf.slice(a, [1, 2], [3, 4]), tf.slice(b, [0, 1], [5, 4]), false, true),
+      [{ shape: [5, 7] }, { shape: [6, 6] }],
+    );
     await compareBackends('batched', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [2, 4, 5] }]);
     await compareBackends('broadcast batch', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [1, 4, 5] }]);
     for (const activation of ['linear', 'relu', 'sigmoid'] as const) {

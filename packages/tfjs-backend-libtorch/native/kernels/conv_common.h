@@ -30,10 +30,12 @@ struct ConvGeom {
 
 // The memory order a convolution runs in. For plain NCHW memory ATen's oneDNN path uses the blocked
 // (nChw8c) kernels, reordering in and out; for channels_last memory the nhwc kernels. Measured on an
-// AVX2 EPYC: the blocked kernels win by 10-20% for 3x3 convolutions with many channels (ResNet-18 from
-// 64 -> 64 on); the nhwc ones win for 1x1 convolutions (2x at 28x28, a plain matrix product) and where
-// channels are few, where ATen's channels_last pooling and batch norm are faster too (SimpleCNN's step
-// is 20% slower all NCHW). Depthwise convolutions follow their input. `filter` is tfjs' [kh, kw, in, out].
+// AVX2 EPYC: the blocked kernels win by 10-20% for 3x3 convolutions with many channels in and out
+// (ResNet-18 from 64 -> 64 on); the nhwc ones win for 1x1 convolutions (2x at 28x28, a plain matrix
+// product) and where channels are few on either side, where ATen's channels_last pooling and batch norm
+// are faster too (SimpleCNN's step is 20% slower all NCHW; DenseNet-121's 3x3 128 -> 32 convolutions,
+// between 1x1 ones, made its step 40% slower NCHW, the layouts converted at every layer). Depthwise
+// convolutions follow their input. `filter` is tfjs' [kh, kw, in, out].
 inline at::MemoryFormat convFormat(const at::Tensor& nchw, const std::vector<int64_t>& filter, const ConvGeom& g) {
   if (g.depthwise) return nchw.suggest_memory_format();
   switch (convLayout()) {
@@ -42,7 +44,8 @@ inline at::MemoryFormat convFormat(const at::Tensor& nchw, const std::vector<int
     case ConvLayout::kAuto: break;
   }
   bool spatial = filter[0] * filter[1] > 1;
-  return spatial && filter[2] * filter[3] >= 64 * 64 ? at::MemoryFormat::Contiguous : at::MemoryFormat::ChannelsLast;
+  return spatial && std::min(filter[2], filter[3]) >= 64 ? at::MemoryFormat::Contiguous
+                                                         : at::MemoryFormat::ChannelsLast;
 }
 
 // The NCHW input as ATen takes it, in memory order `f`, zero-padded explicitly when padding is

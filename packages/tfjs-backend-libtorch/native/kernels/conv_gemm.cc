@@ -58,9 +58,9 @@ static SgemmFn sgemmFn() {
 
 bool gemmAvailable() { return sgemmFn() != nullptr; }
 
-static void sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
-                  int64_t ldb, float* c, int64_t ldc) {
-  int status = sgemmFn()(ta, tb, m, n, k, 1.f, a, lda, b, ldb, 0.f, c, ldc);
+void sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
+           float* c, int64_t ldc, float beta) {
+  int status = sgemmFn()(ta, tb, m, n, k, 1.f, a, lda, b, ldb, beta, c, ldc);
   if (status != 0) throw std::runtime_error("oneDNN sgemm failed (status " + std::to_string(status) + ")");
 }
 

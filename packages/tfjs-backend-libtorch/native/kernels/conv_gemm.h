@@ -11,6 +11,9 @@ enum class ConvAlgorithm { kAuto = 0, kOneDnn = 1, kGemm = 2 };
 ConvAlgorithm& convAlgorithm();
 // Whether the matrix product is available (oneDNN's sgemm found; see conv_gemm.cc).
 bool gemmAvailable();
+// oneDNN's row-major sgemm, C = op(A) * op(B) + beta * C (call only when gemmAvailable()); throws on failure.
+void sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
+           float* c, int64_t ldc, float beta = 0.f);
 
 enum class ConvPass { kForward, kFilterGrad, kInputGrad };
 
