@@ -284,9 +284,18 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
     // Vectors and a one-wide inner dimension (strides that a row-major sgemm must read right), and operands that
     // are views of bigger tensors (a slice, a transposed slice).
     for (const [sa, sb] of [
-      [[1, 4], [4, 1]],
-      [[4, 1], [1, 4]],
-      [[7, 1], [1, 5]],
+      [
+        [1, 4],
+        [4, 1],
+      ],
+      [
+        [4, 1],
+        [1, 4],
+      ],
+      [
+        [7, 1],
+        [1, 5],
+      ],
     ])
       for (const [ta, tb] of [
         [false, false],
