@@ -13,6 +13,8 @@
 // After jpeglib.h, which it needs.
 #include <jerror.h>
 
+#include "map_file.h"
+
 namespace {
 
 // libjpeg's message codes by name (they are numbered differently from one libjpeg version to the next).
@@ -230,6 +232,7 @@ Napi::Value Decode(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("decode", Napi::Function::New(env, Decode));
   exports.Set("libjpegVersion", Napi::Number::New(env, JPEG_LIB_VERSION));
+  exports.Set("mapFile", Napi::Function::New(env, MapFile));
   return exports;
 }
 

@@ -30,6 +30,7 @@ export interface JpegError extends Error {
 interface Addon {
   decode(bytes: Buffer, atLeastWidth: number, atLeastHeight: number): Promise<DecodedJpeg>;
   libjpegVersion: number;
+  mapFile(path: string): ArrayBuffer;
 }
 
 let addon: Addon | null = null;
@@ -56,4 +57,14 @@ export function isJpegError(e: unknown): e is JpegError {
 export function decodeJpeg(bytes: Buffer, atLeastWidth: number, atLeastHeight: number): Promise<DecodedJpeg> {
   if (!addon) throw new Error(`jpeg-native is not available: ${loadProblem}`);
   return addon.decode(bytes, atLeastWidth, atLeastHeight);
+}
+
+/**
+ * The whole file at `path` mapped into memory, copy-on-write (native/map_file.cc): reading a large file this way
+ * costs a fraction of reading it into fresh memory, whose every page the kernel must fault in. Writes to the buffer
+ * stay in this process. The file must be replaced by rename, never truncated, while the buffer lives. Null when the
+ * addon is not built (read the file instead); throws an Error naming the file when it cannot be mapped.
+ */
+export function mapFile(path: string): ArrayBuffer | null {
+  return addon ? addon.mapFile(path) : null;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { decodeJpeg, isJpegError, loadProblem } from 'jpeg-native';
+import { decodeJpeg, isJpegError, loadProblem, mapFile } from 'jpeg-native';
 import sharp from 'sharp';
 import { decodeFitted, decodeImage, jpegDecoder } from '../src/data/decode.js';
 import { readImageFile } from '../src/data/image-file.js';
@@ -208,4 +208,20 @@ test('a JPEG folder (decoding threads) gives the pixels predict reads; a truncat
     [...(await decodeFitted(sixteen, { width: 28, height: 28, fit: 'pad' })).pixels],
     [...testSplit.images.subarray(0, 784)],
   );
+});
+
+test('mapFile: a file’s bytes, copy-on-write (the file keeps its bytes); clear errors for what cannot be mapped', {
+  skip,
+}, () => {
+  const file = path.join(work, 'mapped.bin');
+  const bytes = Buffer.from(Array.from({ length: 3 * 4096 + 17 }, (_, i) => (i * 31) % 256));
+  fs.writeFileSync(file, bytes);
+  const mapped = new Uint8Array(mapFile(file)!);
+  assert.deepEqual(Buffer.from(mapped), bytes);
+  mapped.fill(7);
+  assert.deepEqual(fs.readFileSync(file), bytes, 'writes stay in this process');
+  fs.writeFileSync(path.join(work, 'empty.bin'), '');
+  assert.equal(mapFile(path.join(work, 'empty.bin'))!.byteLength, 0);
+  assert.throws(() => mapFile(path.join(work, 'missing.bin')), /cannot open .*missing\.bin: No such file/);
+  assert.throws(() => mapFile(work), /cannot map .*: not a regular file/);
 });

@@ -81,6 +81,41 @@ test('a folder of PNGs reads back as the very arrays it was written from, in the
   }
 });
 
+test('the decode cache: rewritten in the splits\' order, then read as views of one pack; any order reads back the same', async () => {
+  // Class folders without split folders: the seed decides the splits, so two seeds lay the images out differently.
+  const parent = path.join(work, 'unsplit');
+  await writeFolder(parent, [head(small[0], 90)], (s) => s, 'png');
+  const dir = path.join(parent, 'train');
+  const read = (seed: number) => loadOwnData(options(dir, { seed }));
+  const arrays = (o: Awaited<ReturnType<typeof read>>) => [o.train, o.val, o.test].map((s) => Array.from(s.images));
+  process.env.MEDCNN_CACHE = 'off';
+  const expected = [await read(1), await read(2)].map(arrays);
+  process.env.MEDCNN_CACHE = path.join(work, 'cache-order');
+  try {
+    const pack = () => {
+      const dirents = fs.readdirSync(process.env.MEDCNN_CACHE!).filter((f) => f.endsWith('.pack'));
+      assert.equal(dirents.length, 1, 'one pack for the folder');
+      return fs.statSync(path.join(process.env.MEDCNN_CACHE!, dirents[0]));
+    };
+    for (const [k, seed] of [1, 2].entries()) {
+      assert.deepEqual(arrays(await read(seed)), expected[k], `seed ${seed}: decoded`);
+      const written = pack();
+      const again = await read(seed);
+      assert.deepEqual(arrays(again), expected[k], `seed ${seed}: from the cache`);
+      assert.ok(
+        again.train.images.buffer === again.val.images.buffer && again.val.images.buffer === again.test.images.buffer,
+        'the splits are views of the one pack',
+      );
+      assert.equal(pack().ino, written.ino, 'a pack already in order is not written again');
+      // The arrays may be written to: the pack on disk stays as it was.
+      again.train.images.fill(255);
+      assert.deepEqual(arrays(await read(seed)), expected[k], `seed ${seed}: the pack unchanged by writes`);
+    }
+  } finally {
+    process.env.MEDCNN_CACHE = cache;
+  }
+});
+
 test('16-bit PNGs and JPEGs of the same X-rays: exact, and within JPEG rounding', async () => {
   const sixteen = path.join(work, 'png16');
   await writeFolder(

@@ -89,7 +89,39 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
         files: `${scanned.ignored.slice(0, 3).join(', ')}${scanned.ignored.length > 3 ? ', …' : ''}`,
       }),
     );
-  const records = await decodeWithCache(scanned, opts.prep, opts.progress !== false, lang, log);
+  const pack = await decodeWithCache(scanned, opts.prep, opts.progress !== false, lang, log);
+  let built: LaidOut;
+  try {
+    built = fromRecords(scanned, pack.stamps, pack.records, opts, lang, log);
+  } catch (e) {
+    // A bad file or an empty split: what was decoded is kept, so that fixing the data does not decode it all again.
+    if (pack.fresh) pack.cache.save(opts.prep, pack.stamps, pack.records);
+    throw e;
+  }
+  // Written again, its images in the split arrays' order, when anything was decoded now or the order changed: the
+  // next read then takes those arrays as views of the pack, without a copy (splitsInPlace).
+  if (pack.fresh || !built.packInOrder) pack.cache.save(opts.prep, built.files, built.records);
+  return built.data;
+}
+
+/** The splits, and every file's record in the order the split arrays hold them (then the files left out). */
+interface LaidOut {
+  data: OwnData;
+  files: FileStamp[];
+  records: DecodedRecord[];
+  /** Whether the records came from the pack already in this order (nothing moved). */
+  packInOrder: boolean;
+}
+
+/** The splits of a listed source from its files' records (`stamps` and `records` in the order of its entries). */
+function fromRecords(
+  scanned: ScannedSource,
+  stamps: FileStamp[],
+  records: DecodedRecord[],
+  opts: OwnDataOptions,
+  lang: Lang,
+  log: (line: string) => void,
+): LaidOut {
   // Bad files: all of them named at once, or left out.
   const bad = scanned.entries.flatMap((e, i) => {
     const r = records[i];
@@ -111,10 +143,10 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
     const shown = bad.slice(0, 5).map((b) => `${b.rel}: ${b.why[lang]}`);
     log(t(lang, 'dataSkipped', { n: bad.length, files: `${shown.join('; ')}${bad.length > 5 ? '; …' : ''}` }));
   }
-  const kept: { entry: SourceEntry; rec: Extract<DecodedRecord, { ok: true }> }[] = [];
+  const kept: { entry: SourceEntry; rec: Extract<DecodedRecord, { ok: true }>; index: number }[] = [];
   scanned.entries.forEach((entry, i) => {
     const rec = records[i];
-    if (rec.ok) kept.push({ entry: { ...entry, patient: entry.patient ?? rec.patient }, rec });
+    if (rec.ok) kept.push({ entry: { ...entry, patient: entry.patient ?? rec.patient }, rec, index: i });
   });
   const { splits, origin } = assignSplits(
     scanned,
@@ -165,7 +197,7 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
         `The ${split} split of ${scanned.path} has no images (${kept.length} usable in all). Add images, or change the parts with --split (e.g. 70/10/20).`,
         `${scanned.path} の ${split} 分割に画像がありません（使える画像は全部で ${kept.length} 枚）。画像を加えるか、--split で割合を変えてください（例: 70/10/20）。`,
       );
-    const images = inPlace?.[s] ?? new Uint8Array(members.length * px);
+    const images = inPlace?.views[s] ?? new Uint8Array(members.length * px);
     const labels = new Uint8Array(members.length * labelWidth);
     members.forEach((i, n) => {
       const { entry, rec } = kept[i];
@@ -185,7 +217,22 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
     });
     return { split, count: members.length, height: size, width: size, channels, images, labelWidth, labels };
   });
-  return {
+  // Every record as the split arrays now hold it (gray images made RGB where others are), then the bad files'.
+  const files: FileStamp[] = [];
+  const laidOut: DecodedRecord[] = [];
+  groups.forEach((members, s) =>
+    members.forEach((i, n) => {
+      files.push(stamps[kept[i].index]);
+      laidOut.push({ ...kept[i].rec, channels, pixels: data[s].images.subarray(n * px, (n + 1) * px) });
+    }),
+  );
+  records.forEach((r, i) => {
+    if (!r.ok) {
+      files.push(stamps[i]);
+      laidOut.push(r);
+    }
+  });
+  const result: OwnData = {
     kind: scanned.kind,
     path: scanned.path,
     name: sourceName(scanned.path),
@@ -200,16 +247,17 @@ export async function loadOwnData(opts: OwnDataOptions): Promise<OwnData> {
     splitOrigin: origin,
     skipped,
   };
+  return { data: result, files, records: laidOut, packInOrder: inPlace !== null && !inPlace.moved };
 }
 
-/** Every file's record: from the cache when the file is unchanged, else decoded (in parallel), then cached. */
+/** Every file's record: from the cache when the file is unchanged, else decoded (in parallel). */
 async function decodeWithCache(
   scanned: ScannedSource,
   prep: Preprocessing,
   progress: boolean,
   lang: Lang,
   log: (line: string) => void,
-): Promise<DecodedRecord[]> {
+): Promise<{ stamps: FileStamp[]; records: DecodedRecord[]; cache: DecodeCache; fresh: boolean }> {
   const stamps: FileStamp[] = scanned.entries.map((e) => {
     const st = fs.statSync(e.file);
     return { rel: e.rel, size: st.size, mtimeMs: st.mtimeMs };
@@ -230,40 +278,50 @@ async function decodeWithCache(
     todo.forEach((i, k) => {
       records[i] = decoded[k];
     });
-    cache.save(prep, stamps, records as DecodedRecord[]);
   }
-  return records as DecodedRecord[];
+  // Saved by the caller, once it knows the order the images go in.
+  return { stamps, records: records as DecodedRecord[], cache, fresh: todo.length > 0 };
 }
 
 /**
  * The splits' image arrays made without copying, when every image came from the decode cache: their pixels are then
- * consecutive blocks of the one buffer the pack was read into, which are reordered in place so that each split's
- * images are contiguous, and viewed. Copying them into fresh arrays touched 50 MB of new memory for 1,000 images at
- * 224 px, which on this project's VM took longer than reading the pack. Null when the pixels are not laid out so.
+ * blocks of the one buffer the pack was mapped into (in any order), which are moved in place so that each split's
+ * images are contiguous, and viewed. A pack written in the split arrays' order (loadOwnData) needs no move at all.
+ * Copying them into fresh arrays touched 50 MB of new memory for 1,000 images at 224 px, which on this project's VM
+ * took longer than reading the pack. Null when the pixels are not laid out so.
  */
 function splitsInPlace(
   kept: { rec: Extract<DecodedRecord, { ok: true }> }[],
   channels: 1 | 3,
   px: number,
   groups: number[][],
-): Uint8Array[] | null {
-  if (kept.length === 0) return null;
-  const first = kept[0].rec.pixels;
-  const contiguous = kept.every(
-    ({ rec }, k) =>
-      rec.channels === channels &&
-      rec.pixels.buffer === first.buffer &&
-      rec.pixels.byteOffset === first.byteOffset + k * px &&
-      rec.pixels.length === px,
-  );
-  const want = groups.flat(); // position j is to hold image want[j]
-  if (!contiguous || want.length !== kept.length) return null;
-  const all = new Uint8Array(first.buffer, first.byteOffset, kept.length * px);
+): { views: Uint8Array[]; moved: boolean } | null {
+  const n = kept.length;
+  if (n === 0 || groups.flat().length !== n) return null;
+  const { buffer } = kept[0].rec.pixels;
+  let base = Infinity;
+  for (const { rec } of kept) {
+    if (rec.channels !== channels || rec.pixels.buffer !== buffer || rec.pixels.length !== px) return null;
+    base = Math.min(base, rec.pixels.byteOffset);
+  }
+  // Each image's slot (block of px bytes from base); the slots must be 0 … n-1, each once.
+  const slot = new Int32Array(n);
+  const taken = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const at = (kept[k].rec.pixels.byteOffset - base) / px;
+    if (!Number.isInteger(at) || at >= n || taken[at]) return null;
+    slot[k] = at;
+    taken[at] = 1;
+  }
+  const all = new Uint8Array(buffer, base, n * px);
+  const want = groups.flat().map((k) => slot[k]); // position j is to hold the block now at position want[j]
   // Follow each cycle of the permutation, holding one image aside (images already in place stay).
-  const done = new Uint8Array(kept.length);
+  const done = new Uint8Array(n);
   const aside = new Uint8Array(px);
-  for (let start = 0; start < want.length; start++) {
+  let moved = false;
+  for (let start = 0; start < n; start++) {
     if (done[start] || want[start] === start) continue;
+    moved = true;
     aside.set(all.subarray(start * px, (start + 1) * px));
     let j = start;
     while (want[j] !== start) {
@@ -275,11 +333,12 @@ function splitsInPlace(
     done[j] = 1;
   }
   let at = 0;
-  return groups.map((g) => {
+  const views = groups.map((g) => {
     const view = all.subarray(at * px, (at + g.length) * px);
     at += g.length;
     return view;
   });
+  return { views, moved };
 }
 
 /** Each image's split: from a splits file, from the data (missing val or test made from train), or made here. */
