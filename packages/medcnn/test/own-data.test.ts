@@ -81,7 +81,7 @@ test('a folder of PNGs reads back as the very arrays it was written from, in the
   }
 });
 
-test('the decode cache: rewritten in the splits\' order, then read as views of one pack; any order reads back the same', async () => {
+test("the decode cache: rewritten in the splits' order, then read as views of one pack; any order reads back the same", async () => {
   // Class folders without split folders: the seed decides the splits, so two seeds lay the images out differently.
   const parent = path.join(work, 'unsplit');
   await writeFolder(parent, [head(small[0], 90)], (s) => s, 'png');
