@@ -7,6 +7,7 @@
         "native/allocator.cc",
         "native/capture.cc",
         "native/op.cc",
+        "native/signals.cc",
         "native/distributed/process_group.cc",
         "native/kernels/activation.cc",
         "native/kernels/batch_norm.cc",

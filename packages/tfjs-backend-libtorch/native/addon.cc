@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "kernels/conv_gemm.h"
 #include "op.h"
+#include "signals.h"
 #include "table.h"
 
 namespace tl {
@@ -211,8 +212,17 @@ static Napi::Value OpAttributes(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  setThreadsWithoutSignals(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
+}
+
+// workerSignalMasks() -> { workers, blocking }: for the test of signals.cc.
+static Napi::Value WorkerSignalMasks(const Napi::CallbackInfo& info) {
+  WorkerMasks m = workerSignalMasks();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("workers", m.workers);
+  o.Set("blocking", m.blocking);
+  return o;
 }
 
 static Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
@@ -393,6 +403,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
   installCachingAllocator();
+  // OpenMP's workers are started here, before any kernel can, so that they never take a signal (signals.cc).
+  setThreadsWithoutSignals(at::get_num_threads());
   exports.Set("write", Napi::Function::New(env, Write));
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("dispose", Napi::Function::New(env, Dispose));
@@ -403,6 +415,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("opAttributes", Napi::Function::New(env, OpAttributes));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
+  exports.Set("workerSignalMasks", Napi::Function::New(env, WorkerSignalMasks));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("devices", Napi::Function::New(env, Devices));
   exports.Set("setDevice", Napi::Function::New(env, SetDevice));

@@ -35,6 +35,8 @@ export interface NativeAddon {
   setConvLayout(mode: number): void;
   /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */
   setConvAlgorithm(mode: number): boolean;
+  /** OpenMP's workers and how many of them block SIGINT (native/signals.cc; for its test). */
+  workerSignalMasks(): { workers: number; blocking: number };
   /** Seeds the generator the random ops draw from (dropout masks; native/kernels/random.cc). */
   setRandomSeed(seed: number): void;
   /** Starts recording a training step (native/capture.cc). */

@@ -32,6 +32,8 @@
 // maps and smaller).
 #include "conv_gemm.h"
 
+#include "../signals.h"
+
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
 
@@ -60,6 +62,7 @@ bool gemmAvailable() { return sgemmFn() != nullptr; }
 
 void sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
            float* c, int64_t ldc, float beta) {
+  DeferSignals held;  // see signals.cc
   int status = sgemmFn()(ta, tb, m, n, k, 1.f, a, lda, b, ldb, beta, c, ldc);
   if (status != 0) throw std::runtime_error("oneDNN sgemm failed (status " + std::to_string(status) + ")");
 }

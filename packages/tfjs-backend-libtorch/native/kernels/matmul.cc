@@ -1,6 +1,7 @@
 // BatchMatMul and _FusedMatMul. inputs: a, b, [bias], [prelu weights]
 // attrs: transposeA, transposeB, activation, leakyreluAlpha, hasBias, hasPrelu
 #include "../op.h"
+#include "../signals.h"
 #include "conv_gemm.h"
 
 namespace tl {
@@ -40,6 +41,8 @@ static at::Tensor mmViaGemm(const at::Tensor& x, const at::Tensor& y, const at::
 }
 
 static Result matmul(const Args& a) {
+  // ATen's own products (the batched ones) run on oneDNN's sgemm too: signals wait for both (signals.cc).
+  DeferSignals held;
   at::Tensor x = a.b("transposeA") ? a.x(0).transpose(-1, -2) : a.x(0);
   at::Tensor y = a.b("transposeB") ? a.x(1).transpose(-1, -2) : a.x(1);
   bool hasBias = a.b("hasBias"), hasPrelu = a.b("hasPrelu");
