@@ -25,7 +25,7 @@ static GemmOperand gemmOperand(const at::Tensor& m) {
 // A float [M,K] x [K,N] (+ bias [N]) product on oneDNN's sgemm. Why not ATen's at::mm: on Debian it goes to
 // the system BLAS, which is the reference one unless OpenBLAS is installed (a 1576x768x3072 product of
 // ViT-B/16: seconds), and ATen's oneDNN 1x1 convolution, used here before, ran ViT-B/16's products at
-// 38-116 GFLOP/s where a BLAS product runs at 165-190 (2-core AVX2 EPYC).
+// 38-116 GFLOP/s where a BLAS product runs at 165-190 (this project's 2-core EPYC).
 static at::Tensor mmViaGemm(const at::Tensor& x, const at::Tensor& y, const at::Tensor& bias) {
   int64_t m = x.size(0), k = x.size(1), n = y.size(1);
   GemmOperand a = gemmOperand(x), b = gemmOperand(y);
