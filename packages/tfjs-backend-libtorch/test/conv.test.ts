@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { setConvAlgorithm, type ConvAlgorithm } from '../src/index.js';
+import { getNumThreads, setConvAlgorithm, type ConvAlgorithm } from '../src/index.js';
 import { compareBackends, cpuOnlySkip, skipReason } from '../testing/helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -265,6 +265,7 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
     );
   });
   it('matMul with transposes, batches, broadcasting; fused matMul; gradients', async () => {
+    const threadsBefore = getNumThreads();
     for (const [ta, tb] of [
       [false, false],
       [true, false],
@@ -311,6 +312,8 @@ describe('batch norm, matmul, resize, flip', { skip: skipReason }, () => {
       (a, b) => tf.matMul(tf.slice(a, [1, 2], [3, 4]), tf.slice(b, [0, 1], [5, 4]), false, true),
       [{ shape: [5, 7] }, { shape: [6, 6] }],
     );
+    // Small products run on one thread (matmul.cc); the thread count is back afterwards.
+    assert.equal(getNumThreads(), threadsBefore, 'small products leave the thread count as it was');
     await compareBackends('batched', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [2, 4, 5] }]);
     await compareBackends('broadcast batch', (a, b) => tf.matMul(a, b), [{ shape: [2, 3, 4] }, { shape: [1, 4, 5] }]);
     for (const activation of ['linear', 'relu', 'sigmoid'] as const) {
