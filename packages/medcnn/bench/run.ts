@@ -222,7 +222,7 @@ async function main(): Promise<void> {
   ]
     .filter((f) => hasResnet || !f.resnet)
     .filter(() => !frontierOnly);
-  if (frontier) figures.push(...frontierFigures(train, val, test, t));
+  if (frontier) figures.push(...frontierFigures(t));
 
   for (const backend of backends) {
     let engine: Awaited<ReturnType<typeof initEngine>>;
@@ -313,7 +313,7 @@ function printRows(): void {
 }
 
 /** Training and inference of the frontier's architectures at their sizes (frontier.ts), as figures of the table. */
-function frontierFigures(_train: SplitData, _val: SplitData, _test: SplitData, t: string) {
+function frontierFigures(t: string) {
   return FRONTIER_CASES.filter((c) => !frontierModels || frontierModels.includes(c.model)).flatMap((c) => {
     const common = ['--npz', npz, '--model', c.model, '--size', String(c.size), '--threads', t];
     const batch = ['--batch', String(c.batch), '--limit', String(c.limit)];

@@ -63,8 +63,6 @@ static at::Tensor mmViaGemm(const at::Tensor& x, const at::Tensor& y, const at::
 }
 
 static Result matmul(const Args& a) {
-  // ATen's own products (the batched ones) run on oneDNN's sgemm too: signals wait for both (signals.cc).
-  DeferSignals held;
   at::Tensor x = a.b("transposeA") ? a.x(0).transpose(-1, -2) : a.x(0);
   at::Tensor y = a.b("transposeB") ? a.x(1).transpose(-1, -2) : a.x(1);
   bool hasBias = a.b("hasBias"), hasPrelu = a.b("hasPrelu");
@@ -80,6 +78,9 @@ static Result matmul(const Args& a) {
     out = mmViaGemm(x2, y2, bias);
     if (single) out = out.unsqueeze(0);
   } else {
+    // ATen's own products (the batched ones) run on oneDNN's sgemm too, so signals wait for them as sgemm() makes
+    // them wait for ours (signals.cc).
+    DeferSignals held;
     out = at::matmul(x, y);
     if (hasBias) out = out + bias;
   }
