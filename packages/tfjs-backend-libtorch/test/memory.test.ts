@@ -1,4 +1,7 @@
-/** The addon's allocator (native/allocator.cc): freed large blocks are reused, never handed out twice. */
+/**
+ * The addon's allocator (native/allocator.cc): freed large blocks are reused (a larger one rather than fresh memory),
+ * never handed out twice.
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,6 +23,20 @@ describe('allocator', { skip: cpuOnlySkip }, () => {
     assert.ok(cached() <= afterFree - 4 * n, `the block was reused (${afterFree} -> ${cached()})`);
     assert.equal(tf.sum(b).dataSync()[0], 2 * n);
     b.dispose();
+  });
+
+  it('gives a request with no block of its size a cached one up to twice as large, not fresh memory', async () => {
+    await tf.setBackend('libtorch');
+    const mib = 1 << 18; // float32 values in 1 MiB
+    const big = tf.fill([8 * mib], 1); // 8 MiB
+    big.dispose();
+    const afterFree = cached();
+    // 5 MiB: nothing of 5–5.6 MiB is cached, so the 8 MiB block serves it (fresh memory would cost page faults).
+    const small = tf.fill([5 * mib], 3);
+    assert.equal(cached(), afterFree - 8 * 4 * mib, 'the 8 MiB block was taken');
+    assert.equal(tf.sum(small).dataSync()[0], 15 * mib);
+    small.dispose();
+    assert.equal(cached(), afterFree, 'and came back whole');
   });
 
   it('leaves small tensors to the default allocator', async () => {
