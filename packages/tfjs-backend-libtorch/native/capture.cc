@@ -26,7 +26,11 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -91,7 +95,36 @@ struct Program {
   size_t state = 0;
   double rate = 1;
   bool random = false;  // draws from the backend's generator
+  // MEDCNN_REPLAY_PROFILE=1: seconds spent in each step over all replays, printed when the program is released.
+  std::vector<double> seconds;
+  std::vector<std::string> shapes;  // of each op's first input
+  size_t replays = 0;
 };
+
+bool profiling() {
+  static const bool on = [] {
+    const char* v = std::getenv("MEDCNN_REPLAY_PROFILE");
+    return v && std::string(v) == "1";
+  }();
+  return on;
+}
+
+// The profile of a program's replays, slowest ops first, to stderr.
+void printProfile(const Program& p) {
+  if (!p.replays) return;
+  std::vector<size_t> order(p.steps.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return p.seconds[x] > p.seconds[y]; });
+  double total = 0;
+  for (double t : p.seconds) total += t;
+  std::ostringstream s;
+  s << "replay profile: " << p.steps.size() << " ops, " << p.replays << " replays, " << 1e3 * total / p.replays
+    << " ms a step in ops\n";
+  for (size_t i : order)
+    s << "  op " << i << " " << p.steps[i].def->name << " " << p.shapes[i] << ": " << 1e3 * p.seconds[i] / p.replays
+      << " ms\n";
+  std::fputs(s.str().c_str(), stderr);
+}
 
 // The ids a step's roles name (from JavaScript).
 struct Roles {
@@ -274,8 +307,8 @@ std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra
 }
 
 // Runs a program on new batch inputs; swaps the new state into the variables' entries; returns the outputs' ids.
-std::vector<int64_t> replay(const Program& p, const std::vector<int64_t>& inputIds,
-                            const std::vector<int64_t>& stateIds, double rate) {
+std::vector<int64_t> replay(Program& p, const std::vector<int64_t>& inputIds, const std::vector<int64_t>& stateIds,
+                            double rate) {
   if (inputIds.size() != p.inputShapes.size() || stateIds.size() != p.state)
     throw std::runtime_error("replay got " + std::to_string(inputIds.size()) + " inputs and " +
                              std::to_string(stateIds.size()) + " state variables, the captured step has " +
@@ -300,12 +333,20 @@ std::vector<int64_t> replay(const Program& p, const std::vector<int64_t>& inputI
     return none;
   };
   double scale = p.rate == 0 ? 1 : rate / p.rate;
-  for (const Step& s : p.steps) {
+  const bool timed = profiling();
+  if (timed && p.seconds.empty()) {
+    p.seconds.assign(p.steps.size(), 0);
+    p.shapes.assign(p.steps.size(), "");
+  }
+  for (size_t i = 0; i < p.steps.size(); ++i) {
+    const Step& s = p.steps[i];
+    const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     Args args;
     for (const Ref& r : s.in) args.in.push_back(&entry(r));
     std::vector<double> attrs = s.attrs;
     for (size_t pos : s.ratePositions) attrs[pos] *= scale;
     args.setAttrs(*s.def, std::move(attrs));
+    if (timed && !p.replays && !args.in.empty() && args.in[0]->t.defined()) p.shapes[i] = sizesOf(args.in[0]->t);
     std::vector<Entry> out;
     try {
       out = execute(*s.def, args, s.castTo);
@@ -314,7 +355,9 @@ std::vector<int64_t> replay(const Program& p, const std::vector<int64_t>& inputI
     }
     for (size_t k = 0; k < out.size(); ++k) slots[s.firstSlot + k] = std::move(out[k]);
     for (size_t slot : s.freeAfter) slots[slot] = Entry{};
+    if (timed) p.seconds[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
+  if (timed) ++p.replays;
   // Collect the new state first, then swap it in: a state read by another's new value is not yet replaced.
   std::vector<std::pair<size_t, Entry>> next;
   for (size_t j = 0; j < p.stateAfter.size(); ++j) {
@@ -410,6 +453,7 @@ Napi::Value CaptureInfo(const Napi::CallbackInfo& info) {
 Napi::Value CaptureRelease(const Napi::CallbackInfo& info) {
   int64_t handle = info[0].As<Napi::Number>().Int64Value();
   traces.erase(handle);
+  if (auto p = programs.find(handle); p != programs.end() && profiling()) printProfile(*p->second);
   programs.erase(handle);
   return info.Env().Undefined();
 }

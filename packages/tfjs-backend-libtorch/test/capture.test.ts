@@ -4,8 +4,10 @@
  * captured refused with the reason (random numbers written by JavaScript, a tensor the caller replaces), other
  * batch sizes run plainly, and nothing leaks.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -227,5 +229,23 @@ describe('captured training steps', { skip: cpuOnlySkip }, () => {
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
+  });
+
+  it('MEDCNN_REPLAY_PROFILE=1: the time of each replayed op, printed when the capture is released', () => {
+    const child = path.join(import.meta.dirname, '../testing/profile-child.js');
+    const run = (profile: string) =>
+      spawnSync(process.execPath, [child], {
+        encoding: 'utf8',
+        env: { ...process.env, MEDCNN_REPLAY_PROFILE: profile },
+      });
+    const on = run('1');
+    assert.equal(on.status, 0, on.stderr);
+    assert.equal(on.stdout.trim(), 'captured');
+    // 8 steps: one plain, two recorded, five replayed.
+    assert.match(on.stderr, /replay profile: \d+ ops, 5 replays, [\d.]+ ms a step in ops/);
+    assert.match(on.stderr, / {2}op \d+ conv2d \[8, 16, 16, 1\]: [\d.e-]+ ms/);
+    const off = run('0');
+    assert.equal(off.status, 0, off.stderr);
+    assert.doesNotMatch(off.stderr, /replay profile/);
   });
 });

@@ -223,6 +223,8 @@ describe('pooling', { skip: skipReason }, () => {
     { x: [2, 7, 7, 3], k: 3, s: 2, pad: 'same' },
     { x: [1, 6, 6, 2], k: 3, s: 1, pad: 'same' },
     { x: [1, 5, 5, 2], k: 1, s: 1, pad: 'valid' },
+    // Large enough to run on two threads (more than 2^19 input values), with a row and a column no window covers.
+    { x: [16, 29, 29, 32], k: 2, s: 2, pad: 'valid' },
   ];
   for (const c of cases) {
     const name = `x[${c.x}] k${c.k} s${c.s} ${c.pad}`;

@@ -2,28 +2,13 @@
 // attrs: transposeA, transposeB, activation, leakyreluAlpha, hasBias, hasPrelu
 #include "../op.h"
 #include "../signals.h"
+#include "../threads.h"
 #include "conv_gemm.h"
-
-#include <omp.h>
 
 namespace tl {
 
 // Multiply-adds below which a product runs on one thread (see mmViaGemm).
 constexpr int64_t kSmallProduct = 1 << 18;
-
-// OpenMP regions started by this thread use one thread while this lives (when `on`).
-class OneThreadIf {
- public:
-  explicit OneThreadIf(bool on) : before_(on ? omp_get_max_threads() : 0) {
-    if (before_ > 1) omp_set_num_threads(1);
-  }
-  ~OneThreadIf() {
-    if (before_ > 1) omp_set_num_threads(before_);
-  }
-
- private:
-  int before_;
-};
 
 // How a matrix view is handed to a row-major sgemm: its data, 'N' or 'T', and its leading dimension.
 struct GemmOperand {

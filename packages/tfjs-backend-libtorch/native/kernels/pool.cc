@@ -1,5 +1,8 @@
 // MaxPool, MaxPoolGrad, AvgPool, AvgPoolGrad on NHWC tensors.
 // attrs: POOL_GEOMETRY_ATTRS
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <limits>
 
 #include "../op.h"
@@ -44,9 +47,45 @@ static Result maxPool(const Args& a) {
 }
 TL_OP("max_pool", maxPool, POOL_GEOMETRY_ATTRS);
 
+// The gradient of a max pool whose windows do not overlap (stride = window, no padding: SimpleCNN's and VGG's 2x2
+// pools), a band of rows at a time: zero the rows of one row of windows, then put each window's dy where its kept
+// index points (in NHWC an index h*W+w is the cell's offset / C within its image). ATen's kernel zeroes all of dx
+// and then scatters into it across the whole tensor (64x28x28x16: 1.04 ms on 2 threads). Same values exactly:
+// each cell gets one dy or 0.
+static bool tiledWindows(const PoolGeom& g, const at::Tensor& dy, const at::Tensor& idx) {
+  return g.kH == g.sH && g.kW == g.sW && g.pT == 0 && g.pB == 0 && g.pL == 0 && g.pR == 0 && idx.defined() &&
+         dy.scalar_type() == at::kFloat && idx.scalar_type() == at::kLong && dy.device().is_cpu();
+}
+
+static at::Tensor tiledMaxPoolGrad(const PoolGeom& g, const at::Tensor& dyNHWC, const at::Tensor& idxNCHW,
+                                   const at::IntArrayRef xSizes) {
+  const int64_t N = xSizes[0], H = xSizes[1], W = xSizes[2], C = xSizes[3];
+  const int64_t Ho = dyNHWC.size(1), Wo = dyNHWC.size(2);
+  at::Tensor dy = dyNHWC.contiguous(), idx = toNHWC(idxNCHW).contiguous();
+  at::Tensor dx = at::empty({N, H, W, C}, dy.options());
+  const float* dyp = dy.data_ptr<float>();
+  const int64_t* ip = idx.data_ptr<int64_t>();
+  float* dxp = dx.data_ptr<float>();
+  // One band: the sH rows of a row of windows (the last band of an image also takes the rows no window covers).
+  at::parallel_for(0, N * Ho, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, Wo * C)), [&](int64_t b, int64_t e) {
+    for (int64_t band = b; band < e; ++band) {
+      const int64_t n = band / Ho, oh = band % Ho;
+      const int64_t rowEnd = oh + 1 == Ho ? H : (oh + 1) * g.sH;
+      std::fill(dxp + (n * H + oh * g.sH) * W * C, dxp + (n * H + rowEnd) * W * C, 0.f);
+      float* image = dxp + n * H * W * C;
+      const int64_t* in = ip + (n * Ho + oh) * Wo * C;
+      const float* d = dyp + (n * Ho + oh) * Wo * C;
+      for (int64_t ow = 0; ow < Wo; ++ow, in += C, d += C)
+        for (int64_t c = 0; c < C; ++c) image[in[c] * C + c] = d[c];
+    }
+  });
+  return dx;
+}
+
 // inputs: dy, x, y (the forward output, whose indices we kept)
 static Result maxPoolGrad(const Args& a) {
   PoolGeom g(a);
+  if (tiledWindows(g, a.x(0), a.in.at(2)->aux)) return tiledMaxPoolGrad(g, a.x(0), a.in.at(2)->aux, a.x(1).sizes());
   at::Tensor xin = g.input(a.x(1), -std::numeric_limits<double>::infinity());
   at::Tensor idx = a.in.at(2)->aux;
   if (!idx.defined())
