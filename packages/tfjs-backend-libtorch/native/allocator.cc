@@ -1,11 +1,20 @@
-// ATen's CPU allocator for this process: large blocks (activations, gradients, optimizer state)
-// are kept for reuse by size; everything else is ATen's default allocator (glibc).
+// ATen's CPU allocator for this process: large blocks (activations, gradients, optimizer state) come from
+// segments of memory this allocator keeps, split for smaller requests and merged again when freed; everything
+// else is ATen's default allocator (glibc).
 //
-// Why: a training step frees and reallocates the same large blocks hundreds of times, and each
-// reuse from glibc's heap costs a search of its bins: ~13 ms of serial time per ResNet-18 (28)
-// step, measured with perf. Here a freed block waits for the next request of its size.
-// (Backing large blocks with transparent huge pages was tried: fewer page faults, but on this
-// project's VM the first training step got ~1 s slower, so blocks come from glibc as before.)
+// Why keep memory at all: a training step frees and reallocates the same large blocks hundreds of times, and
+// each reuse from glibc's heap cost a search of its bins (~13 ms of serial time per ResNet-18 (28) step, perf),
+// while memory handed back to the system costs a page fault per 4 KiB when it is touched again (~17 us each on
+// this project's VM).
+// Why split and merge (the design of PyTorch's CUDA caching allocator, written here for the CPU): a cache of
+// whole blocks by size needs a block of each size a pass asks for at once; kept within a bound on what the
+// process holds, it traded blocks of one size for another on every pass, faulting them in again each time
+// (MobileNetV2 (128) inference: 50,000-80,000 faults and 2-3x the time per pass; DenseNet-121 training after a
+// validation pass: 4-7 s epochs instead of ~2.3 s). A free block here serves any request up to its size, the
+// rest stays free, and neighbours merge when freed, so a pass of any mixture of sizes finds room in what the
+// previous pass freed.
+// (Backing large blocks with transparent huge pages was tried: fewer page faults, but on this project's VM the
+// first training step got ~1 s slower, so segments come from glibc as before.)
 #include "allocator.h"
 
 #include <c10/core/CPUAllocator.h>
@@ -15,22 +24,38 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <list>
-#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tl {
 namespace {
 
 constexpr size_t kMinCached = 512 << 10;  // below this, ATen's default allocator (glibc)
-constexpr size_t kGranule = 64 << 10;     // sizes round up to this, so that repeats match
+constexpr size_t kGranule = 64 << 10;     // sizes round up to this, so that blocks split on its multiples
 
+struct Segment;
+
+// A piece of a segment, free or in use; its neighbours in address order.
 struct Block {
-  void* p;
+  char* p;
   size_t size;
+  bool free;
+  Segment* segment;
+  Block* prev;
+  Block* next;
+};
+
+// Memory from glibc, handed back whole once none of it is in use.
+struct Segment {
+  void* base;
+  size_t size;
+  Block* head = nullptr;  // its first block (a merge keeps the lower block, so this one lives as long as it)
+  size_t inUse = 0;       // bytes of its blocks in use
+  uint64_t idle = 0;      // when it last became wholly free (a counter)
 };
 
 class CachingAllocator final : public c10::Allocator {
@@ -38,8 +63,8 @@ class CachingAllocator final : public c10::Allocator {
   explicit CachingAllocator(c10::Allocator* base) : base_(base) {
     const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
     const size_t physical = pages > 0 && pageSize > 0 ? size_t(pages) * size_t(pageSize) : size_t(8) << 30;
-    // Free blocks kept at most: a quarter of the machine's memory (a training step's working set
-    // is what it needs; the cap only matters when the sizes in use keep changing).
+    // Free memory kept at most: a quarter of the machine's (a training step's working set is what it needs;
+    // the cap only matters when the sizes in use keep changing).
     cap_ = std::max<size_t>(size_t(512) << 20, physical / 4);
   }
 
@@ -55,15 +80,10 @@ class CachingAllocator final : public c10::Allocator {
       return {p, p, &release, c10::Device(c10::DeviceType::CPU)};
     }
     const size_t size = (n + kGranule - 1) / kGranule * kGranule;
-    // A cached block of the size or up to 1/8 larger; failing that, one up to twice the size. A fresh block costs
-    // a page fault per 4 KiB on first touch (~17 µs each on this project's VM), a larger cached one nothing: when
-    // DenseNet-121's validation pass took fresh blocks for its own sizes and trimmed the training step's, the
-    // next training step faulted its memory back in (2.6 → 4–7 s for the epoch after validation).
-    void* p = take(size, size / 8);
-    if (!p) p = take(size, size);
+    void* p = take(size);
     if (!p) {
       makeRoom(size);
-      p = fresh(size);
+      p = grow(size);
     }
     return {p, p, &release, c10::Device(c10::DeviceType::CPU)};
   }
@@ -72,112 +92,143 @@ class CachingAllocator final : public c10::Allocator {
 
   static void release(void* p);
 
+  // Free bytes inside the segments, kept for reuse.
   size_t cached() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return cached_;
+    return held_ - inUse_;
   }
 
   static CachingAllocator* instance;
 
  private:
-  // A cached block of `size` bytes up to `over` bytes larger, the smallest there is; null if none.
-  void* take(size_t size, size_t over) const {
+  // The smallest free block of at least `size` bytes, split if enough is left over; null if none.
+  void* take(size_t size) const {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = bySize_.lower_bound(size);
-    if (it == bySize_.end() || it->first > size + over) return nullptr;
-    auto lru = it->second;
-    void* p = lru->p;
-    live_[p] = lru->size;
-    liveBytes_ += lru->size;
-    peakLive_ = std::max(peakLive_, liveBytes_);
-    cached_ -= lru->size;
-    bySize_.erase(it);
-    free_.erase(lru);
-    return p;
+    auto it = free_.lower_bound({size, nullptr});
+    if (it == free_.end()) return nullptr;
+    Block* b = it->second;
+    free_.erase(it);
+    if (b->size - size >= kMinCached) {
+      Block* rest = new Block{b->p + size, b->size - size, true, b->segment, b, b->next};
+      if (b->next) b->next->prev = rest;
+      b->next = rest;
+      b->size = size;
+      free_.insert({rest->size, rest});
+    }
+    use(b);
+    return b->p;
   }
 
-  // A new block from ATen's default allocator, registered as ours.
-  void* fresh(size_t size) const {
+  // A new segment of `size` bytes, in use as one block.
+  void* grow(size_t size) const {
     void* p;
     try {
       p = base_->raw_allocate(size);
     } catch (const c10::Error&) {
-      trim(0);  // out of memory: give the cached blocks back and try once more
+      handBack(0);  // out of memory: give the idle segments back and try once more
       p = base_->raw_allocate(size);
     }
     std::lock_guard<std::mutex> lock(mu_);
-    live_[p] = size;
-    liveBytes_ += size;
+    auto* s = new Segment{p, size};
+    s->head = new Block{static_cast<char*>(p), size, true, s, nullptr, nullptr};
+    segments_.insert(s);
+    held_ += size;
+    use(s->head);
     return p;
   }
 
-  // Before a fresh block: keep what the process holds (in use + cached) within 1/8 above the most it has ever had
-  // in use, by handing back the least recently freed blocks. Without a bound, the first steps' blocks of sizes
-  // never asked for again stayed cached beside new ones (EfficientNet-B0 (128) training peaked at 2.1 GB, not
-  // 1.7 GB); with no slack at all (every miss trimming as much as it took) DenseNet-121 trimmed and faulted back
-  // in its blocks on every miss.
+  void use(Block* b) const {
+    b->free = false;
+    b->segment->inUse += b->size;
+    inUse_ += b->size;
+    peakInUse_ = std::max(peakInUse_, inUse_);
+    used_[b->p] = b;
+  }
+
+  // Before a new segment: keep what the process holds within 1/8 above the most it has had in use, by handing
+  // back wholly free segments, those idle longest first. Without a bound, the first steps' blocks of sizes never
+  // asked for again stayed beside new ones (EfficientNet-B0 (128) training peaked at 2.1 GB, not 1.7 GB).
   void makeRoom(size_t size) const {
     size_t keep;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      const size_t live = liveBytes_ + size;
-      peakLive_ = std::max(peakLive_, live);
-      const size_t allowed = peakLive_ + peakLive_ / 8;
-      keep = allowed > live ? allowed - live : 0;
-      if (cached_ <= keep) return;
+      const size_t bound = std::max(peakInUse_, inUse_ + size);
+      const size_t allowed = bound + bound / 8;
+      if (held_ + size <= allowed) return;
+      keep = allowed - std::min(allowed, size);
     }
-    trim(keep);
+    handBack(keep);
   }
 
-  // Hands the least recently freed blocks back until at most `keep` bytes stay cached.
-  void trim(size_t keep) const {
-    std::vector<Block> drop;
+  // Hands wholly free segments back to glibc, those idle longest first, until at most `keep` bytes are held.
+  void handBack(size_t keep) const {
+    std::vector<Segment*> drop;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      while (cached_ > keep && !free_.empty()) {
-        Block b = free_.back();
-        auto range = bySize_.equal_range(b.size);
-        for (auto it = range.first; it != range.second; ++it) {
-          if (it->second->p == b.p) {
-            bySize_.erase(it);
-            break;
-          }
-        }
-        free_.pop_back();
-        cached_ -= b.size;
-        drop.push_back(b);
+      std::vector<Segment*> idle;
+      for (Segment* s : segments_)
+        if (s->inUse == 0) idle.push_back(s);
+      std::sort(idle.begin(), idle.end(), [](const Segment* a, const Segment* b) { return a->idle < b->idle; });
+      for (Segment* s : idle) {
+        if (held_ <= keep) break;
+        // A wholly free segment is one free block, its head (its neighbours merged when they were freed).
+        free_.erase({s->head->size, s->head});
+        delete s->head;
+        segments_.erase(s);
+        held_ -= s->size;
+        drop.push_back(s);
       }
     }
-    for (const Block& b : drop) base_->raw_deallocate(b.p);
+    for (Segment* s : drop) {
+      base_->raw_deallocate(s->base);
+      delete s;
+    }
   }
 
   void put(void* p) const {
+    size_t keep;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = live_.find(p);
-      if (it == live_.end()) {
+      auto it = used_.find(p);
+      if (it == used_.end()) {
         base_->raw_deallocate(p);  // a small block
         return;
       }
-      free_.push_front({p, it->second});
-      bySize_.emplace(it->second, free_.begin());
-      cached_ += it->second;
-      liveBytes_ -= it->second;
-      live_.erase(it);
-      if (cached_ <= cap_) return;
+      Block* b = it->second;
+      used_.erase(it);
+      b->free = true;
+      b->segment->inUse -= b->size;
+      inUse_ -= b->size;
+      if (b->segment->inUse == 0) b->segment->idle = ++clock_;
+      // Merge with free neighbours.
+      for (Block* n : {b->prev, b->next}) {
+        if (!n || !n->free) continue;
+        free_.erase({n->size, n});
+        Block* first = n == b->prev ? n : b;
+        Block* second = n == b->prev ? b : n;
+        first->size += second->size;
+        first->next = second->next;
+        if (second->next) second->next->prev = first;
+        delete second;
+        b = first;
+      }
+      free_.insert({b->size, b});
+      if (held_ - inUse_ <= cap_) return;
+      keep = inUse_ + cap_;
     }
-    trim(cap_);
+    handBack(keep);
   }
 
   c10::Allocator* base_;
   size_t cap_;
   mutable std::mutex mu_;
-  mutable std::unordered_map<void*, size_t> live_;  // blocks of this cache in use, with their sizes
-  mutable std::list<Block> free_;                   // cached blocks, most recently freed first
-  mutable std::multimap<size_t, std::list<Block>::iterator> bySize_;
-  mutable size_t cached_ = 0;
-  mutable size_t liveBytes_ = 0;  // bytes of this cache's blocks in use
-  mutable size_t peakLive_ = 0;   // the most ever in use at once
+  mutable std::set<std::pair<size_t, Block*>> free_;  // free blocks by size (best fit: the first large enough)
+  mutable std::unordered_map<void*, Block*> used_;    // blocks in use, by address
+  mutable std::set<Segment*> segments_;
+  mutable size_t held_ = 0;       // bytes of all segments
+  mutable size_t inUse_ = 0;      // bytes of blocks in use
+  mutable size_t peakInUse_ = 0;  // the most ever in use at once
+  mutable uint64_t clock_ = 0;
 };
 
 CachingAllocator* CachingAllocator::instance = nullptr;

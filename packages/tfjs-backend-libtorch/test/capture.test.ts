@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { type CaptureStatus, type LibtorchBackend, StepCapture } from '../src/index.js';
+import { capturedSimpleCnn } from '../testing/captured-step.js';
 import { type Batch, syntheticBatch } from '../testing/data.js';
 import { cpuOnlySkip, setSeed } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, resnet18, simpleCnn } from '../testing/models.js';
@@ -199,36 +200,15 @@ describe('captured training steps', { skip: cpuOnlySkip }, () => {
 
   it('200 replayed steps leak no tensors', async () => {
     await tf.setBackend('libtorch');
-    const model = simpleCnn([16, 16, 1]);
-    const optimizer = tf.train.adam(BASE_RATE);
-    const stepper = new StepCapture();
-    setSeed(3);
-    const b = syntheticBatch(8, 16, 16, 1);
-    const x = tf.tensor4d(b.x, b.shape);
-    const y = tf.tensor2d(b.y, [8, 2]);
-    const step = () =>
-      tf.tidy(() =>
-        stepper.step(
-          [x, y],
-          1,
-          () =>
-            optimizer.minimize(
-              () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-              true,
-            )!,
-        ),
-      );
-    for (let i = 0; i < 10; i++) step().dispose();
-    assert.equal(stepper.status.kind, 'captured');
+    const run = capturedSimpleCnn();
+    for (let i = 0; i < 10; i++) run.step().dispose();
+    assert.equal(run.stepper.status.kind, 'captured');
     const tensors = tf.memory().numTensors;
     const bytes = tf.memory().numBytes;
-    for (let i = 0; i < 200; i++) step().dispose();
+    for (let i = 0; i < 200; i++) run.step().dispose();
     assert.equal(tf.memory().numTensors, tensors);
     assert.equal(tf.memory().numBytes, bytes);
-    stepper.dispose();
-    tf.dispose([x, y]);
-    optimizer.dispose();
-    model.dispose();
+    run.dispose();
   });
 
   it('MEDCNN_REPLAY_PROFILE=1: the time of each replayed op, printed when the capture is released', () => {

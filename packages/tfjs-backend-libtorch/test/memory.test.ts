@@ -1,6 +1,6 @@
 /**
- * The addon's allocator (native/allocator.cc): freed large blocks are reused (a larger one rather than fresh memory),
- * never handed out twice.
+ * The addon's allocator (native/allocator.cc): freed large blocks are reused, split for smaller requests and merged
+ * again, never handed out twice.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,18 +25,27 @@ describe('allocator', { skip: cpuOnlySkip }, () => {
     b.dispose();
   });
 
-  it('gives a request with no block of its size a cached one up to twice as large, not fresh memory', async () => {
+  it('serves a smaller request from part of a freed block, and merges the parts when both are free', async () => {
     await tf.setBackend('libtorch');
     const mib = 1 << 18; // float32 values in 1 MiB
     const big = tf.fill([8 * mib], 1); // 8 MiB
     big.dispose();
     const afterFree = cached();
-    // 5 MiB: nothing of 5–5.6 MiB is cached, so the 8 MiB block serves it (fresh memory would cost page faults).
+    // 5 MiB from the free 8 MiB (fresh memory would cost a page fault per 4 KiB): 3 MiB stay free.
     const small = tf.fill([5 * mib], 3);
-    assert.equal(cached(), afterFree - 8 * 4 * mib, 'the 8 MiB block was taken');
+    assert.equal(cached(), afterFree - 5 * 4 * mib, 'five of the eight freed MiB taken');
+    // 3 MiB from the rest; then all 8 are in use, and a third request needs memory of its own.
+    const rest = tf.fill([3 * mib], 4);
+    assert.equal(cached(), afterFree - 8 * 4 * mib, 'the rest taken');
     assert.equal(tf.sum(small).dataSync()[0], 15 * mib);
+    assert.equal(tf.sum(rest).dataSync()[0], 12 * mib);
     small.dispose();
-    assert.equal(cached(), afterFree, 'and came back whole');
+    rest.dispose();
+    assert.equal(cached(), afterFree, 'both back');
+    // Merged again: one 8 MiB request fits without new memory.
+    const again = tf.fill([8 * mib], 5);
+    assert.equal(cached(), afterFree - 8 * 4 * mib, 'the 8 MiB block whole again');
+    again.dispose();
   });
 
   it('leaves small tensors to the default allocator', async () => {
@@ -49,21 +58,21 @@ describe('allocator', { skip: cpuOnlySkip }, () => {
 
   it('never gives one block to two live tensors, over many sizes', async () => {
     await tf.setBackend('libtorch');
-    // Sizes around the cache's threshold (512 KiB) and its 1/8 size tolerance, allocated and freed in a
-    // shuffled order; each live tensor must keep the value it was made with.
+    // Sizes around the cache's threshold (512 KiB) and up to 8 MB, allocated and freed in a shuffled order, so that
+    // blocks are split and merged in every combination; each live tensor must keep the value it was made with.
     let s = 7;
     const rand = (): number => {
       s = (s * 1103515245 + 12345) % 2147483648;
       return s / 2147483648;
     };
     const live: { t: tf.Tensor; value: number; n: number }[] = [];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 1000; i++) {
       if (live.length > 0 && rand() < 0.45) {
         const [gone] = live.splice(Math.floor(rand() * live.length), 1);
         gone.t.dispose();
         continue;
       }
-      const n = 100_000 + Math.floor(rand() * 700_000); // 0.4–3.2 MB
+      const n = 100_000 + Math.floor(rand() * (rand() < 0.8 ? 700_000 : 1_900_000)); // 0.4–3.2 MB, some to 8 MB
       live.push({ t: tf.add(tf.fill([n], i), 0), value: i, n });
     }
     for (const { t, value, n } of live) {
