@@ -15,6 +15,7 @@
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -340,20 +341,20 @@ constexpr int64_t kSmallOp = 1 << 19;
 // Ops that choose their threads themselves (convolutions, products: by their arithmetic, not their inputs' size),
 // or whose work is not the size of their inputs (they make a tensor from a shape, or enlarge their input).
 bool ownThreads(const OpDef& def) {
-  static const std::unordered_set<std::string> names = {"conv2d",
-                                                        "conv2d_backprop_filter",
-                                                        "conv2d_backprop_input",
-                                                        "matmul",
-                                                        "transform",
-                                                        "intensity",
-                                                        "fill",
-                                                        "random_normal",
-                                                        "dropout_mask",
-                                                        "tile",
-                                                        "pad",
-                                                        "one_hot",
-                                                        "resize_bilinear",
-                                                        "resize_bilinear_grad"};
+  static const std::unordered_set<std::string_view> names = {"conv2d",
+                                                             "conv2d_backprop_filter",
+                                                             "conv2d_backprop_input",
+                                                             "matmul",
+                                                             "transform",
+                                                             "intensity",
+                                                             "fill",
+                                                             "random_normal",
+                                                             "dropout_mask",
+                                                             "tile",
+                                                             "pad",
+                                                             "one_hot",
+                                                             "resize_bilinear",
+                                                             "resize_bilinear_grad"};
   return names.count(def.name) > 0;
 }
 
@@ -361,7 +362,7 @@ std::vector<Entry> execute(const OpDef& def, const Args& args, int castTo) {
   c10::InferenceMode guard;
   int64_t values = 0;
   for (const Entry* e : args.in) values += e->t.numel();
-  OneThreadIf alone(!std::getenv("NO_ALONE") && values < kSmallOp && !ownThreads(def));
+  OneThreadIf alone(values < kSmallOp && !ownThreads(def));
   Result r = def.fn(args);
   std::vector<Entry> outs;
   for (size_t k = 0; k < r.out.size(); ++k) {

@@ -48,9 +48,13 @@ describe('bad input', { skip: skipReason }, () => {
       () => tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA: false, transposeB: false }),
       (e: Error) => /BatchMatMul/.test(e.message) && /\[2,3\]/.test(e.message),
     );
+    const threads = getNumThreads();
     assert.throws(() => tf.engine().runKernel('Add', { a, b }, {}), /Add/);
+    // A small op runs on one thread (addon.cc's execute); a failing one, too, leaves the thread count as it was.
+    assert.equal(getNumThreads(), threads);
     // still alive and computing
     assert.deepEqual(Array.from(tf.add(tf.scalar(1), tf.scalar(2)).dataSync()), [3]);
+    assert.equal(getNumThreads(), threads);
     tf.dispose([x, w, a, b]);
   });
 });
