@@ -361,7 +361,8 @@ bool ownThreads(const OpDef& def) {
 std::vector<Entry> execute(const OpDef& def, const Args& args, int castTo) {
   c10::InferenceMode guard;
   int64_t values = 0;
-  for (const Entry* e : args.in) values += e->t.numel();
+  for (const Entry* e : args.in)
+    if (e->t.defined()) values += e->t.numel();
   OneThreadIf alone(values < kSmallOp && !ownThreads(def));
   Result r = def.fn(args);
   std::vector<Entry> outs;
