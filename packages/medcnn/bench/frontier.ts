@@ -15,25 +15,12 @@ import { seedEverything } from '../src/engine/seed.js';
 import { createModel } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
+import { samplesPerSecondInChild } from './child-figure.js';
 
-/**
- * Training or inference samples/s of a case, measured in a fresh process as torch_reference.py is: in one process
- * for all rounds, our later rounds found oneDNN's kernels compiled and the allocator warm (the first of two epochs
- * of 2 steps each then ran ~4× faster), which PyTorch, started afresh each round, never does.
- */
+/** Training or inference samples/s of a case, in a fresh process (child-figure.ts says why). */
 export function frontierSpeedInChild(kind: 'train' | 'infer', c: FrontierCase, threads: number): number {
-  const r = spawnSync(process.execPath, [import.meta.filename, '--speed-probe', kind, c.model, String(threads)], {
-    encoding: 'utf8',
-    env: { ...process.env },
-  });
-  const last = r.stdout?.trim().split('\n').at(-1) ?? '';
-  try {
-    return (JSON.parse(last) as { samplesPerSecond: number }).samplesPerSecond;
-  } catch {
-    throw new Error(
-      `the ${kind} probe of ${c.model} failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`,
-    );
-  }
+  const args = ['--speed-probe', kind, c.model, String(threads)];
+  return samplesPerSecondInChild(import.meta.filename, args, `the ${kind} probe of ${c.model}`);
 }
 
 /** One row: an architecture at a size, trained on `limit` images in batches of `batch`. */

@@ -35,6 +35,7 @@ import { createModel, listModels } from '../src/models/index.js';
 import { predictSplit } from '../src/train/predict.js';
 import { trainModel } from '../src/train/trainer.js';
 import { ownBlas, torchBlas } from './blas.js';
+import { samplesPerSecondInChild } from './child-figure.js';
 import { benchDistributed } from './distributed-bench.js';
 import { runExtraBenches } from './extra.js';
 import { FRONTIER_CASES, frontierSpeedInChild, medcnnTrainingRss, torchTrainingRss } from './frontier.js';
@@ -124,25 +125,10 @@ function inferSpeed(model: string, test: SplitData): number {
   return test.count / best;
 }
 
-/**
- * A classic row's figure for medcnn, measured in a fresh process as PyTorch's is: in one process, our later rounds
- * found oneDNN's kernels compiled and the allocator warm (SimpleCNN: 5,833 then 6,912 images/s in one run).
- */
+/** A classic row's figure for medcnn, in a fresh process (SimpleCNN in one process: 5,833 then 6,912 images/s). */
 function classicInChild(kind: 'train' | 'infer', model: string, backend: BackendName): number {
-  const r = spawnSync(
-    process.execPath,
-    [import.meta.filename, '--classic-probe', kind, model, backend, '--threads', String(threads)],
-    {
-      encoding: 'utf8',
-      env: { ...process.env },
-    },
-  );
-  const last = r.stdout?.trim().split('\n').at(-1) ?? '';
-  try {
-    return (JSON.parse(last) as { samplesPerSecond: number }).samplesPerSecond;
-  } catch {
-    throw new Error(`the ${kind} probe of ${model} failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
-  }
+  const args = ['--classic-probe', kind, model, backend, '--threads', String(threads)];
+  return samplesPerSecondInChild(import.meta.filename, args, `the ${kind} probe of ${model}`);
 }
 
 /** The child's side of classicInChild: one figure, printed as JSON on the last line. */
