@@ -10,10 +10,19 @@ export interface Normalization {
 /** Pixels to [-1, 1]: the tutorial's Normalize(mean=0.5, std=0.5), and Keras' MobileNet preprocessing alike. */
 export const MINUS_ONE_TO_ONE: Normalization = { mean: 0.5, std: 0.5 };
 
-/** The images at `indices` as a float32 NHWC tensor, normalised. */
-export function imagesToTensor(data: SplitData, indices: ArrayLike<number>, norm: Normalization): tf.Tensor4D {
+/**
+ * The images at `indices` as a float32 NHWC tensor, normalised. `staging`, when given, is where the values are
+ * put before the tensor is made: only for a backend that copies them at once (engine/backend.ts writesAreCopied).
+ */
+export function imagesToTensor(
+  data: SplitData,
+  indices: ArrayLike<number>,
+  norm: Normalization,
+  staging?: Float32Array,
+): tf.Tensor4D {
   const px = data.height * data.width * data.channels;
-  const out = new Float32Array(indices.length * px);
+  const n = indices.length * px;
+  const out = staging && staging.length >= n ? staging.subarray(0, n) : new Float32Array(n);
   for (let b = 0; b < indices.length; b++)
     normalizePixels(data.images.subarray(indices[b] * px, (indices[b] + 1) * px), norm, out, b * px);
   return tf.tensor4d(out, [indices.length, data.height, data.width, data.channels]);

@@ -198,7 +198,7 @@ function resampleAxis(
 export function normalizePixels(
   pixels: ArrayLike<number>,
   norm: { mean: number; std: number },
-  out = new Float32Array(pixels.length),
+  out: Float32Array = new Float32Array(pixels.length),
   offset = 0,
 ): Float32Array {
   const scale = 1 / (255 * norm.std);

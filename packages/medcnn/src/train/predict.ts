@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { isMultiLabel, type Task } from '../data/dataset-info.js';
 import { imagesToTensor, labelsToTensor, range, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
+import { writesAreCopied } from '../engine/backend.js';
 import type { Predictions } from '../metrics/evaluator.js';
 import { crossEntropy, probabilities } from './loss.js';
 
@@ -21,7 +22,10 @@ export function predictSplit(
   batchSize = 256,
   part: { from: number; to: number } = { from: 0, to: data.count },
 ): { predictions: Predictions; loss: number } {
-  const inputOf: InputFn = typeof input === 'function' ? input : (d, idx) => imagesToTensor(d, idx, input);
+  const staging = writesAreCopied()
+    ? new Float32Array(batchSize * data.height * data.width * data.channels)
+    : undefined;
+  const inputOf: InputFn = typeof input === 'function' ? input : (d, idx) => imagesToTensor(d, idx, input, staging);
   const numClasses = model.outputs[0].shape[1] as number;
   const { from, to } = part;
   const yScore = new Float32Array((to - from) * numClasses);

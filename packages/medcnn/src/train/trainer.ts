@@ -4,7 +4,7 @@ import type { AugmentFn } from '../augment/index.js';
 import { isMultiLabel, type Task } from '../data/dataset-info.js';
 import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
-import { type CaptureStatus, stepCapture } from '../engine/backend.js';
+import { type CaptureStatus, stepCapture, writesAreCopied } from '../engine/backend.js';
 import type { Collectives } from '../engine/distributed.js';
 import { makeRng, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
@@ -94,7 +94,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // A fine-tuned backbone gets an optimizer of its own (same kind, lower rate), so pretrained weights move gently.
   const optimizers = new Optimizers(recipe, vars, opts.learningRate, opts.slowWeights);
-  const inputOf: InputFn = opts.inputOf ?? ((data, idx) => imagesToTensor(data, idx, opts.normalization));
+  const staging = writesAreCopied()
+    ? new Float32Array(batchSize * train.height * train.width * train.channels)
+    : undefined;
+  const inputOf: InputFn = opts.inputOf ?? ((data, idx) => imagesToTensor(data, idx, opts.normalization, staging));
   const multiLabel = isMultiLabel(task);
   const numClasses = model.outputs[0].shape[1] as number;
   const lossOptions =
