@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../src/engine/backend.js';
-import { seedEverything } from '../src/engine/seed.js';
+import { rankSeed, seedEverything } from '../src/engine/seed.js';
 import { Dropout, dropout } from '../src/models/dropout.js';
 
 /** Starts the libtorch backend: false, or the reason to skip where it is unavailable. */
@@ -56,6 +56,21 @@ describe('on libtorch', async () => {
     };
     assert.deepEqual(draw(4), draw(4));
     assert.notDeepEqual(draw(4), draw(5));
+    tf.dispose(x);
+  });
+
+  test("the ranks of a data-parallel job draw masks of their own, each rank's the same run after run", { skip }, () => {
+    const layer = dropout({ rate: 0.5 });
+    const x = tf.ones([64, 10]);
+    const draw = (rank: number) => {
+      seedEverything(rankSeed(42, rank));
+      return Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync());
+    };
+    const [rank0, rank1, rank2] = [draw(0), draw(1), draw(2)];
+    assert.equal(rankSeed(42, 0), 42, "rank 0 keeps the run's seed");
+    assert.notDeepEqual(rank0, rank1);
+    assert.notDeepEqual(rank1, rank2);
+    assert.deepEqual(draw(1), rank1);
     tf.dispose(x);
   });
 });

@@ -25,6 +25,15 @@ export function seedEverything(seed: number): void {
     (tf.engine().backend as unknown as { setRandomSeed(seed: number): void }).setRandomSeed(seed >>> 0);
 }
 
+/**
+ * The seed of rank `rank` of a data-parallel job: rank 0 keeps the run's, every other rank gets one of its own, so
+ * that the ranks draw different dropout masks and augmentations (with the run's seed on every rank, each drew the
+ * same masks as rank 0, on other images).
+ */
+export function rankSeed(seed: number, rank: number): number {
+  return rank === 0 ? seed : seed + 7919 * rank;
+}
+
 /** Fisher–Yates shuffle of 0..n-1 with the given generator. */
 export function shuffledIndices(n: number, rng: () => number): Int32Array {
   const idx = new Int32Array(n);

@@ -6,7 +6,7 @@ import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batc
 import type { SplitData } from '../data/load.js';
 import { type CaptureStatus, stepCapture, writesAreCopied } from '../engine/backend.js';
 import type { Collectives } from '../engine/distributed.js';
-import { makeRng, shuffledIndices } from '../engine/seed.js';
+import { makeRng, rankSeed, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
 import { medmnistAcc, medmnistAuc } from '../metrics/evaluator.js';
 import { applyForTraining } from '../models/graph.js';
@@ -90,7 +90,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const world = group?.worldSize ?? 1;
   const batchSize = perRankBatch(opts.batchSize, world);
   // Every rank shuffles with the same seed (the same order); augmentation differs per rank, as each sees other images.
-  const augmentRng = group && group.rank > 0 ? makeRng(opts.seed + 7919 * group.rank) : rng;
+  const augmentRng = group && group.rank > 0 ? makeRng(rankSeed(opts.seed, group.rank)) : rng;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // A fine-tuned backbone gets an optimizer of its own (same kind, lower rate), so pretrained weights move gently.
   const optimizers = new Optimizers(recipe, vars, opts.learningRate, opts.slowWeights);
@@ -122,14 +122,17 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   // A data-parallel step is never captured: the gradients' allreduce sits between the gradients and the update.
   const captured = group || opts.capture === false ? null : stepCapture(opts.onCapture);
   try {
-    // Every rank starts from rank 0's weights (BatchNorm's statistics included).
-    if (group)
+    // Every rank starts from rank 0's weights (BatchNorm's statistics included), and from here draws its own
+    // dropout masks.
+    if (group) {
       await collective(group, () =>
         group.broadcast(
           model.weights.map((w) => w.read()),
           0,
         ),
       );
+      if (group.rank > 0) seedEverything(rankSeed(opts.seed, group.rank));
+    }
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const fullOrder =
         recipe.sampler === 'balanced'
