@@ -15,9 +15,7 @@
 #include <cstring>
 #include <sstream>
 #include <string>
-#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "allocator.h"
 #include "capture.h"
@@ -25,7 +23,6 @@
 #include "op.h"
 #include "signals.h"
 #include "table.h"
-#include "threads.h"
 
 namespace tl {
 
@@ -332,38 +329,12 @@ static Napi::Value GetCudnn(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// Values in an op's inputs below which it runs on the calling thread alone. Measured per op in a replayed SimpleCNN
-// step (2 threads against 1): ReLU on 64x7x7x64 took 0.096 against 0.046 ms, BatchNorm on 64x14x14x32 0.33
-// against 0.26 ms, a channel sum of 64x28x28x16 0.23 against 0.10 ms; from about 2^19 values the second thread
-// pays for itself (ReLU's gradient on 64x28x28x16: 0.18 against 0.28 ms).
-constexpr int64_t kSmallOp = 1 << 19;
-
-// Ops that choose their threads themselves (convolutions, products: by their arithmetic, not their inputs' size),
-// or whose work is not the size of their inputs (they make a tensor from a shape, or enlarge their input).
-bool ownThreads(const OpDef& def) {
-  static const std::unordered_set<std::string_view> names = {"conv2d",
-                                                             "conv2d_backprop_filter",
-                                                             "conv2d_backprop_input",
-                                                             "matmul",
-                                                             "transform",
-                                                             "intensity",
-                                                             "fill",
-                                                             "random_normal",
-                                                             "dropout_mask",
-                                                             "tile",
-                                                             "pad",
-                                                             "one_hot",
-                                                             "resize_bilinear",
-                                                             "resize_bilinear_grad"};
-  return names.count(def.name) > 0;
-}
-
 std::vector<Entry> execute(const OpDef& def, const Args& args, int castTo) {
   c10::InferenceMode guard;
-  int64_t values = 0;
-  for (const Entry* e : args.in)
-    if (e->t.defined()) values += e->t.numel();
-  OneThreadIf alone(values < kSmallOp && !ownThreads(def));
+  // Every op runs on the intra-op thread count. Running ops under 2^19 values on the calling thread alone (to
+  // skip waking the second thread) was tried: each such op got faster alone, but the whole SimpleCNN step slower,
+  // 7.19 against 7.87 ms of ops replayed and 0.56 against 0.62 s an epoch; an op that reads what two threads
+  // wrote pays on one thread for reading the other core's half (ReLU after a convolution: 110 against 45 us).
   Result r = def.fn(args);
   std::vector<Entry> outs;
   for (size_t k = 0; k < r.out.size(); ++k) {

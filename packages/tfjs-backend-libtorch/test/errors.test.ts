@@ -50,7 +50,7 @@ describe('bad input', { skip: skipReason }, () => {
     );
     const threads = getNumThreads();
     assert.throws(() => tf.engine().runKernel('Add', { a, b }, {}), /Add/);
-    // A small op runs on one thread (addon.cc's execute); a failing one, too, leaves the thread count as it was.
+    // A failing op leaves the thread count as it was.
     assert.equal(getNumThreads(), threads);
     // still alive and computing
     assert.deepEqual(Array.from(tf.add(tf.scalar(1), tf.scalar(2)).dataSync()), [3]);
