@@ -11,6 +11,17 @@ import { crossEntropy, probabilities } from './loss.js';
 export type InputFn = (data: SplitData, indices: Int32Array) => tf.Tensor;
 
 /**
+ * The split's images normalised with `norm`, in batches of up to `batchSize`: staged in one buffer where the engine
+ * copies what a tensor is made from (engine/backend.ts writesAreCopied says why), else a fresh array a batch.
+ */
+export function normalisedImages(data: SplitData, norm: Normalization, batchSize: number): InputFn {
+  const staging = writesAreCopied()
+    ? new Float32Array(batchSize * data.height * data.width * data.channels)
+    : undefined;
+  return (d, idx) => imagesToTensor(d, idx, norm, staging);
+}
+
+/**
  * Runs a model over a whole split, or its images [from, to) (inference mode): probabilities and the mean
  * loss. The input is the split's images normalised with `input`, or whatever `input` builds when it is a function.
  */
@@ -22,10 +33,7 @@ export function predictSplit(
   batchSize = 256,
   part: { from: number; to: number } = { from: 0, to: data.count },
 ): { predictions: Predictions; loss: number } {
-  const staging = writesAreCopied()
-    ? new Float32Array(batchSize * data.height * data.width * data.channels)
-    : undefined;
-  const inputOf: InputFn = typeof input === 'function' ? input : (d, idx) => imagesToTensor(d, idx, input, staging);
+  const inputOf: InputFn = typeof input === 'function' ? input : normalisedImages(data, input, batchSize);
   const numClasses = model.outputs[0].shape[1] as number;
   const { from, to } = part;
   const yScore = new Float32Array((to - from) * numClasses);

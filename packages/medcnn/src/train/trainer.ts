@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { AugmentFn } from '../augment/index.js';
 import { isMultiLabel, type Task } from '../data/dataset-info.js';
-import { imagesToTensor, labelsToTensor, type Normalization } from '../data/batch.js';
+import { labelsToTensor, type Normalization } from '../data/batch.js';
 import type { SplitData } from '../data/load.js';
-import { type CaptureStatus, stepCapture, writesAreCopied } from '../engine/backend.js';
+import { type CaptureStatus, stepCapture } from '../engine/backend.js';
 import type { Collectives } from '../engine/distributed.js';
 import { makeRng, rankSeed, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
@@ -21,7 +21,7 @@ import {
   TUTORIAL_RECIPE,
   type TrainingRecipe,
 } from './recipe.js';
-import { predictSplit, type InputFn } from './predict.js';
+import { normalisedImages, predictSplit, type InputFn } from './predict.js';
 
 /** One row of the learning curve. */
 export interface EpochRecord {
@@ -94,10 +94,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // A fine-tuned backbone gets an optimizer of its own (same kind, lower rate), so pretrained weights move gently.
   const optimizers = new Optimizers(recipe, vars, opts.learningRate, opts.slowWeights);
-  const staging = writesAreCopied()
-    ? new Float32Array(batchSize * train.height * train.width * train.channels)
-    : undefined;
-  const inputOf: InputFn = opts.inputOf ?? ((data, idx) => imagesToTensor(data, idx, opts.normalization, staging));
+  const inputOf: InputFn = opts.inputOf ?? normalisedImages(train, opts.normalization, batchSize);
   const multiLabel = isMultiLabel(task);
   const numClasses = model.outputs[0].shape[1] as number;
   const lossOptions =
