@@ -306,6 +306,31 @@ std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra
   return program;
 }
 
+bool sameRef(const Ref& x, const Ref& y) { return x.kind == y.kind && x.index == y.index; }
+
+bool sameRefs(const std::vector<Ref>& x, const std::vector<Ref>& y) {
+  return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), sameRef);
+}
+
+// Why program `b` does not have the form of program `a` (the same ops on the same kinds of operands, the same
+// state and outputs, the learning rate in the same places), or "" when it does. Attributes and the values of
+// constants may differ: `a` was compiled from two steps that agreed, so neither changes from step to step, and
+// what differs in `b` follows from its inputs' shapes (a reshape's sizes, a mean's divisor).
+std::string formDifference(const Program& a, const Program& b) {
+  if (a.steps.size() != b.steps.size()) return "another number of ops";
+  if (a.slots != b.slots || a.state != b.state || a.consts.size() != b.consts.size() || a.random != b.random ||
+      a.inputShapes.size() != b.inputShapes.size())
+    return "other intermediates, state, constants or inputs";
+  for (size_t i = 0; i < a.steps.size(); ++i) {
+    const Step &x = a.steps[i], &y = b.steps[i];
+    if (x.def != y.def || x.castTo != y.castTo || x.firstSlot != y.firstSlot || x.attrs.size() != y.attrs.size() ||
+        x.ratePositions != y.ratePositions || !sameRefs(x.in, y.in))
+      return "op " + std::to_string(i) + " (" + x.def->name + ") differs";
+  }
+  if (!sameRefs(a.stateAfter, b.stateAfter) || !sameRefs(a.outputs, b.outputs)) return "other state or outputs";
+  return "";
+}
+
 // Runs a program on new batch inputs; swaps the new state into the variables' entries; returns the outputs' ids.
 std::vector<int64_t> replay(Program& p, const std::vector<int64_t>& inputIds, const std::vector<int64_t>& stateIds,
                             double rate) {
@@ -439,6 +464,15 @@ Napi::Value CaptureReplay(const Napi::CallbackInfo& info) {
   });
 }
 
+// captureSameForm(programA, programB) -> "" when B has A's form, else why not (see formDifference)
+Napi::Value CaptureSameForm(const Napi::CallbackInfo& info) {
+  auto a = programs.find(info[0].As<Napi::Number>().Int64Value());
+  auto b = programs.find(info[1].As<Napi::Number>().Int64Value());
+  if (a == programs.end() || b == programs.end())
+    throw Napi::Error::New(info.Env(), "libtorch capture: unknown program");
+  return Napi::String::New(info.Env(), formDifference(*a->second, *b->second));
+}
+
 // captureInfo(program) -> [ops, intermediate slots, constants]
 Napi::Value CaptureInfo(const Napi::CallbackInfo& info) {
   auto p = programs.find(info[0].As<Napi::Number>().Int64Value());
@@ -469,6 +503,7 @@ void exportCapture(Napi::Env env, Napi::Object exports) {
   exports.Set("captureCompile", Napi::Function::New(env, CaptureCompile));
   exports.Set("captureReplay", Napi::Function::New(env, CaptureReplay));
   exports.Set("captureInfo", Napi::Function::New(env, CaptureInfo));
+  exports.Set("captureSameForm", Napi::Function::New(env, CaptureSameForm));
   exports.Set("captureRelease", Napi::Function::New(env, CaptureRelease));
 }
 

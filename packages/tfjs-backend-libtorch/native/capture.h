@@ -33,7 +33,8 @@ class Recorder {
 // The active recorder, or null when no step is being captured.
 Recorder* recorder();
 
-// captureBegin, captureEnd, captureAbort, captureCompile, captureReplay, captureRelease.
+// captureBegin, captureEnd, captureAbort, captureCompile, captureReplay, captureInfo, captureSameForm,
+// captureRelease.
 void exportCapture(Napi::Env env, Napi::Object exports);
 
 }  // namespace tl

@@ -51,6 +51,8 @@ export interface NativeAddon {
   captureReplay(program: number, inputs: number[], state: number[], rate: number): number[];
   /** [ops, intermediate slots, constants] of a program. */
   captureInfo(program: number): [number, number, number];
+  /** "" when program b has program a's form (the same ops on the same kinds of operands), else why not. */
+  captureSameForm(a: number, b: number): string;
   /** Frees a trace or a program. */
   captureRelease(handle: number): void;
   /** Runs op `op` on tensors `ids` with its flat attributes; returns [id, dtype, rank, ...dims] per output. */
