@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/allocator.cc",
         "native/capture.cc",
+        "native/governor.cc",
         "native/op.cc",
         "native/signals.cc",
         "native/distributed/process_group.cc",

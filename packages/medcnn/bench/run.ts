@@ -144,7 +144,7 @@ async function classicProbe(kind: string, model: string, backend: string): Promi
   console.log(JSON.stringify({ samplesPerSecond }));
 }
 
-// The environment this bench was started with: the native backend sets OMP_WAIT_POLICY when it loads, and
+// The environment this bench was started with: the native backend sets GOMP_SPINCOUNT when it loads, and
 // PyTorch must run as it would from the same shell, not with our setting.
 const shellEnv = { ...process.env };
 
@@ -200,15 +200,15 @@ async function main(): Promise<void> {
   console.log(
     `medcnn benchmark: PneumoniaMNIST 28×28, batch 64, ${threads} thread(s), ${os.cpus()[0]?.model ?? 'cpu'}`,
   );
-  const waiting = process.env.GOMP_SPINCOUNT
-    ? `spinning (GOMP_SPINCOUNT=${process.env.GOMP_SPINCOUNT})`
-    : process.env.OMP_WAIT_POLICY === 'ACTIVE'
-      ? 'spinning (OMP_WAIT_POLICY=ACTIVE)'
-      : 'passive (the default)';
+  const waiting = shellEnv.GOMP_SPINCOUNT
+    ? `spinning (GOMP_SPINCOUNT=${shellEnv.GOMP_SPINCOUNT}, as set)`
+    : shellEnv.OMP_WAIT_POLICY
+      ? `as OMP_WAIT_POLICY=${shellEnv.OMP_WAIT_POLICY} says`
+      : 'spinning ~0.4 ms (GOMP_SPINCOUNT=20000, the default; one thread while other busy processes share the cores)';
   const peerWaiting =
     shellEnv.GOMP_SPINCOUNT || shellEnv.OMP_WAIT_POLICY
       ? 'with the same settings'
-      : 'as libgomp does by default (spin, then sleep)';
+      : "as libgomp does by default (GOMP_SPINCOUNT's 300,000, then sleep)";
   console.log(`OpenMP threads wait: medcnn ${waiting}; PyTorch ${peerWaiting}`);
   const inferScript = path.join(import.meta.dirname, '../../bench/torch_inference.py');
   const t = String(threads);

@@ -19,6 +19,7 @@
 
 #include "allocator.h"
 #include "capture.h"
+#include "governor.h"
 #include "kernels/conv_gemm.h"
 #include "op.h"
 #include "signals.h"
@@ -212,8 +213,19 @@ static Napi::Value OpAttributes(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
-  setThreadsWithoutSignals(info[0].As<Napi::Number>().Int32Value());
+  setTargetThreads(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
+}
+
+// threadGovernor() -> { target, current, reductions, fixed } (governor.cc)
+static Napi::Value ThreadGovernor(const Napi::CallbackInfo& info) {
+  GovernorState g = governorState();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("target", g.target);
+  o.Set("current", g.current);
+  o.Set("reductions", static_cast<double>(g.reductions));
+  o.Set("fixed", g.fixed);
+  return o;
 }
 
 // workerSignalMasks() -> { workers, blocking }: for the test of signals.cc.
@@ -376,6 +388,7 @@ static Napi::Value Run(const Napi::CallbackInfo& info) {
   uint32_t op = info[0].As<Napi::Number>().Uint32Value();
   if (op >= registry().size()) throw Napi::Error::New(env, "libtorch: unknown op index");
   const OpDef& def = registry()[op];
+  governThreads();
   Args args;
   try {
     auto ids = info[1].As<Napi::Array>();
@@ -408,7 +421,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
   installCachingAllocator();
   // OpenMP's workers are started here, before any kernel can, so that they never take a signal (signals.cc).
-  setThreadsWithoutSignals(at::get_num_threads());
+  setTargetThreads(at::get_num_threads());
   exports.Set("write", Napi::Function::New(env, Write));
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("dispose", Napi::Function::New(env, Dispose));
@@ -419,6 +432,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("opAttributes", Napi::Function::New(env, OpAttributes));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
+  exports.Set("threadGovernor", Napi::Function::New(env, ThreadGovernor));
   exports.Set("workerSignalMasks", Napi::Function::New(env, WorkerSignalMasks));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("devices", Napi::Function::New(env, Devices));

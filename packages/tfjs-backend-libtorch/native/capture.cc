@@ -24,6 +24,8 @@
 // the recordings and are refused.
 #include "capture.h"
 
+#include "governor.h"
+
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
@@ -449,6 +451,7 @@ Napi::Value CaptureReplay(const Napi::CallbackInfo& info) {
   return guarded(info, "replay", [&]() -> Napi::Value {
     auto p = programs.find(info[0].As<Napi::Number>().Int64Value());
     if (p == programs.end()) throw std::runtime_error("unknown program");
+    governThreads();
     c10::InferenceMode guard;
     // A failed replay puts the generator back: the plain step that then does the batch draws what it would have.
     std::optional<at::Generator> saved;

@@ -92,7 +92,17 @@ export function setNumThreads(n: number): void {
   if ('addon' in loaded && Number.isInteger(n) && n > 0) loaded.addon.setNumThreads(n);
 }
 
-/** ATen's intra-op thread count; the machine's cores when the addon is unavailable. */
+/**
+ * The intra-op thread count asked for (`target`), the one in use (`current`: one while other busy processes share
+ * the cores, native/governor.cc), how many times it went down to one, and whether MEDCNN_FIXED_THREADS=1 holds it
+ * fixed; null when the addon is unavailable.
+ */
+export function threadGovernor(): { target: number; current: number; reductions: number; fixed: boolean } | null {
+  const loaded = loadAddon();
+  return 'addon' in loaded ? loaded.addon.threadGovernor() : null;
+}
+
+/** ATen's intra-op thread count in use; the machine's cores when the addon is unavailable. */
 export function getNumThreads(): number {
   const loaded = loadAddon();
   return 'addon' in loaded ? loaded.addon.getNumThreads() : cpus().length;

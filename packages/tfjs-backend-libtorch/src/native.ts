@@ -35,6 +35,8 @@ export interface NativeAddon {
   setConvLayout(mode: number): void;
   /** 0: each convolution's algorithm chosen by its size, 1: oneDNN always, 2: matrix product always (false: unavailable). */
   setConvAlgorithm(mode: number): boolean;
+  /** The thread count asked for, the one in use (one while the CPU is shared; native/governor.cc), how often it went down. */
+  threadGovernor(): { target: number; current: number; reductions: number; fixed: boolean };
   /** OpenMP's workers and how many of them block SIGINT (native/signals.cc; for its test). */
   workerSignalMasks(): { workers: number; blocking: number };
   /** Seeds the generator the random ops draw from (dropout masks; native/kernels/random.cc). */
@@ -80,10 +82,13 @@ export function loadAddon(): { addon: NativeAddon } | { reason: string } {
     };
     return cached;
   }
-  // OpenMP reads this when libgomp loads with the addon. Its default (spin-waiting) workers
-  // stall every parallel op for a time slice when the cores are busy with anything else
-  // (20x slower training measured on a loaded 2-core machine); passive waiting costs little.
-  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  // OpenMP reads this when libgomp loads with the addon: its workers spin ~0.4 ms (20,000 pauses) before they
+  // sleep, as waking a sleeping one costs 20-50 us a parallel region (SimpleCNN's step: 5.9 against 7.4 ms).
+  // libgomp's own default (300,000) holds a core for milliseconds; when other busy processes share the cores,
+  // the native side goes down to one thread, which never spins (native/governor.cc). A wait policy or spin
+  // count set by the user stays as it is.
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined)
+    process.env.GOMP_SPINCOUNT = '20000';
   try {
     cached = { addon: require(addonPath) as NativeAddon };
   } catch (e) {

@@ -41,6 +41,7 @@ interface LibtorchModule {
   setDevice(name: string): string;
   setCudnnBenchmark(benchmark: boolean): void;
   StepCapture: new (opts: { onStatus?: (s: CaptureStatus) => void }) => CapturedStep;
+  threadGovernor(): { target: number; current: number; reductions: number; fixed: boolean } | null;
 }
 
 /** Where a captured training step stands (tfjs-backend-libtorch's CaptureStatus). */
@@ -75,6 +76,15 @@ export function stepCapture(onStatus?: (s: CaptureStatus) => void): CapturedStep
  */
 export function writesAreCopied(): boolean {
   return tf.getBackend() === 'libtorch';
+}
+
+/**
+ * How many times the native backend has gone down to one thread because other busy processes shared the cores
+ * (tfjs-backend-libtorch's native/governor.cc); 0 on other backends. Results then differ in their last digits
+ * from a run on the threads asked for.
+ */
+export function threadReductions(): number {
+  return tf.getBackend() === 'libtorch' && libtorch ? (libtorch.threadGovernor()?.reductions ?? 0) : 0;
 }
 
 let libtorch: LibtorchModule | null = null;

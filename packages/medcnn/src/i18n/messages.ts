@@ -15,6 +15,10 @@ const messages = {
     en: '  training step captured: {ops} native ops replayed per batch, without JavaScript between them',
     ja: '  学習ステップを記録しました: バッチごとに {ops} 個のネイティブ演算を JavaScript を挟まずに再生します',
   },
+  sharedCpu: {
+    en: '  other busy processes share the CPU: {threads} threads went down to one while they do (results may differ in their last digits from a run on {threads}; MEDCNN_FIXED_THREADS=1 keeps the count)',
+    ja: '  ほかの処理が CPU を使用中のため、{threads} スレッドをその間 1 スレッドに減らしました（結果の末尾の桁が {threads} スレッドでの学習と異なることがあります。MEDCNN_FIXED_THREADS=1 でスレッド数を固定できます）',
+  },
   stepNotCaptured: {
     en: '  training step not captured ({reason}); every batch runs the plain path',
     ja: '  学習ステップは記録できませんでした（{reason}）。各バッチは通常の経路で学習します',

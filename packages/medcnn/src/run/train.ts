@@ -13,7 +13,7 @@ import { ensureDataset } from '../data/download.js';
 import { loadDataset, type SplitData } from '../data/load.js';
 import { getDatasetInfo } from '../data/registry.js';
 import { datasetPath, resolveDataRoot } from '../data/root.js';
-import { deviceForGroup, initEngine } from '../engine/backend.js';
+import { deviceForGroup, initEngine, threadReductions } from '../engine/backend.js';
 import { type Collectives, type GroupAddress, joinGroup } from '../engine/distributed.js';
 import { makeRng, seedEverything, shuffledIndices } from '../engine/seed.js';
 import { MedcnnError } from '../errors.js';
@@ -411,6 +411,7 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
   let bar: ProgressBar | null = null;
   const history: EpochRecord[] = [];
   let bestWeights: Fitted['bestWeights'] = null;
+  const reductionsBefore = threadReductions();
   const result = await trainModel({
     model: prep.cached ? prep.cached.trainModel : model,
     task: prep.config.task,
@@ -433,6 +434,10 @@ async function fit(prep: Prepared, opts: TrainRunOptions, log: (line: string) =>
     onEpoch: async (rec, improved) => {
       bar?.finish(`loss ${rec.trainLoss.toFixed(4)} · ${rec.samplesPerSecond.toFixed(0)}/s`);
       bar = null;
+      if (prep.config.sharedCpuFromEpoch === undefined && threadReductions() > reductionsBefore) {
+        prep.config.sharedCpuFromEpoch = rec.epoch;
+        log(t(lang, 'sharedCpu', { threads: prep.config.threads }));
+      }
       history.push(rec);
       if (improved) {
         await prep.writer?.saveModel(model, 'kept');

@@ -42,6 +42,11 @@ export interface RunConfig {
   interrupted?: boolean;
   /** libtorch: 'captured' when training steps were replayed natively, else 'not captured: <why>'. */
   stepCapture?: string;
+  /**
+   * libtorch: the epoch in which other busy processes first made the backend go down to one thread (results then
+   * differ in their last digits from a run on `threads`); absent when it kept `threads` throughout.
+   */
+  sharedCpuFromEpoch?: number;
   batchSize: number;
   learningRate: number;
   optimizer: string;
