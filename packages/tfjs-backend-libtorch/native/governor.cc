@@ -60,6 +60,7 @@ std::vector<pid_t> teamThreads;
 
 void collectTeam() {
   std::vector<pid_t> tids(target, 0);
+  DeferSignals held;  // should this region start a worker, it must block signals as all of them do (signals.cc)
 #pragma omp parallel num_threads(target)
   tids[omp_get_thread_num()] = static_cast<pid_t>(syscall(SYS_gettid));
   teamThreads = tids;

@@ -11,6 +11,8 @@
 #include <omp.h>
 #include <pthread.h>
 
+#include <atomic>
+
 namespace tl {
 
 static sigset_t asynchronousSignals() {
@@ -32,10 +34,13 @@ DeferSignals::~DeferSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
 void setThreadsWithoutSignals(int threads) {
   at::set_num_threads(threads);
   // A thread starts with its creator's signal mask: libgomp creates (and then keeps) its workers at the first
-  // parallel region that needs them, which is this one.
+  // parallel region that needs them, which is this one. It must do something: GCC removes an empty region (until
+  // 2026-12-03 it was empty, and the workers were made by whichever region came first, a product's, under
+  // DeferSignals, or a convolution's, taking signals).
   DeferSignals held;
+  std::atomic<int> started{0};
 #pragma omp parallel num_threads(threads)
-  {}
+  started.fetch_add(1, std::memory_order_relaxed);
 }
 
 WorkerMasks workerSignalMasks() {

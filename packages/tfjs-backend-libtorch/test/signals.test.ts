@@ -23,12 +23,15 @@ import { registerLibtorchBackend } from ${JSON.stringify(index)};
 import { loadAddon } from ${JSON.stringify(native)};
 registerLibtorchBackend({ threads: 2 });
 await tf.setBackend('libtorch');
+// Before any op: the workers are started blocking signals when the thread count is set, not by the first
+// parallel region, which may be a convolution's.
+const atStart = loadAddon().addon.workerSignalMasks();
 let seen = 0;
 for (const sig of ['SIGINT', 'SIGWINCH', 'SIGHUP']) process.on(sig, () => seen++);
 const a = tf.randomNormal([64, 400]), b = tf.randomNormal([400, 120]);
 tf.matMul(a, b).dispose();
 const masks = loadAddon().addon.workerSignalMasks();
-console.log(JSON.stringify({ ready: true, masks }));
+console.log(JSON.stringify({ ready: true, atStart, masks }));
 const end = Date.now() + 6000;
 let sum = 0;
 while (Date.now() < end) {
@@ -74,6 +77,7 @@ describe('signals', { skip: cpuOnlySkip }, () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
+    assert.deepEqual(ready.atStart, { workers: 1, blocking: 1 }, 'the worker blocks signals before any op ran');
     assert.equal(ready.masks.workers, 1, 'two threads: one OpenMP worker beside the calling thread');
     assert.equal(ready.masks.blocking, ready.masks.workers, 'every OpenMP worker blocks signals');
     assert.equal(done.done, true);

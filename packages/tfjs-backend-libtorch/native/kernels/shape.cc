@@ -82,6 +82,21 @@ TL_OP("gather", gather, "axis");
 
 // inputs: indices; attrs: depth, onValue, offValue. Out-of-range indices give a row of offValue.
 static Result oneHot(const Args& a) {
+  const at::Tensor& labels = a.x(0);
+  const int64_t depth = a.i("depth");
+  // Class labels on the host: one loop, where the composition below is six ATen ops (~30 us for 64 labels, in
+  // every training step's loss).
+  if (hostLoops(labels) && labels.scalar_type() == at::kInt && labels.is_contiguous() && depth > 0) {
+    std::vector<int64_t> shape = labels.sizes().vec();
+    shape.push_back(depth);
+    at::Tensor out = at::full(shape, static_cast<float>(a.f("offValue")), labels.options().dtype(at::kFloat));
+    const float on = static_cast<float>(a.f("onValue"));
+    const int32_t* l = labels.data_ptr<int32_t>();
+    float* o = out.data_ptr<float>();
+    for (int64_t i = 0, n = labels.numel(); i < n; ++i)
+      if (l[i] >= 0 && l[i] < depth) o[i * depth + l[i]] = on;
+    return out;
+  }
   at::Tensor classes = at::arange(a.i("depth"), a.x(0).options().dtype(at::kLong));
   at::Tensor hit = at::eq(a.x(0).to(at::kLong).unsqueeze(-1), classes);
   at::TensorOptions scalar = at::TensorOptions().device(hit.device());
