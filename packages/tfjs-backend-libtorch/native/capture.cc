@@ -12,6 +12,9 @@
 // the caller keeps the plain path. The one attribute allowed to change is the optimizers' learning rate, which
 // must follow the rate the caller passes (a schedule): replay scales it.
 //
+// Compiling also runs some pairs of ops as one op that gives the same values bit for bit with a pass over memory
+// fewer (fuse: ReLU's gradient into a max pool's), and leaves out ops whose results nothing needs.
+//
 // Replay runs the ops on the new batch in order, frees each intermediate after its last use (a plain tfjs
 // step keeps them until its scope ends), and finally swaps the new state into the variables' table entries in
 // place, so the tfjs variables keep their ids and are current after every step: nothing has to be written
@@ -33,6 +36,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -97,6 +101,7 @@ struct Program {
   size_t state = 0;
   double rate = 1;
   bool random = false;  // draws from the backend's generator
+  size_t fused = 0;     // pairs of ops run as one (fuse)
   // MEDCNN_REPLAY_PROFILE=1: seconds spent in each step over all replays, printed when the program is released.
   std::vector<double> seconds;
   std::vector<std::string> shapes;  // of each op's first input
@@ -202,6 +207,56 @@ bool sameContent(const at::Tensor& a, const at::Tensor& b) {
   return a.scalar_type() == b.scalar_type() && a.sizes() == b.sizes() && at::equal(a, b);
 }
 
+bool sameRef(const Ref& x, const Ref& y) { return x.kind == y.kind && x.index == y.index; }
+
+bool sameRefs(const std::vector<Ref>& x, const std::vector<Ref>& y) {
+  return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), sameRef);
+}
+
+const OpDef* opNamed(const char* name) {
+  for (const OpDef& d : registry())
+    if (std::strcmp(d.name, name) == 0) return &d;
+  return nullptr;
+}
+
+// Pairs of ops run as one op that gives the same values bit for bit with a pass over memory fewer (the plain step
+// runs them apart): ReLU's gradient after the gradient of a max pool of that ReLU's output, as max_pool_grad_relu
+// (native/kernels/pool.cc says why the values are the same; SimpleCNN's, VGG's and AlexNet's blocks end in ReLU and
+// a pool). `outs`: each step's number of outputs; `kept`: slots needed after the last op. Returns how many.
+size_t fuse(std::vector<Step>& steps, const std::vector<size_t>& outs, const std::vector<bool>& kept, size_t slots) {
+  static const OpDef *relu = opNamed("relu"), *reluGrad = opNamed("relu_grad"), *poolGrad = opNamed("max_pool_grad"),
+                     *poolGradRelu = opNamed("max_pool_grad_relu");
+  std::vector<long> producer(slots, -1);
+  std::vector<int> uses(slots, 0);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    for (size_t k = 0; k < outs[i]; ++k) producer[steps[i].firstSlot + k] = static_cast<long>(i);
+    for (const Ref& r : steps[i].in)
+      if (r.kind == Ref::kSlot) ++uses[r.index];
+  }
+  auto producedBy = [&](const Ref& r, const OpDef* def) -> Step* {
+    if (r.kind != Ref::kSlot || producer[r.index] < 0) return nullptr;
+    Step& s = steps[producer[r.index]];
+    return s.def == def && static_cast<int64_t>(s.firstSlot) == r.index ? &s : nullptr;
+  };
+  size_t fused = 0;
+  for (Step& g : steps) {
+    if (g.def != reluGrad || g.in.size() != 2 || kept[g.firstSlot]) continue;
+    const Ref dy = g.in[0], x = g.in[1];
+    Step* pool = producedBy(dy, poolGrad);
+    if (!pool || uses[dy.index] != 1 || kept[dy.index] || (g.castTo >= 0 && g.castTo != pool->castTo)) continue;
+    Step* act = producedBy(pool->in.at(1), relu);
+    if (!act || act->in.size() != 1 || !sameRef(act->in[0], x)) continue;
+    pool->def = poolGradRelu;
+    // ReLU's gradient is left unused (and out, as every unused op): its readers read the fused op's output.
+    const Ref from{Ref::kSlot, static_cast<int64_t>(g.firstSlot)};
+    for (Step& s : steps)
+      for (Ref& r : s.in)
+        if (sameRef(r, from)) r = dy;
+    ++fused;
+  }
+  return fused;
+}
+
 std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra, const Roles& rb) {
   auto refuse = [](const std::string& why) { throw std::runtime_error(why); };
   if (a.readId || b.readId)
@@ -276,6 +331,9 @@ std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra
     if (r.kind == Ref::kSlot) needed[r.index] = kept[r.index] = true;
     program->outputs.push_back(r);
   }
+  std::vector<size_t> outs(a.ops.size());
+  for (size_t i = 0; i < a.ops.size(); ++i) outs[i] = a.ops[i].out.size();
+  program->fused = fuse(steps, outs, kept, program->slots);
   // Kernels are pure, so an op whose outputs nothing needs is left out: a plain step computes such values
   // (the gradient of the image, which no variable needs) and drops them. A random op always runs: leaving out
   // its draw would shift every later one.
@@ -306,12 +364,6 @@ std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra
   program->state = ra.stateBefore.size();
   program->rate = ra.rate;
   return program;
-}
-
-bool sameRef(const Ref& x, const Ref& y) { return x.kind == y.kind && x.index == y.index; }
-
-bool sameRefs(const std::vector<Ref>& x, const std::vector<Ref>& y) {
-  return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), sameRef);
 }
 
 // Why program `b` does not have the form of program `a` (the same ops on the same kinds of operands, the same
@@ -476,14 +528,15 @@ Napi::Value CaptureSameForm(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), formDifference(*a->second, *b->second));
 }
 
-// captureInfo(program) -> [ops, intermediate slots, constants]
+// captureInfo(program) -> [ops, intermediate slots, constants, fused pairs]
 Napi::Value CaptureInfo(const Napi::CallbackInfo& info) {
   auto p = programs.find(info[0].As<Napi::Number>().Int64Value());
   if (p == programs.end()) throw Napi::Error::New(info.Env(), "libtorch capture: unknown program");
-  auto out = Napi::Array::New(info.Env(), 3);
+  auto out = Napi::Array::New(info.Env(), 4);
   out.Set(0u, static_cast<double>(p->second->steps.size()));
   out.Set(1u, static_cast<double>(p->second->slots));
   out.Set(2u, static_cast<double>(p->second->consts.size()));
+  out.Set(3u, static_cast<double>(p->second->fused));
   return out;
 }
 

@@ -7,8 +7,8 @@ namespace tl {
 // The thread count asked for (setNumThreads): set now, and the one the governor returns to.
 void setTargetThreads(int threads);
 
-// Called before each op and each replayed step; at most every 200 ms it looks at whether this process waited for
-// a CPU, and moves between the target and one thread.
+// Called before each op and each replayed step; at most every 200 ms it looks at how much CPU other processes
+// used, and moves between the target and one thread.
 void governThreads();
 
 struct GovernorState {

@@ -20,7 +20,7 @@ import type { CaptureRoles } from './native.js';
 export type CaptureStatus =
   | { kind: 'warming' }
   | { kind: 'recording' }
-  | { kind: 'captured'; ops: number; constants: number }
+  | { kind: 'captured'; ops: number; constants: number; fused: number }
   | { kind: 'refused'; reason: string };
 
 /** A step recorded once, waiting for a second to compare with. */
@@ -176,10 +176,10 @@ export class StepCapture {
     }
     try {
       const handle = addon.captureCompile(first.trace, recording.trace, first.roles, recording.roles);
-      const [ops, , constants] = addon.captureInfo(handle);
+      const [ops, , constants, fused] = addon.captureInfo(handle);
       this.program = { handle, key };
       this.variables = variablesByName().map(([, v]) => v);
-      this.status = { kind: 'captured', ops, constants };
+      this.status = { kind: 'captured', ops, constants, fused };
       this.opts.onStatus?.(this.status);
     } catch (e) {
       this.refuse((e as Error).message.replace(/^libtorch capture: /, ''));

@@ -51,8 +51,8 @@ export interface NativeAddon {
   captureCompile(a: number, b: number, rolesA: CaptureRoles, rolesB: CaptureRoles): number;
   /** Replays a program on batch inputs, swapping the new state into the variables; returns the outputs as `run` does. */
   captureReplay(program: number, inputs: number[], state: number[], rate: number): number[];
-  /** [ops, intermediate slots, constants] of a program. */
-  captureInfo(program: number): [number, number, number];
+  /** [ops, intermediate slots, constants, pairs of ops fused into one] of a program. */
+  captureInfo(program: number): [number, number, number, number];
   /** "" when program b has program a's form (the same ops on the same kinds of operands), else why not. */
   captureSameForm(a: number, b: number): string;
   /** Frees a trace or a program. */

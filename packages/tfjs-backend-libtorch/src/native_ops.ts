@@ -132,6 +132,7 @@ export const NATIVE_OPS = {
   // pool.cc
   max_pool: POOL_GEOMETRY,
   max_pool_grad: POOL_GEOMETRY,
+  max_pool_grad_relu: POOL_GEOMETRY,
   avg_pool: POOL_GEOMETRY,
   avg_pool_grad: POOL_GEOMETRY,
   // batch_norm*.cc

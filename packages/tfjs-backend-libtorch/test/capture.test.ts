@@ -133,7 +133,10 @@ const captured = (r: Run) => {
 
 describe('captured training steps', { skip: cpuOnlySkip }, () => {
   it('SimpleCNN: replayed steps give the losses and weights of plain steps', async () => {
-    captured(await sameAsPlain({ build: () => simpleCnn([16, 16, 1]), shape: [16, 16, 1], steps: 8 }));
+    const r = await sameAsPlain({ build: () => simpleCnn([16, 16, 1]), shape: [16, 16, 1], steps: 8 });
+    captured(r);
+    // Each block's ReLU and max-pool gradients run as one op.
+    assert.equal((r.status as { fused: number }).fused, 3);
   });
 
   it('a residual net and a MobileNetV2 block (depthwise, ReLU6, Add) likewise', async () => {
@@ -252,5 +255,56 @@ describe('captured training steps', { skip: cpuOnlySkip }, () => {
     const off = run('0');
     assert.equal(off.status, 0, off.stderr);
     assert.doesNotMatch(off.stderr, /replay profile/);
+  });
+});
+
+describe('fused ops of a captured step', { skip: cpuOnlySkip }, () => {
+  it("max_pool_grad_relu gives ReLU's gradient of max_pool_grad's, bit for bit (negatives, zeros, NaN; two geometries)", async () => {
+    await tf.setBackend('libtorch');
+    const b = tf.backend() as LibtorchBackend;
+    const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    setSeed(3);
+    const r = tf.tidy((): tf.Tensor4D => {
+      const v = tf.randomNormal([2, 8, 8, 3]);
+      // Some exact zeros and a NaN, where ReLU's gradient has its edge cases.
+      const zeros = tf.cast(tf.greater(tf.randomUniform([2, 8, 8, 3]), 0.8), 'float32');
+      const nan = tf.pad(tf.tensor4d([Number.NaN], [1, 1, 1, 1]), [
+        [0, 1],
+        [2, 5],
+        [3, 4],
+        [1, 1],
+      ]);
+      return tf.add(tf.mul(v, tf.sub(1, zeros)), tf.where(tf.isNaN(nan), nan, tf.zerosLike(nan)));
+    });
+    for (const [size, stride, pad] of [
+      [2, 2, 'valid'],
+      [3, 2, 'same'],
+    ] as const) {
+      const x = tf.relu(r);
+      const y = tf.maxPool(x, size, stride, pad);
+      const dy = tf.randomNormal(y.shape);
+      const geom = {
+        filterHeight: size,
+        filterWidth: size,
+        strideHeight: stride,
+        strideWidth: stride,
+        ...(pad === 'valid'
+          ? { padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 }
+          : { padTop: 0, padBottom: 1, padLeft: 0, padRight: 1 }),
+      };
+      const gx = b.run1('max_pool_grad', [info(dy), info(x), info(y)], geom, 'float32');
+      const apart = b.run1('relu_grad', [gx, info(r)], {});
+      const fused = b.run1('max_pool_grad_relu', [info(dy), info(x), info(y)], geom, 'float32');
+      const want = new Uint32Array((b.readSync(apart.dataId) as Float32Array).buffer.slice(0));
+      const got = new Uint32Array((b.readSync(fused.dataId) as Float32Array).buffer.slice(0));
+      assert.deepEqual(got, want, `${size}x${size} stride ${stride} ${pad}`);
+      assert.ok(
+        want.some((bits, i) => bits !== 0 && got[i] === bits),
+        'some gradient passes',
+      );
+      for (const t of [gx, apart, fused]) b.disposeData(t.dataId);
+      tf.dispose([x, y, dy]);
+    }
+    r.dispose();
   });
 });

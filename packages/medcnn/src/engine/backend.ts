@@ -48,7 +48,7 @@ interface LibtorchModule {
 export type CaptureStatus =
   | { kind: 'warming' }
   | { kind: 'recording' }
-  | { kind: 'captured'; ops: number; constants: number }
+  | { kind: 'captured'; ops: number; constants: number; fused: number }
   | { kind: 'refused'; reason: string };
 
 /** A training step captured once and replayed natively on later batches of the same shapes. */

@@ -58,12 +58,14 @@ static bool tiledWindows(const PoolGeom& g, const at::Tensor& dy, const at::Tens
 }
 
 static at::Tensor tiledMaxPoolGrad(const PoolGeom& g, const at::Tensor& dyNHWC, const at::Tensor& idxNCHW,
-                                   const at::IntArrayRef xSizes) {
+                                   const at::IntArrayRef xSizes, const at::Tensor& reluMask) {
   const int64_t N = xSizes[0], H = xSizes[1], W = xSizes[2], C = xSizes[3];
   const int64_t Ho = dyNHWC.size(1), Wo = dyNHWC.size(2);
   at::Tensor dy = dyNHWC.contiguous(), idx = toNHWC(idxNCHW).contiguous();
+  at::Tensor mask = reluMask.defined() ? reluMask.contiguous() : at::Tensor();
   at::Tensor dx = at::empty({N, H, W, C}, dy.options());
   const float* dyp = dy.data_ptr<float>();
+  const float* mp = mask.defined() ? mask.data_ptr<float>() : nullptr;
   const int64_t* ip = idx.data_ptr<int64_t>();
   float* dxp = dx.data_ptr<float>();
   // One band: the sH rows of a row of windows (the last band of an image also takes the rows no window covers).
@@ -75,25 +77,43 @@ static at::Tensor tiledMaxPoolGrad(const PoolGeom& g, const at::Tensor& dyNHWC, 
       float* image = dxp + n * H * W * C;
       const int64_t* in = ip + (n * Ho + oh) * Wo * C;
       const float* d = dyp + (n * Ho + oh) * Wo * C;
-      for (int64_t ow = 0; ow < Wo; ++ow, in += C, d += C)
-        for (int64_t c = 0; c < C; ++c) image[in[c] * C + c] = d[c];
+      if (mp) {
+        // ReLU's gradient too (threshold_backward's rule: 0 where the kept value is <= 0, NaN passes).
+        const float* m = mp + (n * Ho + oh) * Wo * C;
+        for (int64_t ow = 0; ow < Wo; ++ow, in += C, d += C, m += C)
+          for (int64_t c = 0; c < C; ++c) image[in[c] * C + c] = m[c] <= 0.f ? 0.f : d[c];
+      } else {
+        for (int64_t ow = 0; ow < Wo; ++ow, in += C, d += C)
+          for (int64_t c = 0; c < C; ++c) image[in[c] * C + c] = d[c];
+      }
     }
   });
   return dx;
 }
 
-// inputs: dy, x, y (the forward output, whose indices we kept)
-static Result maxPoolGrad(const Args& a) {
+// inputs: dy, x, y (the forward output, whose indices we kept). With `relu`, also the gradient of a ReLU before
+// the pool (x = relu(r)): what relu_grad(max_pool_grad(dy, x, y), r) gives, bit for bit, in one pass. A cell gets
+// the dy of the window whose maximum it is, and ReLU's gradient keeps it where r > 0 (or r is NaN); that maximum
+// is y = relu(r) at that cell, which is <= 0 exactly where r is (a NaN in r is a NaN maximum), so masking dy by
+// y first is the same. Only captured steps use it (native/capture.cc fuses the pair).
+static at::Tensor maxPoolGradOf(const Args& a, bool relu) {
   PoolGeom g(a);
-  if (tiledWindows(g, a.x(0), a.in.at(2)->aux)) return tiledMaxPoolGrad(g, a.x(0), a.in.at(2)->aux, a.x(1).sizes());
+  const at::Tensor& y = a.x(2);
+  if (tiledWindows(g, a.x(0), a.in.at(2)->aux))
+    return tiledMaxPoolGrad(g, a.x(0), a.in.at(2)->aux, a.x(1).sizes(), relu ? y : at::Tensor());
+  at::Tensor dy = relu ? at::threshold_backward(a.x(0), y, 0) : a.x(0);
   at::Tensor xin = g.input(a.x(1), -std::numeric_limits<double>::infinity());
   at::Tensor idx = a.in.at(2)->aux;
   if (!idx.defined())
     idx = std::get<1>(at::max_pool2d_with_indices(xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1}, false));
-  at::Tensor gx = at::max_pool2d_with_indices_backward(toNCHW(a.x(0)), xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1},
-                                                       false, idx);
+  at::Tensor gx =
+      at::max_pool2d_with_indices_backward(toNCHW(dy), xin, {g.kH, g.kW}, {g.sH, g.sW}, g.pad(), {1, 1}, false, idx);
   return toNHWC(g.unpad(gx));
 }
+
+static Result maxPoolGrad(const Args& a) { return maxPoolGradOf(a, false); }
+static Result maxPoolGradRelu(const Args& a) { return maxPoolGradOf(a, true); }
+TL_OP("max_pool_grad_relu", maxPoolGradRelu, POOL_GEOMETRY_ATTRS);
 TL_OP("max_pool_grad", maxPoolGrad, POOL_GEOMETRY_ATTRS);
 
 // tfjs averages over the valid (unpadded) cells only.
