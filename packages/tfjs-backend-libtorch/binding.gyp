@@ -23,6 +23,7 @@
         "native/kernels/matmul.cc",
         "native/kernels/optimizers.cc",
         "native/kernels/pool.cc",
+        "native/kernels/pool_loops.cc",
         "native/kernels/random.cc",
         "native/kernels/reduce.cc",
         "native/kernels/resize_bilinear.cc",
@@ -50,7 +51,7 @@
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["<!(node scripts/libtorch-path.cjs std)", "-fexceptions", "-frtti", "-O3", "-fopenmp", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-deprecated-declarations"]
+      "cflags_cc": ["<!(node scripts/libtorch-path.cjs std)", "-fexceptions", "-frtti", "-O3", "-ffp-contract=off", "-fopenmp", "-fno-math-errno", "-Wno-unused-parameter", "-Wno-psabi", "-Wno-deprecated-declarations"]
     }
   ]
 }

@@ -12,8 +12,9 @@
 // the caller keeps the plain path. The one attribute allowed to change is the optimizers' learning rate, which
 // must follow the rate the caller passes (a schedule): replay scales it.
 //
-// Compiling also runs some pairs of ops as one op that gives the same values bit for bit with a pass over memory
-// fewer (fuse: ReLU's gradient into a max pool's), and leaves out ops whose results nothing needs.
+// Compiling also runs some chains of ops as one op that gives the same values bit for bit with fewer passes over
+// memory (fuse: ReLU's gradient into a max pool's; fuseNormReluPool: BatchNorm, ReLU and max pool), and leaves out
+// ops whose results nothing needs.
 //
 // Replay runs the ops on the new batch in order, frees each intermediate after its last use (a plain tfjs
 // step keeps them until its scope ends), and finally swaps the new state into the variables' table entries in
@@ -101,7 +102,7 @@ struct Program {
   size_t state = 0;
   double rate = 1;
   bool random = false;  // draws from the backend's generator
-  size_t fused = 0;     // pairs of ops run as one (fuse)
+  size_t fused = 0;     // chains of ops run as one (fuse, fuseNormReluPool)
   // MEDCNN_REPLAY_PROFILE=1: seconds spent in each step over all replays, printed when the program is released.
   std::vector<double> seconds;
   std::vector<std::string> shapes;  // of each op's first input
@@ -252,6 +253,68 @@ size_t fuse(std::vector<Step>& steps, const std::vector<size_t>& outs, const std
     for (Step& s : steps)
       for (Ref& r : s.in)
         if (sameRef(r, from)) r = dy;
+    g.in.clear();  // read by nothing now: no reader of its inputs either
+    ++fused;
+  }
+  return fused;
+}
+
+// A BatchNorm whose output only a ReLU reads, whose ReLU's output only a max pool of windows that tile the image
+// reads (and that pool's gradient, fused with ReLU's), as one op that gives the same values bit for bit in one pass
+// over the BatchNorm's input (batch_norm_relu_max_pool, native/kernels/batch_norm_training.cc): the normalised and
+// the rectified activations are never written. The pool's gradient then takes the indices alone
+// (max_pool_grad_relu_tiled). SimpleCNN's blocks are this chain. Returns how many. Runs after fuse.
+size_t fuseNormReluPool(std::vector<Step>& steps, const std::vector<bool>& kept, size_t slots) {
+  static const OpDef *norm = opNamed("batch_norm_training"), *relu = opNamed("relu"), *pool = opNamed("max_pool"),
+                     *poolGradRelu = opNamed("max_pool_grad_relu"), *all = opNamed("batch_norm_relu_max_pool"),
+                     *tiledGrad = opNamed("max_pool_grad_relu_tiled");
+  if (!currentDevice().is_cpu() || hostLoopsOff()) return 0;
+  std::vector<std::vector<std::pair<size_t, size_t>>> readers(slots);  // slot -> (step, input position)
+  for (size_t i = 0; i < steps.size(); ++i)
+    for (size_t k = 0; k < steps[i].in.size(); ++k)
+      if (steps[i].in[k].kind == Ref::kSlot) readers[steps[i].in[k].index].emplace_back(i, k);
+  // The pool's geometry: filterHeight filterWidth strideHeight strideWidth padTop padBottom padLeft padRight.
+  auto tiles = [](const std::vector<double>& g) {
+    return g.size() == 8 && g[0] == g[2] && g[1] == g[3] && g[4] == 0 && g[5] == 0 && g[6] == 0 && g[7] == 0;
+  };
+  // Outputs kept as float32 (the ops' own type): a cast to another type would sit between the fused ops.
+  auto float32 = [](int castTo) { return castTo < 0 || scalarType(castTo) == at::kFloat; };
+  size_t fused = 0;
+  for (Step& bn : steps) {
+    const size_t y = bn.firstSlot;
+    if (bn.def != norm || !float32(bn.castTo) || kept[y] || readers[y].size() != 1) continue;
+    Step& act = steps[readers[y][0].first];
+    const size_t r = act.firstSlot;
+    if (act.def != relu || !float32(act.castTo) || act.in.size() != 1 || kept[r]) continue;
+    Step* p = nullptr;
+    std::vector<Step*> grads;
+    bool only = true;
+    for (auto [i, k] : readers[r]) {
+      Step& s = steps[i];
+      if (s.def == pool && k == 0 && !p && float32(s.castTo))
+        p = &s;
+      else if (s.def == poolGradRelu && k == 1)
+        grads.push_back(&s);
+      else
+        only = false;
+    }
+    if (!only || !p || kept[p->firstSlot] || !tiles(p->attrs)) continue;
+    const Ref pooled{Ref::kSlot, static_cast<int64_t>(p->firstSlot)};
+    for (Step* g : grads) only = only && sameRef(g->in.at(2), pooled) && g->attrs == p->attrs;
+    if (!only) continue;
+    // The fused op takes BatchNorm's place and slots: its first output, the pooled values, where y was.
+    const Ref fusedOut{Ref::kSlot, static_cast<int64_t>(y)};
+    for (Step& s : steps)
+      for (Ref& ref : s.in)
+        if (sameRef(ref, pooled)) ref = fusedOut;
+    for (Step* g : grads) {
+      g->def = tiledGrad;
+      g->in[1] = bn.in.at(0);  // the pool input's shape
+    }
+    bn.def = all;
+    bn.attrs.insert(bn.attrs.end(), p->attrs.begin(), p->attrs.end());
+    act.in.clear();
+    p->in.clear();
     ++fused;
   }
   return fused;
@@ -334,6 +397,7 @@ std::unique_ptr<Program> compile(const Trace& a, const Trace& b, const Roles& ra
   std::vector<size_t> outs(a.ops.size());
   for (size_t i = 0; i < a.ops.size(); ++i) outs[i] = a.ops[i].out.size();
   program->fused = fuse(steps, outs, kept, program->slots);
+  program->fused += fuseNormReluPool(steps, kept, program->slots);
   // Kernels are pure, so an op whose outputs nothing needs is left out: a plain step computes such values
   // (the gradient of the image, which no variable needs) and drops them. A random op always runs: leaving out
   // its draw would shift every later one.

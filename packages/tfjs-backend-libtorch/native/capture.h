@@ -16,6 +16,7 @@ Entry& lookup(int64_t id);
 bool exists(int64_t id);
 int64_t keep(Entry e);
 std::vector<Entry> execute(const OpDef& def, const Args& args, int castTo);
+at::ScalarType scalarType(int code);  // of a dtype code (src/dtypes.ts)
 Napi::Array describeOutputs(Napi::Env env, const std::vector<int64_t>& ids);
 std::string failureText(const OpDef& def, const Args& args, const std::exception& e);
 std::string errorText(const std::exception& e);

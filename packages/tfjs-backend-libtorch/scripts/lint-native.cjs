@@ -11,7 +11,7 @@ function sources(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return sources(p);
-    return /\.(cc|h)$/.test(e.name) ? [path.relative(root, p)] : [];
+    return /\.(cc|h|inc)$/.test(e.name) ? [path.relative(root, p)] : [];
   });
 }
 

@@ -133,6 +133,7 @@ export const NATIVE_OPS = {
   max_pool: POOL_GEOMETRY,
   max_pool_grad: POOL_GEOMETRY,
   max_pool_grad_relu: POOL_GEOMETRY,
+  max_pool_grad_relu_tiled: POOL_GEOMETRY,
   avg_pool: POOL_GEOMETRY,
   avg_pool_grad: POOL_GEOMETRY,
   // batch_norm*.cc
@@ -140,6 +141,7 @@ export const NATIVE_OPS = {
   batch_norm_grad: ['varianceEpsilon', 'hasScale', 'which'],
   batch_norm_training: ['epsilon'],
   batch_norm_training_grad: ['epsilon'],
+  batch_norm_relu_max_pool: ['epsilon', ...POOL_GEOMETRY],
   // softmax.cc, resize_bilinear.cc, transform.cc, random.cc, intensity.cc
   softmax: [],
   resize_bilinear: ['outHeight', 'outWidth', 'alignCorners', 'halfPixelCenters'],

@@ -135,8 +135,8 @@ describe('captured training steps', { skip: cpuOnlySkip }, () => {
   it('SimpleCNN: replayed steps give the losses and weights of plain steps', async () => {
     const r = await sameAsPlain({ build: () => simpleCnn([16, 16, 1]), shape: [16, 16, 1], steps: 8 });
     captured(r);
-    // Each block's ReLU and max-pool gradients run as one op.
-    assert.equal((r.status as { fused: number }).fused, 3);
+    // Each block's ReLU and max-pool gradients run as one op, and its BatchNorm, ReLU and max pool as another.
+    assert.equal((r.status as { fused: number }).fused, 6);
   });
 
   it('a residual net and a MobileNetV2 block (depthwise, ReLU6, Add) likewise', async () => {
@@ -306,5 +306,90 @@ describe('fused ops of a captured step', { skip: cpuOnlySkip }, () => {
       tf.dispose([x, y, dy]);
     }
     r.dispose();
+  });
+
+  it('ReLU keeps -0 and NaN (the rule batch_norm_relu_max_pool applies: 0 only where v < 0)', async () => {
+    await tf.setBackend('libtorch');
+    const x = tf.tensor1d([-0, Number.NaN, -1, 2, 0]);
+    const y = tf.relu(x);
+    assert.deepEqual(Array.from(new Uint32Array(y.dataSync().slice().buffer)), [
+      0x80000000,
+      new Uint32Array(new Float32Array([Number.NaN]).buffer)[0],
+      0,
+      new Uint32Array(new Float32Array([2]).buffer)[0],
+      0,
+    ]);
+    tf.dispose([x, y]);
+  });
+
+  it("batch_norm_relu_max_pool gives max_pool(relu(batch_norm_training)) bit for bit, and its tiled gradient max_pool_grad_relu's (16, 3, 20 channels, odd sizes, a NaN, NCHW memory)", async () => {
+    await tf.setBackend('libtorch');
+    const b = tf.backend() as LibtorchBackend;
+    const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    const bits = (t: { dataId: object }) => new Uint32Array((b.readSync(t.dataId) as Float32Array).slice().buffer);
+    const geom = (k: number) => ({
+      filterHeight: k,
+      filterWidth: k,
+      strideHeight: k,
+      strideWidth: k,
+      padTop: 0,
+      padBottom: 0,
+      padLeft: 0,
+      padRight: 0,
+    });
+    setSeed(5);
+    const cases: [[number, number, number, number], number, string][] = [
+      [[4, 8, 8, 16], 2, 'rows, 16 channels'],
+      [[3, 7, 9, 3], 2, 'rows, 3 channels, odd sizes'],
+      [[2, 9, 6, 20], 3, 'rows, 20 channels, 3x3 windows'],
+      [[2, 6, 6, 64], 2, 'NCHW memory (a 64-channel 3x3 convolution writes it)'],
+    ];
+    for (const [shape, k, what] of cases) {
+      const C = shape[3];
+      const x = tf.tidy(() => {
+        if (C === 64)
+          return tf.conv2d(
+            tf.randomNormal(shape) as tf.Tensor4D,
+            tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
+            1,
+            'same',
+          );
+        // Channel 1 holds a NaN: its statistics, and so all its values, are NaN.
+        const v = tf.add(tf.randomNormal(shape), 0.3);
+        const nan = tf.buffer(shape, 'bool');
+        nan.set(true, 0, 1, 1, 1);
+        return tf.where(nan.toTensor(), tf.fill(shape, Number.NaN), v);
+      });
+      const gamma = tf.randomUniform([C], 0.5, 1.5),
+        beta = tf.randomNormal([C]);
+      const [y, ...stats] = b.run(
+        'batch_norm_training',
+        [info(x), info(gamma), info(beta)],
+        { epsilon: 1e-3 },
+        'float32',
+      );
+      const r = b.run1('relu', [y], {});
+      const pooled = b.run1('max_pool', [r], geom(k), 'float32');
+      const [fusedPooled, ...fusedStats] = b.run(
+        'batch_norm_relu_max_pool',
+        [info(x), info(gamma), info(beta)],
+        { epsilon: 1e-3, ...geom(k) },
+        'float32',
+      );
+      assert.deepEqual(bits(fusedPooled), bits(pooled), `${what}: pooled values`);
+      stats.forEach((t, i) => assert.deepEqual(bits(fusedStats[i]), bits(t), `${what}: statistic ${i}`));
+      const dy = tf.randomNormal(pooled.shape);
+      const grad = b.run1('max_pool_grad_relu', [info(dy), r, pooled], geom(k), 'float32');
+      const fusedGrad = b.run1('max_pool_grad_relu_tiled', [info(dy), info(x), fusedPooled], geom(k), 'float32');
+      assert.deepEqual(bits(fusedGrad), bits(grad), `${what}: gradient`);
+      const values = b.readSync(grad.dataId) as Float32Array;
+      assert.ok(
+        values.some((v) => v !== 0 && Number.isFinite(v)),
+        `${what}: some gradient passes`,
+      );
+      if (C !== 64) assert.ok((b.readSync(pooled.dataId) as Float32Array).some(Number.isNaN), `${what}: the NaN`);
+      for (const t of [y, ...stats, r, pooled, fusedPooled, ...fusedStats, grad, fusedGrad]) b.disposeData(t.dataId);
+      tf.dispose([x, gamma, beta, dy]);
+    }
   });
 });

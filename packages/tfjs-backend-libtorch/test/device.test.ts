@@ -190,6 +190,37 @@ describe('the ATen formulations a GPU runs instead of the host loops (here on th
     }
   });
 
+  it("BatchNorm in training, forward and backward, rows of channels and NCHW planes: ATen's values", async () => {
+    await tf.setBackend('libtorch');
+    for (const planes of [false, true]) {
+      const [loops, aten] = bothWays(() => {
+        const x = planes
+          ? tf.conv2d(
+              tf.randomNormal([4, 6, 6, 64], 0, 1, 'float32', 3) as tf.Tensor4D,
+              tf.randomNormal([3, 3, 64, 64], 0, 0.2, 'float32', 4) as tf.Tensor4D,
+              1,
+              'same',
+            )
+          : tf.add(tf.randomNormal([6, 5, 7, 20], 0, 2, 'float32', 5), 1);
+        const c = x.shape[3] as number;
+        const gamma = tf.linspace(0.5, 1.5, c),
+          beta = tf.linspace(-1, 1, c),
+          dy = tf.sin(x);
+        const outs = tf.engine().runKernel('LibtorchBatchNormTraining', { x, gamma, beta }, {
+          epsilon: 1e-3,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const grads = tf
+          .engine()
+          .runKernel('LibtorchBatchNormTrainingGrad', { dy, x, gamma, mean: outs[1], invstd: outs[3] }, {
+            epsilon: 1e-3,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        tf.dispose([x, gamma, beta, dy]);
+        return [...outs, ...grads];
+      });
+      assertClose(loops, aten, 2e-5, planes ? 'batch norm, NCHW planes' : 'batch norm, rows');
+    }
+  });
+
   it('the intensity chain (brightness, contrast, gamma, noise): the same images as the loop', async () => {
     await tf.setBackend('libtorch');
     const [loops, aten] = bothWays(() => {

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { compareBackends, skipReason } from '../testing/helpers.js';
+import { getNumThreads, type LibtorchBackend, setNumThreads } from '../src/index.js';
+import { compareBackends, cpuOnlySkip, skipReason } from '../testing/helpers.js';
 
 /** One training step of a BatchNorm layer: its output, dx, dgamma, dbeta, then the moving mean and variance. */
 function step(x: tf.Tensor, dy: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor[] {
@@ -53,5 +54,57 @@ describe('BatchNormalization in training', { skip: skipReason }, () => {
       });
     assert.equal(tf.memory().numTensors, before + 1, 'only the input stays');
     tf.dispose([x, big]);
+  });
+});
+
+describe('BatchNorm in training, our host loops', { skip: cpuOnlySkip }, () => {
+  it('give the same bits on one thread and on two (sums in blocks that the channel count fixes), in both memory orders', async () => {
+    await tf.setBackend('libtorch');
+    const b = tf.backend() as LibtorchBackend;
+    const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    const x = tf.add(tf.randomNormal([64, 28, 28, 16], 0, 1, 'float32', 1), 2);
+    // A 64-channel 3x3 convolution writes NCHW memory (planes of one channel).
+    const planes = tf.conv2d(
+      tf.randomNormal([8, 10, 10, 64], 0, 1, 'float32', 2) as tf.Tensor4D,
+      tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
+      1,
+      'same',
+    );
+    const run = (input: tf.Tensor): Uint32Array[] => {
+      const c = input.shape[3] as number;
+      const gamma = tf.linspace(0.5, 1.5, c),
+        beta = tf.linspace(-1, 1, c),
+        dy = tf.cos(input);
+      const [y, mean, variance, invstd] = b.run(
+        'batch_norm_training',
+        [info(input), info(gamma), info(beta)],
+        { epsilon: 1e-3 },
+        'float32',
+      );
+      const grads = b.run(
+        'batch_norm_training_grad',
+        [info(dy), info(input), info(gamma), mean, invstd],
+        { epsilon: 1e-3 },
+        'float32',
+      );
+      const outs = [y, mean, variance, invstd, ...grads];
+      const bits = outs.map((t) => new Uint32Array((b.readSync(t.dataId) as Float32Array).slice().buffer));
+      for (const t of outs) b.disposeData(t.dataId);
+      tf.dispose([gamma, beta, dy]);
+      return bits;
+    };
+    const threads = getNumThreads();
+    try {
+      for (const input of [x, planes]) {
+        setNumThreads(1);
+        const one = run(input);
+        setNumThreads(2);
+        const two = run(input);
+        one.forEach((bits, k) => assert.deepEqual(two[k], bits, `output ${k} of ${input.shape}`));
+      }
+    } finally {
+      setNumThreads(threads);
+    }
+    tf.dispose([x, planes]);
   });
 });

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "../op.h"
+#include "pool_loops.h"
 
 namespace tl {
 
@@ -48,10 +49,10 @@ static Result maxPool(const Args& a) {
 TL_OP("max_pool", maxPool, POOL_GEOMETRY_ATTRS);
 
 // The gradient of a max pool whose windows do not overlap (stride = window, no padding: SimpleCNN's and VGG's 2x2
-// pools), a band of rows at a time: zero the rows of one row of windows, then put each window's dy where its kept
-// index points (in NHWC an index h*W+w is the cell's offset / C within its image). ATen's kernel zeroes all of dx
-// and then scatters into it across the whole tensor (64x28x28x16: 1.04 ms on 2 threads). Same values exactly:
-// each cell gets one dy or 0.
+// pools), a band of rows at a time, each cell written once: its window's dy where the window's kept index points
+// (in NHWC an index h*W+w is the cell's offset / C within its image), else 0 (pool_loops.inc). ATen's kernel
+// zeroes all of dx and then scatters into it across the whole tensor (64x28x28x16: 1.04 ms on 2 threads). Same
+// values exactly: each cell gets one dy or 0.
 static bool tiledWindows(const PoolGeom& g, const at::Tensor& dy, const at::Tensor& idx) {
   return g.kH == g.sH && g.kW == g.sW && g.pT == 0 && g.pB == 0 && g.pL == 0 && g.pR == 0 && idx.defined() &&
          dy.scalar_type() == at::kFloat && idx.scalar_type() == at::kLong && dy.device().is_cpu();
@@ -69,23 +70,12 @@ static at::Tensor tiledMaxPoolGrad(const PoolGeom& g, const at::Tensor& dyNHWC, 
   const int64_t* ip = idx.data_ptr<int64_t>();
   float* dxp = dx.data_ptr<float>();
   // One band: the sH rows of a row of windows (the last band of an image also takes the rows no window covers).
+  const PoolGradBand band = poolGradBand();
   at::parallel_for(0, N * Ho, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, Wo * C)), [&](int64_t b, int64_t e) {
-    for (int64_t band = b; band < e; ++band) {
-      const int64_t n = band / Ho, oh = band % Ho;
-      const int64_t rowEnd = oh + 1 == Ho ? H : (oh + 1) * g.sH;
-      std::fill(dxp + (n * H + oh * g.sH) * W * C, dxp + (n * H + rowEnd) * W * C, 0.f);
-      float* image = dxp + n * H * W * C;
-      const int64_t* in = ip + (n * Ho + oh) * Wo * C;
-      const float* d = dyp + (n * Ho + oh) * Wo * C;
-      if (mp) {
-        // ReLU's gradient too (threshold_backward's rule: 0 where the kept value is <= 0, NaN passes).
-        const float* m = mp + (n * Ho + oh) * Wo * C;
-        for (int64_t ow = 0; ow < Wo; ++ow, in += C, d += C, m += C)
-          for (int64_t c = 0; c < C; ++c) image[in[c] * C + c] = m[c] <= 0.f ? 0.f : d[c];
-      } else {
-        for (int64_t ow = 0; ow < Wo; ++ow, in += C, d += C)
-          for (int64_t c = 0; c < C; ++c) image[in[c] * C + c] = d[c];
-      }
+    for (int64_t k = b; k < e; ++k) {
+      const int64_t n = k / Ho, oh = k % Ho, rowEnd = oh + 1 == Ho ? H : (oh + 1) * g.sH;
+      band(dyp + k * Wo * C, mp ? mp + k * Wo * C : nullptr, ip + k * Wo * C, W, C, g.kH, g.kW, Wo, oh, rowEnd,
+           dxp + n * H * W * C);
     }
   });
   return dx;
@@ -115,6 +105,17 @@ static Result maxPoolGrad(const Args& a) { return maxPoolGradOf(a, false); }
 static Result maxPoolGradRelu(const Args& a) { return maxPoolGradOf(a, true); }
 TL_OP("max_pool_grad_relu", maxPoolGradRelu, POOL_GEOMETRY_ATTRS);
 TL_OP("max_pool_grad", maxPoolGrad, POOL_GEOMETRY_ATTRS);
+
+// max_pool_grad_relu for the output of batch_norm_relu_max_pool (native/kernels/batch_norm_training.cc), whose
+// rectified input was never written: inputs dy, like (any tensor of the pool input's shape: only its sizes are
+// read), y (with its indices). Only captured steps use it, for windows that tile the image.
+static Result maxPoolGradReluTiled(const Args& a) {
+  PoolGeom g(a);
+  const Entry& y = *a.in.at(2);
+  TORCH_CHECK(tiledWindows(g, a.x(0), y.aux), "max_pool_grad_relu_tiled takes tiling windows and the kept indices");
+  return tiledMaxPoolGrad(g, a.x(0), y.aux, a.x(1).sizes(), y.t);
+}
+TL_OP("max_pool_grad_relu_tiled", maxPoolGradReluTiled, POOL_GEOMETRY_ATTRS);
 
 // tfjs averages over the valid (unpadded) cells only.
 static Result avgPool(const Args& a) {
