@@ -32,6 +32,11 @@ const convCases: ConvCase[] = [
   { x: [1, 9, 9, 2], k: 3, cout: 3, stride: 1, pad: 'same', dil: 2 },
   { x: [3, 5, 5, 1], k: 1, cout: 4, stride: 1, pad: 'valid' },
   { x: [2, 4, 4, 16], k: 3, cout: 8, stride: 1, pad: 'same' },
+  // Few taps (C * k * k <= 32) and 8 or more channels out: 'auto' runs the forward pass as a direct loop.
+  { x: [2, 9, 9, 1], k: 3, cout: 16, stride: 1, pad: 'same' }, // a grayscale first layer
+  { x: [2, 8, 7, 3], k: 3, cout: 20, stride: 2, pad: 'same' }, // RGB, asymmetric 'same', 16 + 4 channels out
+  { x: [1, 7, 7, 1], k: 3, cout: 17, stride: 1, pad: explicit },
+  { x: [1, 12, 11, 1], k: 5, cout: 8, stride: 1, pad: 'same', dil: 2 },
   // 3x3 with 64 x 64 channels and more: NCHW memory (oneDNN's blocked kernels); 1x1: channels_last
   { x: [2, 5, 5, 64], k: 3, cout: 64, stride: 1, pad: 'same' },
   { x: [1, 8, 8, 64], k: 3, cout: 72, stride: 2, pad: 'valid' },
@@ -130,6 +135,12 @@ function convTests(algorithm: ConvAlgorithm): void {
           { shape: [2, 5, 5, 3] },
           { shape: [3, 3, 3, 4] },
           { shape: [4] },
+        ]);
+        // 16 channels out: the direct loop under 'auto', its bias added in the loop.
+        await compareBackends(`fused ${activation}, 16 out`, f, [
+          { shape: [2, 6, 5, 3] },
+          { shape: [3, 3, 3, 16] },
+          { shape: [16] },
         ]);
         if (activation !== 'leakyrelu') {
           await compareBackends(

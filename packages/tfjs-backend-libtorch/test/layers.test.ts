@@ -57,7 +57,7 @@ describe('BatchNormalization in training', { skip: skipReason }, () => {
   });
 });
 
-describe('BatchNorm in training, our host loops', { skip: cpuOnlySkip }, () => {
+describe('BatchNorm in training and per-channel sums, our host loops', { skip: cpuOnlySkip }, () => {
   it('give the same bits on one thread and on two (sums in blocks that the channel count fixes), in both memory orders', async () => {
     await tf.setBackend('libtorch');
     const b = tf.backend() as LibtorchBackend;
@@ -87,7 +87,9 @@ describe('BatchNorm in training, our host loops', { skip: cpuOnlySkip }, () => {
         { epsilon: 1e-3 },
         'float32',
       );
-      const outs = [y, mean, variance, invstd, ...grads];
+      // The sum over all axes but the last (a bias gradient) takes the same loop.
+      const sum = b.run1('sum', [info(dy)], { keepDims: false, axes: [0, 1, 2] });
+      const outs = [y, mean, variance, invstd, ...grads, sum];
       const bits = outs.map((t) => new Uint32Array((b.readSync(t.dataId) as Float32Array).slice().buffer));
       for (const t of outs) b.disposeData(t.dataId);
       tf.dispose([gamma, beta, dy]);
@@ -106,5 +108,16 @@ describe('BatchNorm in training, our host loops', { skip: cpuOnlySkip }, () => {
       setNumThreads(threads);
     }
     tf.dispose([x, planes]);
+  });
+
+  it("sums over all axes but the last: the cpu backend's values (rows, NCHW planes, [N, C])", async () => {
+    await compareBackends('sum of rows', (x) => tf.sum(x, [0, 1, 2]), [{ shape: [5, 7, 6, 19] }], 1e-5);
+    await compareBackends('sum of [N, C]', (x) => tf.sum(x, 0), [{ shape: [33, 10] }], 1e-5);
+    await compareBackends(
+      'sum of NCHW planes',
+      (x, w) => tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [0, 1, 2]),
+      [{ shape: [2, 5, 5, 64] }, { shape: [3, 3, 64, 64], range: [-0.1, 0.1] }],
+      1e-4,
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D.
 // inputs: x (NHWC), filter, [bias], [prelu weights]
 // attrs: the geometry (conv_common.h), activation, leakyreluAlpha, hasBias, hasPrelu
+#include "conv_direct.h"
 #include "conv_gemm.h"
 
 namespace tl {
@@ -19,7 +20,10 @@ static Result conv2d(const Args& a) {
   at::Tensor y;
   ConvSizes s = w.dim() == 4 ? convSizes(x.size(0), x.size(3), x.size(1), x.size(2), w.size(3), w.size(0), w.size(1), g)
                              : ConvSizes{};
-  if (w.dim() == 4 && useGemm(ConvPass::kForward, s, g, {{&x, {s.n, s.h, s.w, s.c}}, {&w, {s.kh, s.kw, s.c, s.co}}})) {
+  if (w.dim() == 4 && useDirect(s, g, x, w)) {
+    y = toNCHW(directConv(x, w, bias, s, g));
+  } else if (w.dim() == 4 &&
+             useGemm(ConvPass::kForward, s, g, {{&x, {s.n, s.h, s.w, s.c}}, {&w, {s.kh, s.kw, s.c, s.co}}})) {
     y = gemmConv(toNCHW(x), atenWeight(w, false), s, g, f);
     if (bias.defined()) y.add_(bias.view({1, -1, 1, 1}));
   } else {
