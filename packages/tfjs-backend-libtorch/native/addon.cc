@@ -246,10 +246,10 @@ ConvLayout& convLayout() {
   return layout;
 }
 
-// setConvLayout(mode: 0 auto | 1 channels_last | 2 NCHW)
+// setConvLayout(mode: 0 auto | 1 channels_last | 2 NCHW | 3 mixed)
 static Napi::Value SetConvLayout(const Napi::CallbackInfo& info) {
   int mode = info[0].As<Napi::Number>().Int32Value();
-  if (mode < 0 || mode > 2) throw Napi::Error::New(info.Env(), "libtorch: convolution layout must be 0, 1 or 2");
+  if (mode < 0 || mode > 3) throw Napi::Error::New(info.Env(), "libtorch: convolution layout must be 0, 1, 2 or 3");
   convLayout() = static_cast<ConvLayout>(mode);
   return info.Env().Undefined();
 }

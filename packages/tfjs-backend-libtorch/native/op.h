@@ -101,7 +101,7 @@ inline bool hostLoops(const at::Tensor& t) { return t.is_cpu() && !hostLoopsOff(
 void requireCpu(const at::Tensor& t, const char* kernel);
 
 // How convolutions choose their memory order (see convFormat in conv_common.h).
-enum class ConvLayout { kAuto = 0, kChannelsLast = 1, kNchw = 2 };
+enum class ConvLayout { kAuto = 0, kChannelsLast = 1, kNchw = 2, kMixed = 3 };
 ConvLayout& convLayout();
 
 // The permutation that lists t's dims from its largest stride to its smallest: its memory order.

@@ -109,15 +109,16 @@ export function getNumThreads(): number {
 }
 
 /** The memory order convolutions run in: see setConvLayout. */
-export type ConvLayout = 'auto' | 'channels-last' | 'nchw';
-const CONV_LAYOUTS: readonly ConvLayout[] = ['auto', 'channels-last', 'nchw'];
+export type ConvLayout = 'auto' | 'channels-last' | 'nchw' | 'mixed';
+const CONV_LAYOUTS: readonly ConvLayout[] = ['auto', 'channels-last', 'nchw', 'mixed'];
 
 /**
- * Chooses the memory order convolutions run in (no-op when the addon is unavailable). 'auto', the default,
- * runs 3x3 (and larger) convolutions with 64 x 64 channels or more in NCHW memory, where oneDNN uses its
- * blocked kernels (faster on AVX2), and the others (1x1, few channels) channels_last; the two others force
- * one order for every convolution but the depthwise ones, which follow their input, for machines where
- * another choice wins (measure with `npm run bench`). Results agree to float rounding either way.
+ * Chooses the memory order convolutions run in (no-op when the addon is unavailable). 'mixed' runs 3x3 (and
+ * larger) convolutions with 64 x 64 channels or more in NCHW memory, where oneDNN uses its blocked kernels
+ * (faster on AVX2), and the others (1x1, few channels) channels_last. 'auto', the default, is channels_last
+ * throughout on a CPU with AVX-512 (faster there: native/kernels/conv_common.h) and 'mixed' elsewhere.
+ * 'channels-last' and 'nchw' force one order for every convolution but the depthwise ones, which follow their
+ * input (measure with `npm run bench`). Results agree to float rounding either way.
  */
 export function setConvLayout(layout: ConvLayout): void {
   const mode = CONV_LAYOUTS.indexOf(layout);

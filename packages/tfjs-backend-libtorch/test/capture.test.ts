@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { type CaptureStatus, type LibtorchBackend, StepCapture } from '../src/index.js';
+import { type CaptureStatus, type LibtorchBackend, StepCapture, setConvLayout } from '../src/index.js';
 import { capturedSimpleCnn } from '../testing/captured-step.js';
 import { type Batch, syntheticBatch } from '../testing/data.js';
 import { cpuOnlySkip, setSeed } from '../testing/helpers.js';
@@ -342,18 +342,24 @@ describe('fused ops of a captured step', { skip: cpuOnlySkip }, () => {
       [[4, 8, 8, 16], 2, 'rows, 16 channels'],
       [[3, 7, 9, 3], 2, 'rows, 3 channels, odd sizes'],
       [[2, 9, 6, 20], 3, 'rows, 20 channels, 3x3 windows'],
-      [[2, 6, 6, 64], 2, 'NCHW memory (a 64-channel 3x3 convolution writes it)'],
+      [[2, 6, 6, 64], 2, "NCHW memory (a 3x3 64-channel convolution writes it under layout 'mixed')"],
     ];
     for (const [shape, k, what] of cases) {
       const C = shape[3];
       const x = tf.tidy(() => {
-        if (C === 64)
-          return tf.conv2d(
-            tf.randomNormal(shape) as tf.Tensor4D,
-            tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
-            1,
-            'same',
-          );
+        if (C === 64) {
+          setConvLayout('mixed'); // NCHW memory for this 3x3 64 -> 64 convolution
+          try {
+            return tf.conv2d(
+              tf.randomNormal(shape) as tf.Tensor4D,
+              tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
+              1,
+              'same',
+            );
+          } finally {
+            setConvLayout('auto');
+          }
+        }
         // Channel 1 holds a NaN: its statistics, and so all its values, are NaN.
         const v = tf.add(tf.randomNormal(shape), 0.3);
         const nan = tf.buffer(shape, 'bool');

@@ -1,9 +1,9 @@
 /** Convolution, depthwise convolution, pooling, batch norm and matmul against the cpu backend, with gradients. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { getNumThreads, setConvAlgorithm, type ConvAlgorithm } from '../src/index.js';
+import { getNumThreads, setConvAlgorithm, setConvLayout, type ConvAlgorithm } from '../src/index.js';
 import { compareBackends, cpuOnlySkip, skipReason } from '../testing/helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -37,7 +37,7 @@ const convCases: ConvCase[] = [
   { x: [2, 8, 7, 3], k: 3, cout: 20, stride: 2, pad: 'same' }, // RGB, asymmetric 'same', 16 + 4 channels out
   { x: [1, 7, 7, 1], k: 3, cout: 17, stride: 1, pad: explicit },
   { x: [1, 12, 11, 1], k: 5, cout: 8, stride: 1, pad: 'same', dil: 2 },
-  // 3x3 with 64 x 64 channels and more: NCHW memory (oneDNN's blocked kernels); 1x1: channels_last
+  // 3x3 with 64 x 64 channels and more: NCHW memory under 'mixed' (oneDNN's blocked kernels); 1x1: channels_last
   { x: [2, 5, 5, 64], k: 3, cout: 64, stride: 1, pad: 'same' },
   { x: [1, 8, 8, 64], k: 3, cout: 72, stride: 2, pad: 'valid' },
   { x: [1, 6, 7, 64], k: 3, cout: 64, stride: 2, pad: 'same' }, // asymmetric 'same'
@@ -56,6 +56,15 @@ async function withAlgorithm(algorithm: ConvAlgorithm, body: () => Promise<void>
 
 describe('conv2d', { skip: skipReason }, () => {
   convTests('auto');
+});
+
+// 'auto' runs every convolution channels_last on a CPU with AVX-512; 'mixed' keeps the wide 3x3 ones in NCHW
+// memory (oneDNN's blocked kernels), as 'auto' does elsewhere.
+describe("conv2d in NCHW memory (layout 'mixed')", { skip: skipReason }, () => {
+  before(() => setConvLayout('mixed'));
+  after(() => setConvLayout('auto'));
+  for (const c of convCases.filter((c) => c.k > 1 && Math.min(c.x[3], c.cout) >= 64))
+    it(`forward and gradients ${caseName(c)}`, () => compareConv(c, 1e-4, 1e-3));
 });
 
 // The same cases with every convolution as one matrix product over im2col columns (conv_gemm.cc), which
@@ -156,8 +165,10 @@ function convTests(algorithm: ConvAlgorithm): void {
 }
 
 describe('activations in NCHW memory', { skip: skipReason }, () => {
-  // A 3x3 64 -> 64 convolution writes its output in NCHW memory; every kernel after it must read it as the
-  // NHWC tensor it is, and keep or change its order without changing its values.
+  // A 3x3 64 -> 64 convolution writes its output in NCHW memory (layout 'mixed'); every kernel after it must
+  // read it as the NHWC tensor it is, and keep or change its order without changing its values.
+  before(() => setConvLayout('mixed'));
+  after(() => setConvLayout('auto'));
   const parts = (x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => {
     const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'));
     return [

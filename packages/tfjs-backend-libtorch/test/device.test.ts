@@ -13,6 +13,7 @@ import {
   cudnnFlags,
   currentDevice,
   deviceSupport,
+  setConvLayout,
   setCudnnBenchmark,
   setDevice,
   setWeightDecay,
@@ -194,6 +195,7 @@ describe('the ATen formulations a GPU runs instead of the host loops (here on th
     await tf.setBackend('libtorch');
     for (const planes of [false, true]) {
       const [loops, aten] = bothWays(() => {
+        if (planes) setConvLayout('mixed'); // NCHW memory for the 3x3 64 -> 64 convolution
         const x = planes
           ? tf.conv2d(
               tf.randomNormal([4, 6, 6, 64], 0, 1, 'float32', 3) as tf.Tensor4D,
@@ -202,6 +204,7 @@ describe('the ATen formulations a GPU runs instead of the host loops (here on th
               'same',
             )
           : tf.add(tf.randomNormal([6, 5, 7, 20], 0, 2, 'float32', 5), 1);
+        setConvLayout('auto');
         const c = x.shape[3] as number;
         const gamma = tf.linspace(0.5, 1.5, c),
           beta = tf.linspace(-1, 1, c),

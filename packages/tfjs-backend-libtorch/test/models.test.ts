@@ -92,9 +92,9 @@ describe('SimpleCNN training matches the cpu backend', { skip: skipReason }, () 
 });
 
 describe('every convolution memory order and algorithm trains as the cpu backend does', { skip: skipReason }, () => {
-  // Wide enough (64 -> 128) for 'auto' to run the block's 3x3 convolutions in NCHW memory and the stem and
-  // the 1x1 shortcut in channels_last, so activations of both orders meet in Add, padding, pooling, batch
-  // norm and their gradients.
+  // Wide enough (64 -> 128) for 'mixed' (and 'auto' without AVX-512) to run the block's 3x3 convolutions in
+  // NCHW memory and the stem and the 1x1 shortcut in channels_last, so activations of both orders meet in Add,
+  // padding, pooling, batch norm and their gradients.
   const nets: [string, () => tfl.LayersModel, [number, number, number]][] = [
     ['wide residual net', () => residualNet([8, 8, 1], 2, 64), [8, 8, 1]],
     ['MobileNetV2 block', () => mobileNetV2Block([8, 8, 3]), [8, 8, 3]],
@@ -107,6 +107,7 @@ describe('every convolution memory order and algorithm trains as the cpu backend
         // Each memory order, and every (non-depthwise) convolution as a matrix product (conv_gemm.cc).
         for (const [layout, algorithm] of [
           ['auto', 'auto'],
+          ['mixed', 'auto'],
           ['nchw', 'auto'],
           ['channels-last', 'auto'],
           ...(testDevice === 'cpu' ? ([['auto', 'gemm']] as const) : []), // the product reads host memory
@@ -130,7 +131,7 @@ describe('every convolution memory order and algorithm trains as the cpu backend
   it('an unknown layout is refused by name', () => {
     assert.throws(
       () => setConvLayout('nhwc' as ConvLayout),
-      /unknown convolution layout 'nhwc'; use one of auto, channels-last, nchw/,
+      /unknown convolution layout 'nhwc'; use one of auto, channels-last, nchw, mixed/,
     );
   });
 });

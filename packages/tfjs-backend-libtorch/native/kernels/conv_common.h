@@ -1,6 +1,7 @@
 // Geometry shared by the convolution kernels (regular and depthwise).
 #pragma once
 #include "../op.h"
+#include "simd.h"
 
 namespace tl {
 
@@ -29,19 +30,25 @@ struct ConvGeom {
 };
 
 // The memory order a convolution runs in. For plain NCHW memory ATen's oneDNN path uses the blocked
-// (nChw8c) kernels, reordering in and out; for channels_last memory the nhwc kernels. Measured on an
-// AVX2 EPYC: the blocked kernels win by 10-20% for 3x3 convolutions with many channels in and out
-// (ResNet-18 from 64 -> 64 on); the nhwc ones win for 1x1 convolutions (2x at 28x28, a plain matrix
-// product) and where channels are few on either side, where ATen's channels_last pooling and batch norm
-// are faster too (SimpleCNN's step is 20% slower all NCHW; DenseNet-121's 3x3 128 -> 32 convolutions,
-// between 1x1 ones, made its step 40% slower NCHW, the layouts converted at every layer). Depthwise
-// convolutions follow their input. `filter` is tfjs' [kh, kw, in, out].
+// (nChw8c/nChw16c) kernels, reordering in and out; for channels_last memory the nhwc kernels. 'mixed' (the rule
+// of 'auto' without AVX-512): measured on an AVX2 EPYC, the blocked kernels won by 10-20% for 3x3 convolutions
+// with many channels in and out (ResNet-18 from 64 -> 64 on); the nhwc ones won for 1x1 convolutions (2x at
+// 28x28, a plain matrix product) and where channels are few on either side (SimpleCNN's step was 20% slower all
+// NCHW; DenseNet-121's 3x3 128 -> 32 convolutions, between 1x1 ones, made its step 40% slower NCHW, the layouts
+// converted at every layer). With AVX-512 (an EPYC Zen 4, 2026-12-03), channels_last throughout won: ResNet-18
+// (28)'s replayed training step 612 against 645 ms of ops (its filter gradients 190 against 204 ms, ReLU's
+// gradient 8 against 22 ms: no operand in another order than its partner's), its 10-step epoch faster in 4 of 4
+// interleaved pairs (by 0.3-5.5%). Off the CPU 'auto' is 'mixed'. Depthwise convolutions follow their input.
+// `filter` is tfjs' [kh, kw, in, out].
 inline at::MemoryFormat convFormat(const at::Tensor& nchw, const std::vector<int64_t>& filter, const ConvGeom& g) {
   if (g.depthwise) return nchw.suggest_memory_format();
   switch (convLayout()) {
     case ConvLayout::kChannelsLast: return at::MemoryFormat::ChannelsLast;
     case ConvLayout::kNchw: return at::MemoryFormat::Contiguous;
-    case ConvLayout::kAuto: break;
+    case ConvLayout::kAuto:
+      if (nchw.is_cpu() && cpuHasAvx512()) return at::MemoryFormat::ChannelsLast;
+      break;
+    case ConvLayout::kMixed: break;
   }
   bool spatial = filter[0] * filter[1] > 1;
   return spatial && std::min(filter[2], filter[3]) >= 64 ? at::MemoryFormat::Contiguous

@@ -30,7 +30,7 @@ namespace baseline {
 // 2: AVX-512, 1: AVX2, 0: neither.
 static int level() {
 #ifdef TL_X86_TARGETS
-  static const int l = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+  static const int l = cpuHasAvx512() ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
   return l;
 #else
   return 0;

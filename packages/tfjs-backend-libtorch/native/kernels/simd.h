@@ -15,6 +15,16 @@
 
 namespace tl {
 
+// Whether this CPU has AVX-512 (F), checked once.
+inline bool cpuHasAvx512() {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
 // GCC's vector types: 16 floats, 16 int32 (comparison results), 8 doubles. The compiler maps them to what the
 // clone's target has (one AVX-512 register, two AVX2 ones, four SSE2 ones).
 typedef float F16 __attribute__((vector_size(64)));
