@@ -112,6 +112,47 @@ describe('BatchNorm in training and per-channel sums, our host loops', { skip: c
     tf.dispose([x, planes]);
   });
 
+  it('refuse operands of the wrong size with the reason (never read past them)', async () => {
+    await tf.setBackend('libtorch');
+    const b = tf.backend() as LibtorchBackend;
+    const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    const x = tf.randomNormal([2, 4, 4, 3]),
+      three = tf.ones([3]),
+      two = tf.ones([2]);
+    assert.throws(
+      () => b.run('batch_norm_training', [info(x), info(two), info(three)], { epsilon: 1e-3 }),
+      /gamma and beta need 3 values/,
+    );
+    const dy = tf.ones([2, 4, 4, 2]);
+    assert.throws(
+      () =>
+        b.run('batch_norm_training_grad', [info(dy), info(x), info(three), info(three), info(three)], {
+          epsilon: 1e-3,
+        }),
+      /dy and x need one shape/,
+    );
+    // The direct first-layer convolution (3 x 3 x 3 taps, 16 out) with a bias of 2 values.
+    const image = tf.randomNormal([1, 6, 6, 3]),
+      filter = tf.randomNormal([3, 3, 3, 16]);
+    const geometry = {
+      strideHeight: 1,
+      strideWidth: 1,
+      padTop: 1,
+      padBottom: 1,
+      padLeft: 1,
+      padRight: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      depthwise: false,
+      activation: 0,
+      leakyreluAlpha: 0,
+      hasBias: true,
+      hasPrelu: false,
+    };
+    assert.throws(() => b.run1('conv2d', [info(image), info(filter), info(two)], geometry), /the bias needs 16 values/);
+    tf.dispose([x, three, two, dy, image, filter]);
+  });
+
   it("sums over all axes but the last: the cpu backend's values (rows, NCHW planes, [N, C])", async () => {
     await compareBackends('sum of rows', (x) => tf.sum(x, [0, 1, 2]), [{ shape: [5, 7, 6, 19] }], 1e-5);
     await compareBackends('sum of [N, C]', (x) => tf.sum(x, 0), [{ shape: [33, 10] }], 1e-5);

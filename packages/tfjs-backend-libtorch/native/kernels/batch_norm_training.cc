@@ -82,6 +82,7 @@ struct Normalisation {
 
 Normalisation normalisation(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta, double epsilon) {
   const int64_t C = x.size(-1), count = x.numel() / C;
+  TORCH_CHECK(gamma.numel() == C && beta.numel() == C, "batch norm: gamma and beta need ", C, " values (x's channels)");
   auto [s, q] = channelSums(x, at::Tensor(), {});
   Normalisation n{at::empty({C}, x.options()), at::empty({C}, x.options()), at::empty({C}, x.options()),
                   std::vector<float>(C), std::vector<float>(C)};
@@ -145,6 +146,7 @@ TL_VECTOR_CLONES void gradPlane(const float* dy, const float* x, int64_t n, floa
 // outputs: dx, dgamma, dbeta
 static Result batchNormTrainingGrad(const Args& a) {
   if (ownLoops(a.x(1)) && a.x(0).scalar_type() == at::kFloat) {
+    TORCH_CHECK(a.x(0).sizes() == a.x(1).sizes(), "batch norm gradient: dy and x need one shape");
     at::Tensor x = inChannelLayout(a.x(1));
     const ChannelLayout l = channelLayout(x);
     // dy in x's memory order (a gradient from a mean or a flatten may come in another).
@@ -152,6 +154,8 @@ static Result batchNormTrainingGrad(const Args& a) {
     at::Tensor gamma = a.x(2).to(at::kFloat).contiguous(), mean = a.x(3).to(at::kFloat).contiguous(),
                invstd = a.x(4).to(at::kFloat).contiguous();
     const int64_t C = l.C, count = x.numel() / C;
+    TORCH_CHECK(gamma.numel() == C && mean.numel() == C && invstd.numel() == C,
+                "batch norm gradient: gamma, mean and invstd need ", C, " values (x's channels)");
     std::vector<double> meanD(mean.data_ptr<float>(), mean.data_ptr<float>() + C);
     auto [sumDy, sumDyXmu] = channelSums(dy, x, meanD);
     at::Tensor dgamma = at::empty({C}, x.options()), dbeta = at::empty({C}, x.options());

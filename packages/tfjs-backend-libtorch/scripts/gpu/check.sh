@@ -39,7 +39,7 @@ unpack() {
 direct_build() {
   local inc lib std obj=build/direct
   inc=$(node scripts/libtorch-path.cjs include); lib=$(node scripts/libtorch-path.cjs lib); std=$(node scripts/libtorch-path.cjs std)
-  local flags=(-fPIC -O3 "$std" -fexceptions -frtti -fopenmp -fno-math-errno -Wno-unused-parameter -Wno-deprecated-declarations
+  local flags=(-fPIC -O3 "$std" -fexceptions -frtti -ffp-contract=off -fopenmp -fno-math-errno -Wno-unused-parameter -Wno-psabi -Wno-deprecated-declarations
     -I"$(node -p "require('node-addon-api').include_dir")" -I"$inc" -I"$inc/torch/csrc/api/include"
     -I"$(dirname "$(dirname "$(command -v node)")")/include/node" -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS
     -DNODE_ADDON_API_DISABLE_DEPRECATED $(node scripts/libtorch-path.cjs defines | sed 's/[^ ]*/-D&/g'))
