@@ -225,7 +225,7 @@ static Result batchNormReluMaxPool(const Args& a) {
   const float* px = x.data_ptr<float>();
   float* po = out.data_ptr<float>();
   int64_t* pi = idx.data_ptr<int64_t>();
-  const NormReluPoolBand band = normReluPoolBand();
+  const NormReluPoolBand band = poolLoops().normReluPool;
   at::parallel_for(0, N * Ho, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, Wo * C)), [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k)
       band(px, H, W, C, kH, kW, Wo, k / Ho, k % Ho, n.scale.data(), n.shift.data(), po + k * Wo * C, pi + k * Wo * C);

@@ -70,7 +70,7 @@ static at::Tensor tiledMaxPoolGrad(const PoolGeom& g, const at::Tensor& dyNHWC, 
   const int64_t* ip = idx.data_ptr<int64_t>();
   float* dxp = dx.data_ptr<float>();
   // One band: the sH rows of a row of windows (the last band of an image also takes the rows no window covers).
-  const PoolGradBand band = poolGradBand();
+  const PoolGradBand band = poolLoops().poolGrad;
   at::parallel_for(0, N * Ho, std::max<int64_t>(1, 8192 / std::max<int64_t>(1, Wo * C)), [&](int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k) {
       const int64_t n = k / Ho, oh = k % Ho, rowEnd = oh + 1 == Ho ? H : (oh + 1) * g.sH;

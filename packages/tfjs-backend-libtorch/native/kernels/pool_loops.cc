@@ -27,30 +27,15 @@ namespace baseline {
 #include "pool_loops.inc"
 }  // namespace baseline
 
-// 2: AVX-512, 1: AVX2, 0: neither.
-static int level() {
+const PoolLoops& poolLoops() {
+  static const PoolLoops chosen = [] {
 #ifdef TL_X86_TARGETS
-  static const int l = cpuHasAvx512() ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-  return l;
-#else
-  return 0;
+    if (cpuHasAvx512()) return PoolLoops{avx512::normReluPoolBand, avx512::poolGradBand};
+    if (__builtin_cpu_supports("avx2")) return PoolLoops{avx2::normReluPoolBand, avx2::poolGradBand};
 #endif
-}
-
-NormReluPoolBand normReluPoolBand() {
-#ifdef TL_X86_TARGETS
-  if (level() == 2) return avx512::normReluPoolBand;
-  if (level() == 1) return avx2::normReluPoolBand;
-#endif
-  return baseline::normReluPoolBand;
-}
-
-PoolGradBand poolGradBand() {
-#ifdef TL_X86_TARGETS
-  if (level() == 2) return avx512::poolGradBand;
-  if (level() == 1) return avx2::poolGradBand;
-#endif
-  return baseline::poolGradBand;
+    return PoolLoops{baseline::normReluPoolBand, baseline::poolGradBand};
+  }();
+  return chosen;
 }
 
 }  // namespace tl

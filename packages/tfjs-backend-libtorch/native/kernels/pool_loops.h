@@ -10,7 +10,10 @@ using NormReluPoolBand = void (*)(const float* x, int64_t H, int64_t W, int64_t 
 using PoolGradBand = void (*)(const float* dy, const float* mask, const int64_t* idx, int64_t W, int64_t C, int64_t kH,
                               int64_t kW, int64_t Wo, int64_t oh, int64_t rowEnd, float* image);
 
-NormReluPoolBand normReluPoolBand();
-PoolGradBand poolGradBand();
+struct PoolLoops {
+  NormReluPoolBand normReluPool;
+  PoolGradBand poolGrad;
+};
+const PoolLoops& poolLoops();
 
 }  // namespace tl
