@@ -146,7 +146,7 @@ export function setConvAlgorithm(algorithm: ConvAlgorithm): void {
   const loaded = loadAddon();
   if ('addon' in loaded && !loaded.addon.setConvAlgorithm(mode)) {
     throw new Error(
-      "convolution algorithm 'gemm' is unavailable: this libtorch does not expose oneDNN's sgemm (a shared libdnnl.so.2, as Debian's libtorch has)",
+      "convolution algorithm 'gemm' is unavailable: this libtorch does not expose oneDNN's sgemm (a shared libdnnl, as Debian's libtorch has)",
     );
   }
 }

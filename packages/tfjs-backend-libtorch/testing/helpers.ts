@@ -10,6 +10,7 @@ import {
   installFusedBatchNorm,
   registerLibtorchBackend,
   resetFallbackCounts,
+  setConvAlgorithm,
   setDevice,
 } from '../src/index.js';
 import { loadAddon } from '../src/native.js';
@@ -57,6 +58,22 @@ if (deviceProblem) console.log(`# skipping native tests: ${skipReason}`);
  */
 export const cpuOnlySkip: string | false =
   skipReason || (testDevice === 'cpu' ? false : `runs on the CPU only (TFJS_LIBTORCH_TEST_DEVICE=${testDevice})`);
+/**
+ * For tests that force every convolution to be a matrix product on oneDNN's sgemm ('gemm'): cpuOnlySkip's reason,
+ * or why this libtorch has no such product (an official build hides oneDNN inside itself), else false. Debian's
+ * libtorch has it (a test in conv.test.ts holds that, so that this cannot skip there unnoticed).
+ */
+export const gemmSkip: string | false = cpuOnlySkip || gemmProblem();
+function gemmProblem(): string | false {
+  try {
+    setConvAlgorithm('gemm');
+    return false;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    setConvAlgorithm('auto');
+  }
+}
 if (!registered.ok) {
   const libtorch = libtorchFound();
   if (libtorch && !process.env.TFJS_LIBTORCH_SKIP_BUILD) {

@@ -29,12 +29,12 @@
 
 namespace tl {
 
+#if TL_HAVE_GLOO
+
 static std::string messageOf(const std::exception& e) {
   if (auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
   return e.what();
 }
-
-#if TL_HAVE_GLOO
 
 namespace {
 
@@ -108,6 +108,16 @@ std::shared_ptr<gloo::transport::Device> makeDevice(const std::string& masterAdd
   return c10d::ProcessGroupGloo::createDefaultDevice();
 }
 
+// The store's classic socket server, which every libtorch has: from 2.4 the options ask for the libuv one by
+// default (the field came in 2.2), which a libtorch built without libuv (Debian 13's 2.6) refuses. 1.13 has no
+// such field, hence the overload.
+template <typename Options>
+auto useSocketStore(Options& o, int) -> decltype(o.useLibUV = false, void()) {
+  o.useLibUV = false;
+}
+template <typename Options>
+void useSocketStore(Options&, long) {}
+
 class JoinWorker : public PromiseWorker {
  public:
   JoinWorker(Napi::Env env, std::string addr, int port, int size, int rank, Millis timeout)
@@ -121,6 +131,7 @@ class JoinWorker : public PromiseWorker {
       opts.numWorkers = static_cast<size_t>(size_);
       opts.waitWorkers = true;
       opts.timeout = timeout_;
+      useSocketStore(opts, 0);
       store_ = c10::make_intrusive<c10d::TCPStore>(addr_, opts);
       auto options = c10d::ProcessGroupGloo::Options::create(timeout_);
       options->devices.push_back(makeDevice(addr_));

@@ -18,6 +18,10 @@ static Result conv2dBackpropFilter(const Args& a) {
     return gemmConvFilterGrad(toNCHW(x), toNCHW(a.x(1)), s, g).permute({2, 3, 1, 0});  // (out, in, kh, kw) order
   // The weight is needed only for its sizes (and its memory format, which the gradient takes).
   at::MemoryFormat f = convFormat(toNCHW(x), fs, g);
+  // oneDNN's strided 1x1 filter gradient over a channels_last input with fewer channels than its block (16 with
+  // AVX-512, 8 with AVX2) writes past its scratchpad (oneDNN issue 6035, open; it crashed Debian 13's libtorch
+  // 2.6 here). In NCHW memory it reads the input in padded blocks, and is right.
+  if (!g.depthwise && fs[0] * fs[1] == 1 && (g.sH > 1 || g.sW > 1) && fs[2] < 16) f = at::MemoryFormat::Contiguous;
   at::Tensor shapeOnly = at::empty(wShape, x.options().memory_format(f));
   at::Tensor dy = toNCHW(a.x(1)).contiguous(f);
   auto grads = at::convolution_backward(dy, convInput(x, g, f), shapeOnly, at::OptionalIntArrayRef(), {g.sH, g.sW},

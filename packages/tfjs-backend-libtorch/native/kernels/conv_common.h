@@ -38,10 +38,14 @@ struct ConvGeom {
 // converted at every layer). With AVX-512 (an EPYC Zen 4, 2026-12-03), channels_last throughout won: ResNet-18
 // (28)'s replayed training step 612 against 645 ms of ops (its filter gradients 190 against 204 ms, ReLU's
 // gradient 8 against 22 ms: no operand in another order than its partner's), its 10-step epoch faster in 4 of 4
-// interleaved pairs (by 0.3-5.5%). Off the CPU 'auto' is 'mixed'. Depthwise convolutions follow their input.
-// `filter` is tfjs' [kh, kw, in, out].
+// interleaved pairs (by 0.3-5.5%). Off the CPU 'auto' is 'mixed'. Depthwise convolutions follow their input,
+// except those with a channel multiplier above 1: oneDNN 3.7's channels_last kernels for them (Debian 13's
+// libtorch 2.6, in PyTorch itself too) gave wrong outputs and input gradients on AVX-512, and wrong input
+// gradients for stride 2 on AVX2; in NCHW memory they were right (2026-12-03).
+// `filter` is tfjs' [kh, kw, in, out] ([kh, kw, channels, multiplier] for depthwise ones).
 inline at::MemoryFormat convFormat(const at::Tensor& nchw, const std::vector<int64_t>& filter, const ConvGeom& g) {
-  if (g.depthwise) return nchw.suggest_memory_format();
+  if (filter.size() != 4) return nchw.suggest_memory_format();  // a malformed filter: ATen refuses it with the reason
+  if (g.depthwise) return filter[3] > 1 ? at::MemoryFormat::Contiguous : nchw.suggest_memory_format();
   switch (convLayout()) {
     case ConvLayout::kChannelsLast: return at::MemoryFormat::ChannelsLast;
     case ConvLayout::kNchw: return at::MemoryFormat::Contiguous;

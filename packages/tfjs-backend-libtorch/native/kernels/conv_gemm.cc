@@ -46,14 +46,19 @@ ConvAlgorithm& convAlgorithm() {
   return algorithm;
 }
 
-// oneDNN's row-major sgemm: C = alpha * op(A) * op(B) + beta * C. Looked up in the libdnnl that libtorch
-// loaded (Debian's); an official libtorch links oneDNN in statically and hides it, and then this path is off.
+// oneDNN's row-major sgemm: C = alpha * op(A) * op(B) + beta * C (the same signature in oneDNN 2 and 3). Looked
+// up in the libdnnl that libtorch loaded (Debian's: libdnnl.so.2 under 1.13, libdnnl.so.3.6 under Debian 13's
+// 2.6); an official libtorch links oneDNN in statically and hides it, and then this path is off.
 using SgemmFn = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*, int64_t,
                         float, float*, int64_t);
 static SgemmFn sgemmFn() {
   static SgemmFn fn = [] {
-    void* lib = dlopen("libdnnl.so.2", RTLD_LAZY | RTLD_NOLOAD);
-    return lib ? reinterpret_cast<SgemmFn>(dlsym(lib, "dnnl_sgemm")) : nullptr;
+    // dlsym on this addon's own handle searches the libraries it loaded, libtorch's libdnnl among them, whatever
+    // that one's soname is.
+    Dl_info self;
+    if (!dladdr(reinterpret_cast<void*>(&gemmAvailable), &self) || !self.dli_fname) return SgemmFn(nullptr);
+    void* addon = dlopen(self.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    return addon ? reinterpret_cast<SgemmFn>(dlsym(addon, "dnnl_sgemm")) : nullptr;
   }();
   return fn;
 }

@@ -34,7 +34,7 @@ fi
 
 # Build tools, bundlers, browsers and ONNX Runtime are not needed to build the addon, test and train.
 tar -cf - \
-  --exclude='node_modules/onnxruntime-node' --exclude='node_modules/@biomejs' --exclude='node_modules/@typescript' \
+  --exclude='node_modules/onnxruntime-node' --exclude='node_modules/onnxruntime-web' --exclude='node_modules/@biomejs' --exclude='node_modules/@typescript' \
   --exclude='node_modules/typescript' --exclude='node_modules/@rolldown' --exclude='node_modules/rolldown' \
   --exclude='node_modules/playwright-core' --exclude='node_modules/lightningcss*' --exclude='node_modules/vite' \
   --exclude='node_modules/@tensorflow/tfjs-backend-webgl' --exclude='node_modules/@types' --exclude='*.map' \
