@@ -6,6 +6,8 @@
  * With --device, the PyTorch peer trains torch_reference.py's models on that device (bench/torch_device_reference.py,
  * run by --python, default /usr/bin/python3): a GPU against PyTorch eager on the same GPU.
  */
+import { fileURLToPath } from 'node:url';
+
 import { benchTraining, torchReference } from './simplecnn.js';
 
 const argv = process.argv.slice(2);
@@ -16,7 +18,8 @@ const flag = (name: string, dflt: string) => {
 const threads = Number(flag('threads', '2'));
 const epochs = Number(flag('epochs', '3'));
 const backend = flag('backend', 'libtorch');
-const shared = process.env.MEDCNN_SHARED ?? '/work/shared';
+// The peer and the data: ../shared beside the repository (its layout: bench/torch_reference.py, medmnist/*.npz).
+const shared = process.env.MEDCNN_SHARED ?? fileURLToPath(new URL('../../../../../shared', import.meta.url));
 const only = flag('model', '');
 const device = flag('device', '');
 const cudnnBenchmark = argv.includes('--cudnn-benchmark');

@@ -92,7 +92,7 @@ export async function benchTraining(opts: TrainBenchOptions = {}): Promise<Train
 }
 
 /**
- * Runs /work/shared/bench/torch_reference.py (Debian python3-torch) and returns its JSON line, or null. With a
+ * Runs `script` (torch_reference.py, with Debian python3-torch) and returns its JSON line, or null. With a
  * `device`, runs this package's bench/torch_device_reference.py instead, which trains torch_reference.py's
  * models on that device (`python`: a Python whose torch has CUDA; default /usr/bin/python3).
  */

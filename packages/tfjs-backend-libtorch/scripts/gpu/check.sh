@@ -107,7 +107,7 @@ if [[ " $phases " == *" bench "* ]]; then
   for spec in "simplecnn ${GPU_CHECK_SIMPLECNN_SAMPLES:-4708}" "resnet18 ${GPU_CHECK_RESNET_SAMPLES:-2560}"; do
     set -- $spec
     t=$SECONDS
-    timeout 120 node dist/bench/run.js --model "$1" --samples "$2" --epochs "$epochs" --threads 4 --device "$device" \
+    MEDCNN_SHARED=$carry timeout 120 node dist/bench/run.js --model "$1" --samples "$2" --epochs "$epochs" --threads 4 --device "$device" \
       --python "$python" 2>&1 | tee -a "$out/bench.log" | tail -n 4
     note "bench $1 on $device in $(elapsed $t): $(grep -E "^$1: " "$out/bench.log" | tail -n 1)"
   done

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The GPU check rehearsed on a machine without a GPU, against libtorch 2.x, before a session with a GPU spends its
+# few minutes on it: Debian 13's libtorch-dev and python3-torch (2.6, CPU only, with Gloo's headers) in a chroot
+# that debootstrap makes, holding a copy of the working tree as the device tool sends it (the files git tracks or
+# does not ignore, and .gpu-carry/), and no Node but the carried one.
+#   check  check.sh there with GPU_CHECK_DEVICE=cpu: the build as on the GPU machine (Gloo left out), the backend's
+#          tests, the bench against PyTorch 2.6 and `medcnn train`, with small samples;
+#   suite  the addon built by the install script, Gloo included, and the backend's whole test suite.
+# Run as root (debootstrap, chroot, mounts) from the repository root, after `npm ci`, `npm run build` and
+# scripts/gpu/pack.sh:
+#   bash packages/tfjs-backend-libtorch/scripts/gpu/rehearse.sh [check] [suite]   (default: both)
+# Environment: REHEARSE_ROOT (the chroot, made on first use, ~1.6 GB and ~3 minutes; default
+# /var/tmp/medcnn-trixie), OUT (logs; default ./rehearse-out). GPU_CHECK_* variables pass through to check.sh.
+set -euo pipefail
+root=$(pwd)
+fs=${REHEARSE_ROOT:-/var/tmp/medcnn-trixie}
+out=${OUT:-$root/rehearse-out}
+phases=${*:-check suite}
+test -f packages/tfjs-backend-libtorch/package.json || { echo "run from the repository root" >&2; exit 1; }
+[[ $EUID -eq 0 ]] || { echo "needs root: debootstrap, chroot and mounts" >&2; exit 1; }
+test -d .gpu-carry || { echo "no .gpu-carry/: run scripts/gpu/pack.sh first" >&2; exit 1; }
+
+if [[ ! -f $fs/usr/include/ATen/ATen.h ]]; then
+  command -v debootstrap >/dev/null || apt-get install -y debootstrap
+  echo "making the Debian 13 chroot in $fs (once)"
+  debootstrap --variant=minbase \
+    --include=g++,make,python3,python3-numpy,libtorch-dev,python3-torch,libgloo-dev,xz-utils trixie "$fs"
+fi
+
+cleanup() {
+  umount "$fs/dev" 2>/dev/null || true
+  umount "$fs/proc" 2>/dev/null || true
+}
+trap cleanup EXIT
+mountpoint -q "$fs/proc" || mount -t proc proc "$fs/proc"
+mountpoint -q "$fs/dev" || mount --bind /dev "$fs/dev"
+
+# The tree as the device tool sends it, laid anew; nothing of this machine's build comes along.
+rm -rf "$fs/src" "$fs/tmp/gpu-node" "$fs/tmp/gpu-check-runs"
+mkdir -p "$fs/src/main" "$out"
+git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -C "$fs/src/main" -xf -
+cp -r .gpu-carry "$fs/src/main/"
+in_chroot() {
+  chroot "$fs" /usr/bin/env -i PATH=/tmp/gpu-node/node/bin:/usr/bin:/bin HOME=/root \
+    GPU_CHECK_SIMPLECNN_SAMPLES="${GPU_CHECK_SIMPLECNN_SAMPLES:-1024}" GPU_CHECK_RESNET_SAMPLES="${GPU_CHECK_RESNET_SAMPLES:-128}" \
+    GPU_CHECK_BENCH_EPOCHS="${GPU_CHECK_BENCH_EPOCHS:-2}" GPU_CHECK_BUILD_LIMIT="${GPU_CHECK_BUILD_LIMIT:-900}" \
+    GPU_CHECK_TESTS_LIMIT="${GPU_CHECK_TESTS_LIMIT:-900}" bash -c "$1"
+}
+
+if [[ " $phases " == *" check "* ]]; then
+  in_chroot 'cd /src/main && GPU_CHECK_DEVICE=cpu OUT=/src/out bash packages/tfjs-backend-libtorch/scripts/gpu/check.sh' |
+    tee "$out/check.log"
+fi
+
+if [[ " $phases " == *" suite "* ]]; then
+  # check.sh unpacked the carried Node and modules; without it, unpack them here.
+  in_chroot 'cd /src/main && mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf .gpu-carry/node.tar.xz; } &&
+    { test -d node_modules/@tensorflow || tar -xJf .gpu-carry/modules.tar.xz; } &&
+    cd packages/tfjs-backend-libtorch && rm -rf build && node scripts/install.cjs &&
+    node --test --test-concurrency=1 dist/test/' > "$out/suite.log" 2>&1 || true
+  grep -E '^tfjs-backend-libtorch: building' "$out/suite.log" || true
+  grep -E '^not ok|^    not ok|^# (tests|pass|fail|skipped)' "$out/suite.log" || true
+fi
+cp -r "$fs/src/out/." "$out/" 2>/dev/null || true
+echo "logs in $out"
