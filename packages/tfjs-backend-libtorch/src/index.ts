@@ -53,6 +53,15 @@ export function registerLibtorchBackend(opts: { threads?: number } = {}): { ok: 
     installFusedAdam();
     installFusedSgd();
     if (registered) return { ok: true };
+    const layout = process.env.TFJS_LIBTORCH_CONV_LAYOUT;
+    if (layout) {
+      if (!(CONV_LAYOUTS as readonly string[]).includes(layout))
+        return {
+          ok: false,
+          reason: `TFJS_LIBTORCH_CONV_LAYOUT='${layout}' is not a convolution layout; use one of ${CONV_LAYOUTS.join(', ')}`,
+        };
+      setConvLayout(layout as ConvLayout);
+    }
     // cuDNN's defaults for a GPU: its heuristic's choice, deterministic (setCudnnBenchmark changes it).
     addon.setCudnn(false, true);
     registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), 0);
@@ -112,19 +121,29 @@ export function getNumThreads(): number {
 export type ConvLayout = 'auto' | 'channels-last' | 'nchw' | 'mixed';
 const CONV_LAYOUTS: readonly ConvLayout[] = ['auto', 'channels-last', 'nchw', 'mixed'];
 
+let convLayout: ConvLayout = 'auto';
+
 /**
  * Chooses the memory order convolutions run in (no-op when the addon is unavailable). 'mixed' runs 3x3 (and
  * larger) convolutions with 64 x 64 channels or more in NCHW memory, where oneDNN uses its blocked kernels
  * (faster on AVX2), and the others (1x1, few channels) channels_last. 'auto', the default, is channels_last
  * throughout on a CPU with AVX-512 (faster there: native/kernels/conv_common.h) and 'mixed' elsewhere.
  * 'channels-last' and 'nchw' force one order for every convolution but the depthwise ones, which follow their
- * input (measure with `npm run bench`). Results agree to float rounding either way.
+ * input (measure with `npm run bench`). Results agree to float rounding either way. Where a libtorch's oneDNN
+ * fails in channels_last on a machine, 'nchw' keeps off those kernels; TFJS_LIBTORCH_CONV_LAYOUT sets it at
+ * registration, without code.
  */
 export function setConvLayout(layout: ConvLayout): void {
   const mode = CONV_LAYOUTS.indexOf(layout);
   if (mode < 0) throw new Error(`unknown convolution layout '${layout}'; use one of ${CONV_LAYOUTS.join(', ')}`);
   const loaded = loadAddon();
   if ('addon' in loaded) loaded.addon.setConvLayout(mode);
+  convLayout = layout;
+}
+
+/** The memory order setConvLayout (or TFJS_LIBTORCH_CONV_LAYOUT) chose: 'auto' unless changed. */
+export function getConvLayout(): ConvLayout {
+  return convLayout;
 }
 
 /** The algorithm convolutions run with: see setConvAlgorithm. */

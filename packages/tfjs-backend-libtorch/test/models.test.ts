@@ -1,5 +1,8 @@
 /** Training steps of whole models: zero fallbacks, losses matching the cpu backend, no leaks. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -132,6 +135,37 @@ describe('every convolution memory order and algorithm trains as the cpu backend
     assert.throws(
       () => setConvLayout('nhwc' as ConvLayout),
       /unknown convolution layout 'nhwc'; use one of auto, channels-last, nchw, mixed/,
+    );
+  });
+  it('TFJS_LIBTORCH_CONV_LAYOUT sets the layout at registration; an unknown one fails it, saying why', () => {
+    const index = pathToFileURL(path.resolve(import.meta.dirname, '../src/index.js')).href;
+    const child = (layout: string) => {
+      const script = `import * as tf from '@tensorflow/tfjs-core';
+        import { registerLibtorchBackend, getConvLayout } from ${JSON.stringify(index)};
+        const r = registerLibtorchBackend({ threads: 1 });
+        let y = null;
+        if (r.ok) {
+          await tf.setBackend('libtorch');
+          y = Array.from(await tf.conv2d(tf.ones([1, 3, 3, 2]), tf.ones([1, 1, 2, 4]), 2, 'valid').data());
+        }
+        console.log(JSON.stringify({ r, layout: getConvLayout(), y }));`;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, TFJS_LIBTORCH_CONV_LAYOUT: layout },
+      });
+      assert.equal(run.status, 0, run.stderr);
+      return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '');
+    };
+    assert.deepEqual(child('nchw'), {
+      r: { ok: true },
+      layout: 'nchw',
+      y: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+    });
+    const bad = child('sideways');
+    assert.equal(bad.r.ok, false);
+    assert.match(
+      bad.r.reason,
+      /TFJS_LIBTORCH_CONV_LAYOUT='sideways' is not a convolution layout; use one of auto, channels-last, nchw, mixed/,
     );
   });
 });

@@ -5,10 +5,13 @@
 # does not ignore, and .gpu-carry/), and no Node but the carried one.
 #   check  check.sh there with GPU_CHECK_DEVICE=cpu: the build as on the GPU machine (Gloo left out), the backend's
 #          tests, the bench against PyTorch 2.6 and `medcnn train`, with small samples;
-#   suite  the addon built by the install script, Gloo included, and the backend's whole test suite.
+#   suite  the addon built by the install script, Gloo included, and the backend's whole test suite;
+#   medcnn (only when named; ~15 minutes) medcnn's test suite against that addon: the test tools installed in the
+#          chroot as .ci/run installs them, this tree with its node_modules copied in, ../shared mounted read-only;
+#          TFJS_LIBTORCH_CONV_LAYOUT and ONEDNN_MAX_CPU_ISA pass through (see the backend README on oneDNN 3.7).
 # Run as root (debootstrap, chroot, mounts) from the repository root, after `npm ci`, `npm run build` and
 # scripts/gpu/pack.sh:
-#   bash packages/tfjs-backend-libtorch/scripts/gpu/rehearse.sh [check] [suite]   (default: both)
+#   bash packages/tfjs-backend-libtorch/scripts/gpu/rehearse.sh [check] [suite] [medcnn]   (default: check suite)
 # Environment: REHEARSE_ROOT (the chroot, made on first use, ~1.6 GB and ~3 minutes; default
 # /var/tmp/medcnn-trixie), OUT (logs; default ./rehearse-out). GPU_CHECK_* variables pass through to check.sh.
 set -euo pipefail
@@ -28,6 +31,7 @@ if [[ ! -f $fs/usr/include/ATen/ATen.h ]]; then
 fi
 
 cleanup() {
+  umount "$fs/src/shared" 2>/dev/null || true
   umount "$fs/dev" 2>/dev/null || true
   umount "$fs/proc" 2>/dev/null || true
 }
@@ -36,6 +40,7 @@ mountpoint -q "$fs/proc" || mount -t proc proc "$fs/proc"
 mountpoint -q "$fs/dev" || mount --bind /dev "$fs/dev"
 
 # The tree as the device tool sends it, laid anew; nothing of this machine's build comes along.
+umount "$fs/src/shared" 2>/dev/null || true
 rm -rf "$fs/src" "$fs/tmp/gpu-node" "$fs/tmp/gpu-check-runs"
 mkdir -p "$fs/src/main" "$out"
 git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -C "$fs/src/main" -xf -
@@ -60,6 +65,19 @@ if [[ " $phases " == *" suite "* ]]; then
     node --test --test-concurrency=1 dist/test/' > "$out/suite.log" 2>&1 || true
   grep -E '^tfjs-backend-libtorch: building' "$out/suite.log" || true
   grep -E '^not ok|^    not ok|^# (tests|pass|fail|skipped)' "$out/suite.log" || true
+fi
+if [[ " $phases " == *" medcnn "* ]]; then
+  chroot "$fs" /usr/bin/env -i PATH=/usr/bin:/bin DEBIAN_FRONTEND=noninteractive bash -c 'apt-get update -qq &&
+    apt-get install -y -qq --no-install-recommends fonts-noto-cjk python3-pil dcmtk libgdcm-tools libopenblas0-openmp \
+      python3-torchvision python3-onnx libjpeg62-turbo-dev' > "$out/medcnn-apt.log" 2>&1
+  mkdir -p "$fs/src/full" "$fs/src/shared"
+  tar --exclude=./.git --exclude=./packages/tfjs-backend-libtorch/build --exclude=./.gpu-carry -cf - . | tar -C "$fs/src/full" -xf -
+  mount --bind -o ro "$root/../shared" "$fs/src/shared"
+  in_chroot 'mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf /src/main/.gpu-carry/node.tar.xz; } &&
+    cd /src/full/packages/tfjs-backend-libtorch && { cp -r /src/main/packages/tfjs-backend-libtorch/build . 2>/dev/null || node scripts/install.cjs; } &&
+    cd ../medcnn && MEDMNIST_ROOT=/src/shared/medmnist TFJS_LIBTORCH_CONV_LAYOUT='"${TFJS_LIBTORCH_CONV_LAYOUT:-}"' \
+      ONEDNN_MAX_CPU_ISA='"${ONEDNN_MAX_CPU_ISA:-ALL}"' node --test --test-concurrency=1 dist/test/' > "$out/medcnn.log" 2>&1 || true
+  grep -E '^not ok|^# (tests|pass|fail|skipped)' "$out/medcnn.log" || true
 fi
 cp -r "$fs/src/out/." "$out/" 2>/dev/null || true
 echo "logs in $out"
