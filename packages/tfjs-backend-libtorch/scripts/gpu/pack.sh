@@ -36,10 +36,11 @@ fi
 
 # Build tools, bundlers, browsers and ONNX Runtime are not needed to build the addon, test and train.
 tar -cf - \
-  --exclude='node_modules/onnxruntime-node' --exclude='node_modules/onnxruntime-web' --exclude='node_modules/@biomejs' --exclude='node_modules/@typescript' \
-  --exclude='node_modules/typescript' --exclude='node_modules/@rolldown' --exclude='node_modules/rolldown' \
-  --exclude='node_modules/playwright-core' --exclude='node_modules/lightningcss*' --exclude='node_modules/vite' \
-  --exclude='node_modules/@tensorflow/tfjs-backend-webgl' --exclude='node_modules/@types' --exclude='*.map' \
+  --exclude='node_modules/onnxruntime-node' --exclude='node_modules/onnxruntime-web' --exclude='node_modules/@biomejs' \
+  --exclude='node_modules/@typescript' --exclude='node_modules/typescript' --exclude='node_modules/@rolldown' \
+  --exclude='node_modules/rolldown' --exclude='node_modules/playwright-core' --exclude='node_modules/lightningcss*' \
+  --exclude='node_modules/vite' --exclude='node_modules/@tensorflow/tfjs-backend-webgl' --exclude='node_modules/@types' \
+  --exclude='*.map' --exclude='packages/*/dist/scratch' \
   node_modules packages/*/dist | xz -T2 -6 > "$out/modules.tar.xz"
 
 cp "$shared/medmnist/pneumoniamnist.npz" "$out/medmnist/"
