@@ -28,7 +28,8 @@ export const testDevice = process.env.TFJS_LIBTORCH_TEST_DEVICE ?? 'cpu';
 let deviceProblem: string | null = null;
 // TFJS_LIBTORCH_TEST_HOST_LOOPS=0: the kernels with host-memory loops take the ATen formulation a GPU takes,
 // here on the CPU, so that the same tests check it without one.
-if (registered.ok && process.env.TFJS_LIBTORCH_TEST_HOST_LOOPS === '0') {
+export const hostLoopsOn = process.env.TFJS_LIBTORCH_TEST_HOST_LOOPS !== '0';
+if (registered.ok && !hostLoopsOn) {
   const loaded = loadAddon();
   if ('addon' in loaded) loaded.addon.setHostLoops(false);
 }
@@ -58,6 +59,9 @@ if (deviceProblem) console.log(`# skipping native tests: ${skipReason}`);
  */
 export const cpuOnlySkip: string | false =
   skipReason || (testDevice === 'cpu' ? false : `runs on the CPU only (TFJS_LIBTORCH_TEST_DEVICE=${testDevice})`);
+/** For tests of our host-memory loops themselves: cpuOnlySkip's reason, or that they are off, else false. */
+export const hostLoopsSkip: string | false =
+  cpuOnlySkip || (hostLoopsOn ? false : 'tests our host-memory loops, off (TFJS_LIBTORCH_TEST_HOST_LOOPS=0)');
 /**
  * For tests that force every convolution to be a matrix product on oneDNN's sgemm ('gemm'): cpuOnlySkip's reason,
  * or why this libtorch has no such product (an official build hides oneDNN inside itself), else false. Debian's

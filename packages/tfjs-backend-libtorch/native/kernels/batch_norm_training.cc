@@ -108,6 +108,8 @@ static Result batchNormTraining(const Args& a) {
   at::Tensor x = a.x(0).to(at::kFloat), gamma = a.x(1).to(at::kFloat), beta = a.x(2).to(at::kFloat);
   const int64_t C = x.size(-1), perChannel = x.numel() / C;
   TORCH_CHECK(perChannel > 1, "batch norm in training needs more than one value per channel");
+  // Checked here for ATen's path too: 1.13's did not refuse a gamma of the wrong size on the CPU.
+  TORCH_CHECK(gamma.numel() == C && beta.numel() == C, "batch norm: gamma and beta need ", C, " values (x's channels)");
   if (ownLoops(x)) {
     x = inChannelLayout(x);
     Normalisation n = normalisation(x, gamma, beta, a.f("epsilon"));
@@ -145,8 +147,12 @@ TL_VECTOR_CLONES void gradPlane(const float* dy, const float* x, int64_t n, floa
 // inputs: dy, x, gamma, mean, invstd (from the forward); attrs: epsilon
 // outputs: dx, dgamma, dbeta
 static Result batchNormTrainingGrad(const Args& a) {
+  // Checked before either path reads them.
+  TORCH_CHECK(a.x(0).sizes() == a.x(1).sizes() && a.x(1).dim() >= 1, "batch norm gradient: dy and x need one shape");
+  const int64_t channels = a.x(1).size(-1);
+  TORCH_CHECK(a.x(2).numel() == channels && a.x(3).numel() == channels && a.x(4).numel() == channels,
+              "batch norm gradient: gamma, mean and invstd need ", channels, " values (x's channels)");
   if (ownLoops(a.x(1)) && a.x(0).scalar_type() == at::kFloat) {
-    TORCH_CHECK(a.x(0).sizes() == a.x(1).sizes(), "batch norm gradient: dy and x need one shape");
     at::Tensor x = inChannelLayout(a.x(1));
     const ChannelLayout l = channelLayout(x);
     // dy in x's memory order (a gradient from a mean or a flatten may come in another).
@@ -154,8 +160,6 @@ static Result batchNormTrainingGrad(const Args& a) {
     at::Tensor gamma = a.x(2).to(at::kFloat).contiguous(), mean = a.x(3).to(at::kFloat).contiguous(),
                invstd = a.x(4).to(at::kFloat).contiguous();
     const int64_t C = l.C, count = x.numel() / C;
-    TORCH_CHECK(gamma.numel() == C && mean.numel() == C && invstd.numel() == C,
-                "batch norm gradient: gamma, mean and invstd need ", C, " values (x's channels)");
     std::vector<double> meanD(mean.data_ptr<float>(), mean.data_ptr<float>() + C);
     auto [sumDy, sumDyXmu] = channelSums(dy, x, meanD);
     at::Tensor dgamma = at::empty({C}, x.options()), dbeta = at::empty({C}, x.options());

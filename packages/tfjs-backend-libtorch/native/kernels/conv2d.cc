@@ -16,6 +16,11 @@ static Result conv2d(const Args& a) {
   at::Tensor bias = hasBias ? a.x(2) : at::Tensor();
   if (bias.defined() && bias.dim() != 1) bias = bias.reshape({-1});
   const at::Tensor& w = a.x(1);
+  // Checked before any path reads it (the direct loop, the matrix product's broadcast add, ATen's own check).
+  if (bias.defined() && w.dim() == 4) {
+    const int64_t outputs = g.depthwise ? w.size(2) * w.size(3) : w.size(3);
+    TORCH_CHECK(bias.numel() == outputs, "conv2d: the bias needs ", outputs, " values (the filter's outputs)");
+  }
   at::MemoryFormat f = convFormat(toNCHW(x), w.sizes().vec(), g);
   at::Tensor y;
   ConvSizes s = w.dim() == 4 ? convSizes(x.size(0), x.size(3), x.size(1), x.size(2), w.size(3), w.size(0), w.size(1), g)
