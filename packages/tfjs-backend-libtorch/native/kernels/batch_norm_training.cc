@@ -80,9 +80,15 @@ struct Normalisation {
   std::vector<float> scale, shift;
 };
 
+// gamma and beta of x's C channels: each op that takes them checks before any path reads them (1.13's ATen batch
+// norm did not refuse a gamma of the wrong size on the CPU).
+void checkAffine(int64_t C, const at::Tensor& gamma, const at::Tensor& beta) {
+  TORCH_CHECK(gamma.numel() == C && beta.numel() == C, "batch norm: gamma and beta need ", C, " values (x's channels)");
+}
+
+// Call after checkAffine.
 Normalisation normalisation(const at::Tensor& x, const at::Tensor& gamma, const at::Tensor& beta, double epsilon) {
   const int64_t C = x.size(-1), count = x.numel() / C;
-  TORCH_CHECK(gamma.numel() == C && beta.numel() == C, "batch norm: gamma and beta need ", C, " values (x's channels)");
   auto [s, q] = channelSums(x, at::Tensor(), {});
   Normalisation n{at::empty({C}, x.options()), at::empty({C}, x.options()), at::empty({C}, x.options()),
                   std::vector<float>(C), std::vector<float>(C)};
@@ -108,8 +114,7 @@ static Result batchNormTraining(const Args& a) {
   at::Tensor x = a.x(0).to(at::kFloat), gamma = a.x(1).to(at::kFloat), beta = a.x(2).to(at::kFloat);
   const int64_t C = x.size(-1), perChannel = x.numel() / C;
   TORCH_CHECK(perChannel > 1, "batch norm in training needs more than one value per channel");
-  // Checked here for ATen's path too: 1.13's did not refuse a gamma of the wrong size on the CPU.
-  TORCH_CHECK(gamma.numel() == C && beta.numel() == C, "batch norm: gamma and beta need ", C, " values (x's channels)");
+  checkAffine(C, gamma, beta);
   if (ownLoops(x)) {
     x = inChannelLayout(x);
     Normalisation n = normalisation(x, gamma, beta, a.f("epsilon"));
@@ -214,6 +219,7 @@ static Result batchNormReluMaxPool(const Args& a) {
   TORCH_CHECK(x.dim() == 4 && x.size(0) * x.size(1) * x.size(2) > 1, "batch_norm_relu_max_pool takes NHWC batches");
   TORCH_CHECK(ownLoops(x), "batch_norm_relu_max_pool runs in host memory only (captured steps on the CPU)");
   const int64_t N = x.size(0), H = x.size(1), W = x.size(2), C = x.size(3), Ho = H / kH, Wo = W / kW;
+  checkAffine(C, gamma, beta);
   x = inChannelLayout(x);
   Normalisation n = normalisation(x, gamma, beta, a.f("epsilon"));
   if (channelLayout(x).planes) {
