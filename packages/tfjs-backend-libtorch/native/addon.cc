@@ -286,26 +286,37 @@ at::Tensor dense(const at::Tensor& t) {
 static Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 
 // devices() -> [built with CUDA (0/1), GPUs visible]. ATen answers through its CUDA hooks, which a CPU-only
-// libtorch has too (they say no), so this builds against any libtorch.
+// libtorch has too (they say no), so this builds against any libtorch. "Built with CUDA" is hasCUDART(), a
+// property of the build: hasCUDA() also needs a GPU and its driver, and is false for PyTorch's CUDA wheels on
+// a machine without one, which must not be told that their libtorch lacks CUDA.
+static bool builtWithCuda() {
+  const at::CUDAHooksInterface& hooks = at::detail::getCUDAHooks();
+  return hooks.hasCUDART() || hooks.hasCUDA();
+}
+
+static int64_t visibleGpus() { return at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0; }
+
 static Napi::Value Devices(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto out = Napi::Array::New(env, 2);
-  bool cuda = at::hasCUDA();
-  out.Set(0u, cuda ? 1 : 0);
-  out.Set(1u, cuda ? static_cast<double>(at::detail::getCUDAHooks().getNumGPUs()) : 0.0);
+  out.Set(0u, builtWithCuda() ? 1 : 0);
+  out.Set(1u, static_cast<double>(visibleGpus()));
   return out;
 }
 
 // setDevice(name: "cpu" | "cuda" | "cuda:N") -> the device's canonical name. Throws when this libtorch cannot
-// place tensors there (no CUDA, no such GPU); tensors made before keep their device (see checkDevices).
+// place tensors there (no CUDA, no GPU, no such GPU); tensors made before keep their device (see checkDevices).
 static Napi::Value SetDevice(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = info[0].As<Napi::String>().Utf8Value();
   try {
     c10::Device d(name);
     if (d.is_cuda()) {
-      if (!at::hasCUDA()) throw std::runtime_error("this libtorch " TORCH_VERSION " was built without CUDA");
-      const int64_t gpus = at::detail::getCUDAHooks().getNumGPUs();
+      if (!builtWithCuda()) throw std::runtime_error("this libtorch " TORCH_VERSION " was built without CUDA");
+      const int64_t gpus = visibleGpus();
+      if (gpus == 0)
+        throw std::runtime_error("this libtorch " TORCH_VERSION
+                                 " has CUDA but sees no GPU (the NVIDIA driver, CUDA_VISIBLE_DEVICES)");
       const int64_t index = d.has_index() ? d.index() : 0;
       if (index >= gpus)
         throw std::runtime_error("this libtorch sees " + std::to_string(gpus) + " GPU(s), numbered from 0");

@@ -176,7 +176,10 @@ export function libtorchVersion(): string | null {
   return 'addon' in loaded ? loaded.addon.version() : null;
 }
 
-/** What the addon can run on: whether its libtorch was built with CUDA, and how many GPUs it sees. */
+/**
+ * What the addon can run on: whether its libtorch was built with CUDA (true for PyTorch's CUDA builds even on a
+ * machine without a GPU), and how many GPUs it sees.
+ */
 export interface DeviceSupport {
   cudaBuilt: boolean;
   gpus: number;
@@ -192,7 +195,7 @@ export function deviceSupport(): DeviceSupport | null {
 
 /**
  * Checks that a device name (cpu, cuda, cuda:N) can be used, and returns its canonical name ('cpu', 'cuda:0');
- * throws an Error saying why not: an unknown name, no addon, a libtorch without CUDA, no such GPU.
+ * throws an Error saying why not: an unknown name, no addon, a libtorch without CUDA, no GPU visible, no such GPU.
  */
 export function checkDevice(name: string): string {
   const m = /^(cpu|cuda)(?::(\d+))?$/.exec(name);
@@ -205,6 +208,10 @@ export function checkDevice(name: string): string {
   if (!support.cudaBuilt)
     throw new Error(
       `device '${name}' needs a libtorch built with CUDA; this addon was built against libtorch ${libtorchVersion()} without CUDA (Debian's is CPU-only). Rebuild against PyTorch's: LIBTORCH=/path/to/libtorch npm rebuild tfjs-backend-libtorch, or with a CUDA PyTorch on the PATH's python3`,
+    );
+  if (support.gpus === 0)
+    throw new Error(
+      `device '${name}': this addon's libtorch ${libtorchVersion()} has CUDA but sees no GPU. Check that the NVIDIA driver is loaded (nvidia-smi lists the GPU) and that CUDA_VISIBLE_DEVICES, if set, names one; or use --device cpu`,
     );
   const index = Number(m[2] ?? 0);
   if (index >= support.gpus)

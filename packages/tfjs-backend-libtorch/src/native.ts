@@ -89,10 +89,19 @@ export function loadAddon(): { addon: NativeAddon } | { reason: string } {
   // count set by the user stays as it is.
   if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined)
     process.env.GOMP_SPINCOUNT = '20000';
+  // Debian 13's libtorch links Open MPI, which loads UCX, whose memory hooks (UCX_MEM_MMAP_HOOK_MODE; by default
+  // they rewrite libc's memory-mapping functions in place) then go in while Node's threads run: 10 of 1,200 loads
+  // crashed in V8 moments later, none of 1,200 with the hooks off (scripts/gpu/rehearse.sh loads). Nothing here
+  // uses UCX, so they are off while the addon loads (UCX reads the setting then); the environment is left as it
+  // was, and a value the user set is kept.
+  const ucxHooks = process.env.UCX_MEM_MMAP_HOOK_MODE;
+  if (ucxHooks === undefined) process.env.UCX_MEM_MMAP_HOOK_MODE = 'none';
   try {
     cached = { addon: require(addonPath) as NativeAddon };
   } catch (e) {
     cached = { reason: `native addon failed to load: ${(e as Error).message}` };
+  } finally {
+    if (ucxHooks === undefined) delete process.env.UCX_MEM_MMAP_HOOK_MODE;
   }
   return cached;
 }

@@ -12,10 +12,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { type CaptureStatus, type LibtorchBackend, StepCapture, setConvLayout } from '../src/index.js';
+import { type CaptureStatus, type LibtorchBackend, StepCapture } from '../src/index.js';
 import { capturedSimpleCnn } from '../testing/captured-step.js';
 import { type Batch, syntheticBatch } from '../testing/data.js';
-import { cpuOnlySkip, hostLoopsOn, hostLoopsSkip, setSeed } from '../testing/helpers.js';
+import { cpuOnlySkip, hostLoopsOn, hostLoopsSkip, setSeed, withConvLayout } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, resnet18, simpleCnn } from '../testing/models.js';
 
 type Build = () => tfl.LayersModel;
@@ -351,17 +351,9 @@ describe('fused ops of a captured step', { skip: cpuOnlySkip }, () => {
       const C = shape[3];
       const x = tf.tidy(() => {
         if (C === 64) {
-          setConvLayout('mixed'); // NCHW memory for this 3x3 64 -> 64 convolution
-          try {
-            return tf.conv2d(
-              tf.randomNormal(shape) as tf.Tensor4D,
-              tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
-              1,
-              'same',
-            );
-          } finally {
-            setConvLayout('auto');
-          }
+          return withConvLayout('mixed', () =>
+            tf.conv2d(tf.randomNormal(shape) as tf.Tensor4D, tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D, 1, 'same'),
+          );
         }
         // Channel 1 holds a NaN: its statistics, and so all its values, are NaN.
         const v = tf.add(tf.randomNormal(shape), 0.3);

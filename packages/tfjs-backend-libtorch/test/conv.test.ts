@@ -4,7 +4,14 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { getNumThreads, setConvAlgorithm, setConvLayout, type ConvAlgorithm } from '../src/index.js';
+import {
+  type ConvAlgorithm,
+  type ConvLayout,
+  getConvLayout,
+  getNumThreads,
+  setConvAlgorithm,
+  setConvLayout,
+} from '../src/index.js';
 import { compareBackends, cpuOnlySkip, gemmSkip, skipReason } from '../testing/helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -65,8 +72,12 @@ describe('conv2d', { skip: skipReason }, () => {
 // 'auto' runs every convolution channels_last on a CPU with AVX-512; 'mixed' keeps the wide 3x3 ones in NCHW
 // memory (oneDNN's blocked kernels), as 'auto' does elsewhere.
 describe("conv2d in NCHW memory (layout 'mixed')", { skip: skipReason }, () => {
-  before(() => setConvLayout('mixed'));
-  after(() => setConvLayout('auto'));
+  let layoutBefore: ConvLayout;
+  before(() => {
+    layoutBefore = getConvLayout();
+    setConvLayout('mixed');
+  });
+  after(() => setConvLayout(layoutBefore));
   for (const c of convCases.filter((c) => c.k > 1 && Math.min(c.x[3], c.cout) >= 64))
     it(`forward and gradients ${caseName(c)}`, () => compareConv(c, 1e-4, 1e-3));
 });
@@ -182,8 +193,12 @@ function convTests(algorithm: ConvAlgorithm): void {
 describe('activations in NCHW memory', { skip: skipReason }, () => {
   // A 3x3 64 -> 64 convolution writes its output in NCHW memory (layout 'mixed'); every kernel after it must
   // read it as the NHWC tensor it is, and keep or change its order without changing its values.
-  before(() => setConvLayout('mixed'));
-  after(() => setConvLayout('auto'));
+  let layoutBefore: ConvLayout;
+  before(() => {
+    layoutBefore = getConvLayout();
+    setConvLayout('mixed');
+  });
+  after(() => setConvLayout(layoutBefore));
   const parts = (x: tf.Tensor, w: tf.Tensor): tf.Tensor[] => {
     const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'));
     return [

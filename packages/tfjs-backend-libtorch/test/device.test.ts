@@ -13,14 +13,13 @@ import {
   cudnnFlags,
   currentDevice,
   deviceSupport,
-  setConvLayout,
   setCudnnBenchmark,
   setDevice,
   setWeightDecay,
   StepCapture,
 } from '../src/index.js';
 import { loadAddon, type NativeAddon } from '../src/native.js';
-import { cpuOnlySkip } from '../testing/helpers.js';
+import { cpuOnlySkip, withConvLayout } from '../testing/helpers.js';
 
 const addon = (): NativeAddon => (loadAddon() as { addon: NativeAddon }).addon;
 
@@ -195,16 +194,17 @@ describe('the ATen formulations a GPU runs instead of the host loops (here on th
     await tf.setBackend('libtorch');
     for (const planes of [false, true]) {
       const [loops, aten] = bothWays(() => {
-        if (planes) setConvLayout('mixed'); // NCHW memory for the 3x3 64 -> 64 convolution
         const x = planes
-          ? tf.conv2d(
-              tf.randomNormal([4, 6, 6, 64], 0, 1, 'float32', 3) as tf.Tensor4D,
-              tf.randomNormal([3, 3, 64, 64], 0, 0.2, 'float32', 4) as tf.Tensor4D,
-              1,
-              'same',
+          ? // NCHW memory for the 3x3 64 -> 64 convolution
+            withConvLayout('mixed', () =>
+              tf.conv2d(
+                tf.randomNormal([4, 6, 6, 64], 0, 1, 'float32', 3) as tf.Tensor4D,
+                tf.randomNormal([3, 3, 64, 64], 0, 0.2, 'float32', 4) as tf.Tensor4D,
+                1,
+                'same',
+              ),
             )
           : tf.add(tf.randomNormal([6, 5, 7, 20], 0, 2, 'float32', 5), 1);
-        setConvLayout('auto');
         const c = x.shape[3] as number;
         const gamma = tf.linspace(0.5, 1.5, c),
           beta = tf.linspace(-1, 1, c),

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { getNumThreads, type LibtorchBackend, setConvLayout, setNumThreads } from '../src/index.js';
-import { compareBackends, cpuOnlySkip, hostLoopsSkip, skipReason } from '../testing/helpers.js';
+import { getNumThreads, type LibtorchBackend, setNumThreads } from '../src/index.js';
+import { compareBackends, cpuOnlySkip, hostLoopsSkip, skipReason, withConvLayout } from '../testing/helpers.js';
 
 /** One training step of a BatchNorm layer: its output, dx, dgamma, dbeta, then the moving mean and variance. */
 function step(x: tf.Tensor, dy: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor[] {
@@ -66,14 +66,14 @@ describe('BatchNorm in training and per-channel sums, our host loops', { skip: c
     const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
     const x = tf.add(tf.randomNormal([64, 28, 28, 16], 0, 1, 'float32', 1), 2);
     // A 64-channel 3x3 convolution writes NCHW memory (planes of one channel) under layout 'mixed'.
-    setConvLayout('mixed');
-    const planes = tf.conv2d(
-      tf.randomNormal([8, 10, 10, 64], 0, 1, 'float32', 2) as tf.Tensor4D,
-      tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
-      1,
-      'same',
+    const planes = withConvLayout('mixed', () =>
+      tf.conv2d(
+        tf.randomNormal([8, 10, 10, 64], 0, 1, 'float32', 2) as tf.Tensor4D,
+        tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D,
+        1,
+        'same',
+      ),
     );
-    setConvLayout('auto');
     const run = (input: tf.Tensor): Uint32Array[] => {
       const c = input.shape[3] as number;
       const gamma = tf.linspace(0.5, 1.5, c),
@@ -160,14 +160,9 @@ describe('BatchNorm in training and per-channel sums, our host loops', { skip: c
     await compareBackends('sum of [N, C]', (x) => tf.sum(x, 0), [{ shape: [33, 10] }], 1e-5);
     await compareBackends(
       'sum of NCHW planes',
-      (x, w) => {
-        setConvLayout('mixed'); // NCHW memory for this 3x3 64 -> 64 convolution
-        try {
-          return tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [0, 1, 2]);
-        } finally {
-          setConvLayout('auto');
-        }
-      },
+      (x, w) =>
+        // NCHW memory for this 3x3 64 -> 64 convolution
+        withConvLayout('mixed', () => tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [0, 1, 2])),
       [{ shape: [2, 5, 5, 64] }, { shape: [3, 3, 64, 64], range: [-0.1, 0.1] }],
       1e-4,
     );

@@ -1,6 +1,6 @@
 /**
  * Which libtorch the build finds (LIBTORCH, a Python's torch package, Debian's) and what it reports, and the
- * device check: a CUDA request against a libtorch without CUDA is a clear error.
+ * device check: a CUDA request against a libtorch without CUDA, or with CUDA and no GPU, is a clear error.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -151,5 +151,66 @@ describe('devices', { skip: skipReason }, () => {
       );
       assert.throws(() => checkDevice('cuda:1'), /without CUDA/);
     }
+  });
+
+  it('a libtorch with CUDA on a machine where it sees no GPU says so, not that it lacks CUDA', (t) => {
+    if (!deviceSupport()?.cudaBuilt) {
+      t.skip('this libtorch has no CUDA (runs where it has: CUDA_VISIBLE_DEVICES hides the GPUs from a child)');
+      return;
+    }
+    // PyTorch's CUDA wheels on a laptop or a CI runner: the build has CUDA, the machine no GPU.
+    const child = `
+      const m = await import(${JSON.stringify(new URL('../src/index.js', import.meta.url).href)});
+      const r = m.registerLibtorchBackend();
+      if (!r.ok) throw new Error(r.reason);
+      const out = { support: m.deviceSupport() };
+      try { m.checkDevice('cuda'); } catch (e) { out.check = e.message; }
+      try { m.setDevice('cuda:0'); } catch (e) { out.set = e.message; }
+      out.device = m.currentDevice();
+      console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
+      encoding: 'utf8',
+      env: { ...process.env, CUDA_VISIBLE_DEVICES: '' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    assert.deepEqual(out.support, { cudaBuilt: true, gpus: 0 });
+    assert.match(out.check, /has CUDA but sees no GPU\. Check that the NVIDIA driver is loaded/);
+    assert.match(out.set, /has CUDA but sees no GPU/);
+    assert.equal(out.device, 'cpu');
+  });
+});
+
+describe('loading the addon', { skip: skipReason }, () => {
+  /** The environment a child sees after loadAddon(), started with `env` added and the two variables unset. */
+  function envAfterLoad(env: Record<string, string>): Record<string, string | null> {
+    const clean = { ...process.env };
+    delete clean.UCX_MEM_MMAP_HOOK_MODE;
+    delete clean.GOMP_SPINCOUNT;
+    delete clean.OMP_WAIT_POLICY;
+    const native = JSON.stringify(new URL('../src/native.js', import.meta.url).href);
+    const child = `
+      const m = await import(${native});
+      const r = m.loadAddon();
+      if (!('addon' in r)) throw new Error(r.reason);
+      const get = (k) => process.env[k] ?? null;
+      console.log(JSON.stringify({ ucx: get('UCX_MEM_MMAP_HOOK_MODE'), gomp: get('GOMP_SPINCOUNT') }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
+      encoding: 'utf8',
+      env: { ...clean, ...env },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+  }
+
+  it("switches UCX's mmap hooks off for the load only, and keeps a value the user set", () => {
+    assert.equal(envAfterLoad({}).ucx, null);
+    assert.equal(envAfterLoad({ UCX_MEM_MMAP_HOOK_MODE: 'reloc' }).ucx, 'reloc');
+  });
+
+  it("shortens OpenMP's spinning unless the user set a wait policy or a spin count", () => {
+    assert.equal(envAfterLoad({}).gomp, '20000');
+    assert.equal(envAfterLoad({ GOMP_SPINCOUNT: '5' }).gomp, '5');
+    assert.equal(envAfterLoad({ OMP_WAIT_POLICY: 'passive' }).gomp, null);
   });
 });

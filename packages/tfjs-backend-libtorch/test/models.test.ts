@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { fallbackCounts, resetFallbackCounts, setConvAlgorithm, setConvLayout, type ConvLayout } from '../src/index.js';
+import {
+  type ConvLayout,
+  fallbackCounts,
+  getConvLayout,
+  resetFallbackCounts,
+  setConvAlgorithm,
+  setConvLayout,
+} from '../src/index.js';
 import { batchTensors, syntheticBatch } from '../testing/data.js';
 import { gemmSkip, setSeed, skipReason } from '../testing/helpers.js';
 import { mobileNetV2Block, residualNet, simpleCnn } from '../testing/models.js';
@@ -106,6 +113,7 @@ describe('every convolution memory order and algorithm trains as the cpu backend
     it(`${name}: 5 Adam steps give the same losses in each layout and as matrix products (rel. tol 1e-3)`, async () => {
       const weights = await initialWeights(build);
       const cpu = await losses('cpu', weights, 5, build, shape);
+      const layoutBefore = getConvLayout();
       try {
         // Each memory order, and every (non-depthwise) convolution as a matrix product (conv_gemm.cc).
         for (const [layout, algorithm] of [
@@ -126,7 +134,7 @@ describe('every convolution memory order and algorithm trains as the cpu backend
           );
         }
       } finally {
-        setConvLayout('auto');
+        setConvLayout(layoutBefore);
         setConvAlgorithm('auto');
       }
     });

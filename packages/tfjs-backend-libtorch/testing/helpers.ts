@@ -6,11 +6,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import {
+  type ConvLayout,
   fallbackCounts,
+  getConvLayout,
   installFusedBatchNorm,
   registerLibtorchBackend,
   resetFallbackCounts,
   setConvAlgorithm,
+  setConvLayout,
   setDevice,
 } from '../src/index.js';
 import { loadAddon } from '../src/native.js';
@@ -78,6 +81,21 @@ function gemmProblem(): string | false {
     setConvAlgorithm('auto');
   }
 }
+
+/**
+ * Runs f with the convolutions' memory layout set to `layout` (e.g. 'mixed': a 3x3 64 -> 64 convolution then
+ * writes NCHW memory), and puts back the layout that was set before, TFJS_LIBTORCH_CONV_LAYOUT's included.
+ */
+export function withConvLayout<T>(layout: ConvLayout, f: () => T): T {
+  const before = getConvLayout();
+  setConvLayout(layout);
+  try {
+    return f();
+  } finally {
+    setConvLayout(before);
+  }
+}
+
 if (!registered.ok) {
   const libtorch = libtorchFound();
   if (libtorch && !process.env.TFJS_LIBTORCH_SKIP_BUILD) {

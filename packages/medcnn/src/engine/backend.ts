@@ -213,7 +213,7 @@ export interface DevicePlacement {
  * The device for --device (auto, cpu, cuda, cuda:N) on a backend: 'cpu' or 'cuda:N', or a clear error. `auto`
  * takes the first GPU where the libtorch backend has CUDA and sees one, as the tutorial does (`cuda` if
  * available), else the CPU; cuda is refused with the reason where it cannot be had (another backend, a
- * libtorch without CUDA, no such GPU).
+ * libtorch without CUDA, no GPU visible, no such GPU).
  */
 export function resolveDevice(backend: BackendName, wanted: string): DevicePlacement {
   const name = wanted.toLowerCase();
