@@ -60,6 +60,9 @@ in_chroot() {
     GPU_CHECK_BENCH_EPOCHS="${GPU_CHECK_BENCH_EPOCHS:-2}" GPU_CHECK_BUILD_LIMIT="${GPU_CHECK_BUILD_LIMIT:-900}" \
     GPU_CHECK_TESTS_LIMIT="${GPU_CHECK_TESTS_LIMIT:-900}" bash -c "$1"
 }
+# The carried Node and modules, unpacked in the chroot unless check.sh did it already.
+carried_node='mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf /src/main/.gpu-carry/node.tar.xz; }'
+carried_modules='cd /src/main && { test -d node_modules/@tensorflow || tar -xJf .gpu-carry/modules.tar.xz; }'
 
 if [[ " $phases " == *" check "* ]]; then
   in_chroot 'cd /src/main && GPU_CHECK_DEVICE=cpu OUT=/src/out bash packages/tfjs-backend-libtorch/scripts/gpu/check.sh' |
@@ -67,17 +70,14 @@ if [[ " $phases " == *" check "* ]]; then
 fi
 
 if [[ " $phases " == *" suite "* ]]; then
-  # check.sh unpacked the carried Node and modules; without it, unpack them here.
-  in_chroot 'cd /src/main && mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf .gpu-carry/node.tar.xz; } &&
-    { test -d node_modules/@tensorflow || tar -xJf .gpu-carry/modules.tar.xz; } &&
+  in_chroot "$carried_node && $carried_modules"' &&
     cd packages/tfjs-backend-libtorch && rm -rf build && node scripts/install.cjs &&
     node --test --test-concurrency=1 dist/test/' > "$out/suite.log" 2>&1 || true
   grep -E '^tfjs-backend-libtorch: building' "$out/suite.log" || true
   grep -E '^not ok|^    not ok|^# (tests|pass|fail|skipped)' "$out/suite.log" || true
 fi
 if [[ " $phases " == *" loads "* ]]; then
-  in_chroot 'cd /src/main && mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf .gpu-carry/node.tar.xz; } &&
-    { test -d node_modules/@tensorflow || tar -xJf .gpu-carry/modules.tar.xz; } &&
+  in_chroot "$carried_node && $carried_modules"' &&
     cd packages/tfjs-backend-libtorch && { test -f build/Release/tfjs_libtorch.node || node scripts/install.cjs; } &&
     count() {
       local ok=0 crashed=0 failed=0
@@ -99,7 +99,7 @@ if [[ " $phases " == *" medcnn "* ]]; then
   mkdir -p "$fs/src/full" "$fs/src/shared"
   tar --exclude=./.git --exclude=./packages/tfjs-backend-libtorch/build --exclude=./.gpu-carry -cf - . | tar -C "$fs/src/full" -xf -
   mount --bind -o ro "$root/../shared" "$fs/src/shared"
-  in_chroot 'mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf /src/main/.gpu-carry/node.tar.xz; } &&
+  in_chroot "$carried_node"' &&
     cd /src/full/packages/tfjs-backend-libtorch && { cp -r /src/main/packages/tfjs-backend-libtorch/build . 2>/dev/null || node scripts/install.cjs; } &&
     cd ../medcnn && MEDMNIST_ROOT=/src/shared/medmnist TFJS_LIBTORCH_CONV_LAYOUT='"${TFJS_LIBTORCH_CONV_LAYOUT:-}"' \
       ONEDNN_MAX_CPU_ISA='"${ONEDNN_MAX_CPU_ISA:-ALL}"' node --test --test-concurrency=1 dist/test/' > "$out/medcnn.log" 2>&1 || true
@@ -118,8 +118,7 @@ if [[ " $phases " == *" cuda "* ]]; then
         ln -s ../root/usr/lib/x86_64-linux-gnu $cuda/libtorch/lib && touch $cuda/fetched" > "$out/cuda-fetch.log" 2>&1 ||
       { tail -n 20 "$out/cuda-fetch.log"; exit 1; }
   fi
-  in_chroot 'cd /src/main && mkdir -p /tmp/gpu-node && { test -x /tmp/gpu-node/node/bin/node || tar -C /tmp/gpu-node -xJf .gpu-carry/node.tar.xz; } &&
-    { test -d node_modules/@tensorflow || tar -xJf .gpu-carry/modules.tar.xz; } &&
+  in_chroot "$carried_node && $carried_modules"' &&
     cd packages/tfjs-backend-libtorch && rm -rf build &&
     LIBTORCH='"$cuda"'/libtorch TFJS_LIBTORCH_NO_GLOO=1 node scripts/install.cjs && test -f build/Release/tfjs_libtorch.node &&
     echo "linked: $(readelf -d build/Release/tfjs_libtorch.node | grep -oE "lib(torch|c10)[a-z_]*\.so" | sort | tr "\n" " ")" &&
